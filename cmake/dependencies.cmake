@@ -1,0 +1,11 @@
+# Every dependency is a Debian package (see README.md); no download happens at configure time.
+include(GNUInstallDirs)
+find_package(fmt REQUIRED)
+find_package(OpenMP REQUIRED COMPONENTS CXX)
+find_package(nlohmann_json 3 REQUIRED)
+if(CONVIS_BUILD_TESTS)
+  find_package(Catch2 2 REQUIRED)
+endif()
+if(CONVIS_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

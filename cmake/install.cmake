@@ -1,0 +1,24 @@
+# `cmake --install` lays out include/convis/**.h, the library, a CMake package
+# (find_package(convis CONFIG REQUIRED) -> convis::convis) and convis.pc for pkg-config.
+include(CMakePackageConfigHelpers)
+
+foreach(dir core autograd nn kernels)
+  install(DIRECTORY ${dir}/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/convis/${dir}
+          FILES_MATCHING PATTERN "*.h" PATTERN "cuda" EXCLUDE)
+endforeach()
+install(FILES convis.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/convis)
+
+install(TARGETS convis EXPORT convisTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(EXPORT convisTargets NAMESPACE convis:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/convis)
+
+configure_package_config_file(cmake/convisConfig.cmake.in ${PROJECT_BINARY_DIR}/convisConfig.cmake
+                              INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/convis)
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/convisConfigVersion.cmake COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/convisConfig.cmake ${PROJECT_BINARY_DIR}/convisConfigVersion.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/convis)
+
+configure_file(cmake/convis.pc.in ${PROJECT_BINARY_DIR}/convis.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/convis.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -1,0 +1,27 @@
+// convis.h: the whole public API in one include.
+//
+//   #include <convis/convis.h>
+//   int main() {
+//     auto a = convis::randn({10, 10, 10, 10}, convis::kFloat64);
+//     auto b = convis::randn({10, 10, 10, 10}, convis::kFloat64);
+//     std::cout << (a + b).mean() << "\n";
+//   }
+//
+// Layers, bottom to top (../shared/DESIGN.md): core/ (tensors), kernels/ (never included
+// by users), autograd/, nn/.
+#pragma once
+
+#include "convis/core/allocator.h"
+#include "convis/core/device.h"
+#include "convis/core/dtype.h"
+#include "convis/core/error.h"
+#include "convis/core/factory.h"
+#include "convis/core/format.h"
+#include "convis/core/generator.h"
+#include "convis/core/indexing.h"
+#include "convis/core/io.h"
+#include "convis/core/ops.h"
+#include "convis/core/scalar.h"
+#include "convis/core/shape.h"
+#include "convis/core/tensor.h"
+#include "convis/core/tensor_options.h"

@@ -1,0 +1,55 @@
+// core/generator.h: reproducible random numbers.
+//
+//   convis::manual_seed(42);
+//   auto a = convis::rand({3});
+//   convis::manual_seed(42);
+//   auto b = convis::rand({3});            // equal(a, b): same seed, same numbers
+//
+// Note [Counter-based generator]
+// The generator is counter-based: element i of a draw is a pure function of
+// (seed, offset + i), computed with the SplitMix64 mixer (Steele, Lea and Flood, 2014)
+// applied twice.  After a draw of n values the offset moves on by n.  Because no element
+// depends on another, any thread may compute any element, and the numbers are the same
+// for every thread count and every chunking.  They are not the same numbers PyTorch draws
+// (PyTorch's CPU generator is an mt19937 whose sequence we do not reproduce).
+//   uniform float/double: the top 24/53 bits of the 64-bit value, times 2^-24/2^-53, in [0, 1)
+//   normal: Box-Muller on two uniforms drawn from counters 2k and 2k+1
+//   randint(low, high): low + (value mod (high - low)); the bias is below 2^-40 for ranges < 2^24
+#pragma once
+
+#include <cstdint>
+
+namespace convis {
+
+void manual_seed(uint64_t seed);
+
+class Generator {
+ public:
+  explicit Generator(uint64_t seed = 0) : seed_(seed) {}
+  void manual_seed(uint64_t seed) {
+    seed_ = seed;
+    offset_ = 0;
+  }
+  uint64_t seed() const { return seed_; }
+  uint64_t offset() const { return offset_; }
+  // Reserves n counters and returns the first; the caller computes bits(first + i).
+  uint64_t reserve(uint64_t n) {
+    uint64_t first = offset_;
+    offset_ += n;
+    return first;
+  }
+  // The 64 random bits for one counter value.
+  uint64_t bits(uint64_t counter) const;
+  double uniform(uint64_t counter) const;     // [0, 1) with 53 bits
+  float uniform_float(uint64_t counter) const;  // [0, 1) with 24 bits
+
+ private:
+  uint64_t seed_;
+  uint64_t offset_ = 0;
+};
+
+// The process-wide generator behind rand/randn/randint/dropout (not thread-safe by design:
+// seed it and draw from one thread, as with LibTorch's default generator).
+Generator& default_generator();
+
+}  // namespace convis

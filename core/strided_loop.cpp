@@ -1,0 +1,66 @@
+// core/strided_loop.cpp: see Note [Strided loop] in kernels/strided_loop.h.
+#include "convis/core/strided_loop.h"
+
+namespace convis {
+
+StridedLoop make_strided_loop(std::initializer_list<const Tensor*> operands) {
+  StridedLoop L;
+  L.ntensors = int(operands.size());
+  CONVIS_ASSERT(L.ntensors >= 1 && L.ntensors <= StridedLoop::kMaxOperands, "bad operand count {}", L.ntensors);
+  const Tensor& out = **operands.begin();
+  const int ndim = int(out.dim());
+  CONVIS_ASSERT(ndim <= StridedLoop::kMaxDims, "too many dims: {}", ndim);
+
+  // Collect the dims that are not of size 1 (they do not move any pointer).
+  int k = 0;
+  for (const Tensor* t : operands) {
+    CONVIS_ASSERT(t->sizes() == out.sizes(), "operand shape {} != output shape {}", t->sizes(), out.sizes());
+    L.data[k] = static_cast<char*>(t->data_ptr());
+    L.dtypes[k] = t->dtype();
+    ++k;
+  }
+  int n = 0;
+  for (int d = 0; d < ndim; ++d) {
+    if (out.size(d) == 1) continue;
+    L.sizes[n] = out.size(d);
+    k = 0;
+    for (const Tensor* t : operands) {
+      L.strides[k][n] = t->strides()[size_t(d)] * t->element_size();
+      ++k;
+    }
+    ++n;
+  }
+  // Coalesce: merge dim i into dim i+1 (inner) when every operand steps evenly across both.
+  int m = 0;
+  for (int d = 0; d < n; ++d) {
+    if (m > 0) {
+      bool mergeable = true;
+      for (int op = 0; op < L.ntensors; ++op)
+        mergeable = mergeable && L.strides[op][m - 1] == L.strides[op][d] * L.sizes[d];
+      if (mergeable) {
+        L.sizes[m - 1] *= L.sizes[d];
+        for (int op = 0; op < L.ntensors; ++op) L.strides[op][m - 1] = L.strides[op][d];
+        continue;
+      }
+    }
+    L.sizes[m] = L.sizes[d];
+    for (int op = 0; op < L.ntensors; ++op) L.strides[op][m] = L.strides[op][d];
+    ++m;
+  }
+  L.ndim = m;
+  if (out.numel() == 0) {  // keep one dim of size 0 so numel() is 0
+    L.ndim = 1;
+    L.sizes[0] = 0;
+  }
+  return L;
+}
+
+void run_elementwise(OpKind op, DType dtype, std::initializer_list<const Tensor*> operands, const OpParams& params) {
+  const Tensor& out = **operands.begin();
+  auto* fn = find_kernel<ElementwiseKernel>(op, out.device().type(), dtype);
+  StridedLoop L = make_strided_loop(operands);
+  L.params = params;
+  fn(L);
+}
+
+}  // namespace convis

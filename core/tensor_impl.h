@@ -1,0 +1,45 @@
+// core/tensor_impl.h: a strided view of a Storage.  Tensor (core/tensor.h) is a handle to one.
+//
+//   TensorImpl of a 2x3 float tensor, transposed:
+//     storage -> 24 bytes    sizes = [3, 2]    strides = [1, 3]    offset = 0    dtype = float32
+//   element (i, j) lives at  storage->data() + (offset + i*strides[0] + j*strides[1]) * 4
+//
+// Note [Strides in elements]
+// Strides and the offset count elements, not bytes (as in LibTorch, unlike ggml), so a
+// view's arithmetic does not depend on the dtype.  Kernels receive byte strides, computed
+// once by the strided-loop helper (core/strided_loop.h).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "convis/core/dtype.h"
+#include "convis/core/shape.h"
+#include "convis/core/storage.h"
+
+namespace convis {
+
+namespace autograd {
+struct AutogradMeta;  // defined by the autograd layer; core only carries the pointer
+}
+
+struct TensorImpl {
+  std::shared_ptr<Storage> storage;
+  Shape sizes;
+  Shape strides;
+  int64_t offset = 0;  // in elements, see Note [Strides in elements]
+  DType dtype = kFloat32;
+  std::shared_ptr<autograd::AutogradMeta> autograd_meta;  // null when autograd never touched it
+
+  TensorImpl(std::shared_ptr<Storage> s, Shape sz, Shape st, int64_t off, DType dt)
+      : storage(std::move(s)), sizes(std::move(sz)), strides(std::move(st)), offset(off), dtype(dt) {}
+
+  Device device() const { return storage->device(); }
+  int64_t dim() const { return int64_t(sizes.size()); }
+  int64_t numel() const { return convis::numel(sizes); }
+  char* data() const { return static_cast<char*>(storage->data()) + offset * dtype_size(dtype); }
+  // True when the elements are laid out row-major with no gaps (size-1 dims may have any stride).
+  bool is_contiguous() const;
+};
+
+}  // namespace convis

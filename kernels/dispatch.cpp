@@ -1,0 +1,79 @@
+#include "convis/kernels/dispatch.h"
+
+#include <mutex>
+#include <string>
+
+#include "convis/core/error.h"
+
+namespace convis {
+
+namespace {
+
+constexpr int kNumOps = int(OpKind::count_);
+
+struct Table {
+  AnyKernel fns[kNumOps][kNumDeviceTypes][kNumDTypes] = {};
+};
+
+Table& raw_table() {
+  static Table table;
+  return table;
+}
+
+// Fills the table on first use (see Note [One dispatch table]).
+Table& table() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    register_cpu_kernels();
+#ifdef CONVIS_WITH_CUDA
+    register_cuda_kernels();
+#endif
+  });
+  return raw_table();
+}
+
+}  // namespace
+
+std::string_view op_name(OpKind op) {
+  static const char* names[] = {
+      "copy", "fill", "abs", "neg", "sign", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "reciprocal",
+      "square", "sin", "cos", "tanh", "sigmoid", "relu", "floor", "ceil", "round", "logical_not", "isnan",
+      "isinf", "isfinite", "add", "sub", "mul", "div", "pow", "remainder", "maximum", "minimum", "clamp", "eq",
+      "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "where", "sum", "prod", "amax",
+      "amin", "argmax", "argmin", "var", "logsumexp", "softmax", "log_softmax", "cumsum", "norm", "all", "any",
+      "index_select", "gather", "scatter", "scatter_add", "index_add", "gemm", "conv_forward",
+      "conv_backward_input", "conv_backward_weight", "max_pool_forward", "max_pool_backward",
+      "avg_pool_forward", "avg_pool_backward"};
+  static_assert(sizeof(names) / sizeof(names[0]) == kNumOps, "op_name: one name per OpKind");
+  return names[int(op)];
+}
+
+void register_kernel_raw(OpKind op, DeviceType device, DType dtype, AnyKernel fn) {
+  raw_table().fns[int(op)][int(device)][int(dtype)] = fn;
+}
+
+bool has_kernel(OpKind op, DeviceType device, DType dtype) {
+  return table().fns[int(op)][int(device)][int(dtype)] != nullptr;
+}
+
+AnyKernel find_kernel_raw(OpKind op, DeviceType device, DType dtype) {
+  AnyKernel fn = table().fns[int(op)][int(device)][int(dtype)];
+  if (fn) return fn;
+  std::string registered;
+  for (int dev = 0; dev < kNumDeviceTypes; ++dev) {
+    for (int dt = 0; dt < kNumDTypes; ++dt) {
+      if (!table().fns[int(op)][dev][dt]) continue;
+      if (!registered.empty()) registered += ", ";
+      registered += fmt::format("{}/{}", device_type_name(DeviceType(dev)), dtype_name(DType(dt)));
+    }
+  }
+  std::string hint;
+#ifndef CONVIS_WITH_CUDA
+  if (device == kCUDA) hint = " (this build has no CUDA support: configure with -DCONVIS_CUDA=ON)";
+#endif
+  detail::throw_error(op_name(op), fmt::format("no kernel for {} on {}/{}; registered: {}{}", op_name(op),
+                                               device_type_name(device), dtype_name(dtype),
+                                               registered.empty() ? "none" : registered, hint));
+}
+
+}  // namespace convis

@@ -1,0 +1,30 @@
+#include "helpers.h"
+
+namespace convis_test {
+
+std::string compare_tensors(const convis::Tensor& actual, const convis::Tensor& expected, double rtol, double atol,
+                            bool check_dtype) {
+  if (!actual.defined() || !expected.defined()) return "undefined tensor";
+  if (actual.sizes() != expected.sizes())
+    return fmt::format("shape {} != expected {}", convis::to_string(actual.sizes()),
+                       convis::to_string(expected.sizes()));
+  if (check_dtype && actual.dtype() != expected.dtype())
+    return fmt::format("dtype {} != expected {}", convis::dtype_name(actual.dtype()),
+                       convis::dtype_name(expected.dtype()));
+  convis::Tensor a = actual.to(convis::kFloat64).contiguous();
+  convis::Tensor e = expected.to(convis::kFloat64).contiguous();
+  const double* pa = a.data_ptr<double>();
+  const double* pe = e.data_ptr<double>();
+  for (int64_t i = 0; i < a.numel(); ++i) {
+    double x = pa[i], y = pe[i];
+    bool both_nan = std::isnan(x) && std::isnan(y);
+    bool same_inf = std::isinf(x) && x == y;
+    if (both_nan || same_inf) continue;
+    if (!(std::abs(x - y) <= atol + rtol * std::abs(y)))
+      return fmt::format("element {} (flat, row-major): got {}, expected {} (|diff| {})", i, x, y,
+                         std::abs(x - y));
+  }
+  return "";
+}
+
+}  // namespace convis_test

@@ -1,0 +1,32 @@
+// tests/helpers.h: what many tests share.
+//
+//   Tensor expected = golden("elementwise/add_broadcast.npy");   // tests/golden/data/...
+//   CHECK_ALLCLOSE(convis::add(a, b), expected);                  // prints the worst element
+//   CHECK_THROWS_WITH(convis::mm(a, b), Catch::Contains("[mm]"));
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "convis/convis.h"
+
+namespace convis_test {
+
+inline std::string golden_path(const std::string& name) { return std::string(CONVIS_TEST_DATA_DIR) + "/" + name; }
+inline convis::Tensor golden(const std::string& name) { return convis::load_npy(golden_path(name)); }
+
+// Empty string when `actual` matches `expected` in shape, dtype and values; otherwise a
+// description of the first difference (for the failure message).
+std::string compare_tensors(const convis::Tensor& actual, const convis::Tensor& expected, double rtol, double atol,
+                            bool check_dtype);
+
+}  // namespace convis_test
+
+#define CHECK_ALLCLOSE_TOL(actual, expected, rtol, atol)                                          \
+  do {                                                                                            \
+    std::string convis_diff_ = convis_test::compare_tensors((actual), (expected), rtol, atol, true); \
+    INFO(convis_diff_);                                                                           \
+    CHECK(convis_diff_.empty());                                                                  \
+  } while (0)
+#define CHECK_ALLCLOSE(actual, expected) CHECK_ALLCLOSE_TOL(actual, expected, 1e-5, 1e-6)
