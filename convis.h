@@ -12,6 +12,7 @@
 #pragma once
 
 #include "convis/core/allocator.h"
+#include "convis/core/cuda.h"
 #include "convis/core/device.h"
 #include "convis/core/dtype.h"
 #include "convis/core/error.h"

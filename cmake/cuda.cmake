@@ -6,9 +6,19 @@ find_package(CUDAToolkit REQUIRED)
 if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES OR CMAKE_CUDA_ARCHITECTURES STREQUAL "52")
   set(CMAKE_CUDA_ARCHITECTURES 80 90)
 endif()
-set(CMAKE_CUDA_STANDARD 20)
-file(GLOB CONVIS_CUDA_SOURCES CONFIGURE_DEPENDS kernels/cuda/*.cu kernels/cuda/*.cpp)
-target_sources(convis PRIVATE ${CONVIS_CUDA_SOURCES})
+file(GLOB CONVIS_CUDA_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/kernels/cuda/*.cu)
+
+# The .cu files are an object library of their own, compiled as C++17: CMake 3.25 does not
+# know nvcc's C++20 flag and refuses a CUDA target that inherits cxx_std_20.  Headers the
+# kernels include must therefore stay C++17-clean (kernels/ headers are plain data anyway).
+add_library(convis_cuda OBJECT ${CONVIS_CUDA_SOURCES})
+target_include_directories(convis_cuda PRIVATE ${CONVIS_INCLUDE_ROOT}
+                           $<TARGET_PROPERTY:fmt::fmt,INTERFACE_INCLUDE_DIRECTORIES>)
+target_compile_definitions(convis_cuda PRIVATE CONVIS_WITH_CUDA)
+target_compile_options(convis_cuda PRIVATE -Xcompiler=-Wall,-Wextra -Werror=all-warnings
+                       -Xptxas=-warn-spills,-warn-lmem-usage)
+set_target_properties(convis_cuda PROPERTIES CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}" CUDA_STANDARD 17
+                      POSITION_INDEPENDENT_CODE ON)
+target_sources(convis PRIVATE $<TARGET_OBJECTS:convis_cuda>)
 target_compile_definitions(convis PUBLIC CONVIS_WITH_CUDA)
 target_link_libraries(convis PRIVATE CUDA::cudart)
-set_target_properties(convis PROPERTIES CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")

@@ -20,5 +20,9 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/convisConfigVersion.cmake
 install(FILES ${PROJECT_BINARY_DIR}/convisConfig.cmake ${PROJECT_BINARY_DIR}/convisConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/convis)
 
+set(CONVIS_PC_EXTRA_LIBS "")
+if(CONVIS_CUDA)
+  set(CONVIS_PC_EXTRA_LIBS "-L${CUDAToolkit_LIBRARY_DIR} -lcudart")
+endif()
 configure_file(cmake/convis.pc.in ${PROJECT_BINARY_DIR}/convis.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/convis.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
