@@ -28,3 +28,13 @@ std::string compare_tensors(const convis::Tensor& actual, const convis::Tensor& 
 }
 
 }  // namespace convis_test
+
+namespace convis_test {
+
+std::vector<double> values(const convis::Tensor& t) {
+  convis::Tensor c = t.to(convis::kFloat64, false, true).contiguous();
+  const double* p = c.data_ptr<double>();
+  return std::vector<double>(p, p + c.numel());
+}
+
+}  // namespace convis_test

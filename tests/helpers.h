@@ -30,3 +30,8 @@ std::string compare_tensors(const convis::Tensor& actual, const convis::Tensor& 
     CHECK(convis_diff_.empty());                                                                  \
   } while (0)
 #define CHECK_ALLCLOSE(actual, expected) CHECK_ALLCLOSE_TOL(actual, expected, 1e-5, 1e-6)
+
+namespace convis_test {
+// The elements of `t` in row-major order, as doubles (reads any strides and dtype).
+std::vector<double> values(const convis::Tensor& t);
+}  // namespace convis_test
