@@ -14,8 +14,11 @@ void check_sizes(const Shape& size, const char* op) {
     CONVIS_CHECK(s >= 0, op, "expected non-negative sizes, got {}", size);
 }
 
-// Applies options.requires_grad() once autograd exists (see autograd/); a no-op before.
-Tensor finish(Tensor t, const TensorOptions& /*options*/) { return t; }
+// Applies options.requires_grad() (a leaf that requires grad; see autograd/).
+Tensor finish(Tensor t, const TensorOptions& options) {
+  if (options.requires_grad()) t.requires_grad_(true);
+  return t;
+}
 
 }  // namespace
 
@@ -41,11 +44,11 @@ Tensor empty(const Shape& size, const TensorOptions& options) {
 }
 
 Tensor full(const Shape& size, const Scalar& value, const TensorOptions& options) {
-  TensorOptions o = options;
+  TensorOptions o = options.requires_grad(false);
   if (!options.has_dtype()) o = o.dtype(value.is_floating_point() ? get_default_dtype() : value.type());
   Tensor t = empty(size, o);
   t.fill_(value);
-  return t;
+  return finish(t, options);
 }
 
 Tensor zeros(const Shape& size, const TensorOptions& options) { return full(size, 0.0, options); }
@@ -115,10 +118,10 @@ Tensor eye(int64_t n, const TensorOptions& options) { return eye(n, n, options);
 
 Tensor eye(int64_t n, int64_t m, const TensorOptions& options) {
   CONVIS_CHECK(n >= 0 && m >= 0, "eye", "expected non-negative sizes, got n={} m={}", n, m);
-  Tensor out = zeros({n, m}, options);
+  Tensor out = zeros({n, m}, options.requires_grad(false));
   Tensor diag = out.as_strided({std::min(n, m)}, {m + 1}, 0);
   diag.fill_(1);
-  return out;
+  return finish(out, options);
 }
 
 namespace {
@@ -127,7 +130,7 @@ Tensor from_values(const T* data, size_t n, DType natural, const TensorOptions& 
   DType dt = options.has_dtype() ? options.dtype() : natural;
   Tensor src = empty({int64_t(n)}, TensorOptions(dtype_of_v<T>));
   std::copy(data, data + n, static_cast<T*>(src.data_ptr()));
-  return dt == dtype_of_v<T> ? src : src.to(dt);
+  return finish(dt == dtype_of_v<T> ? src : src.to(dt), options);
 }
 template <typename T>
 Tensor from_list(const std::vector<T>& v, DType natural, const TensorOptions& o) {
@@ -162,7 +165,7 @@ Tensor tensor(const std::vector<bool>& v, const TensorOptions& o) {
   Tensor src = empty({int64_t(v.size())}, TensorOptions(kBool));
   bool* p = static_cast<bool*>(src.data_ptr());
   for (size_t i = 0; i < v.size(); ++i) p[i] = bytes[i] != 0;
-  return dt == kBool ? src : src.to(dt);
+  return finish(dt == kBool ? src : src.to(dt), o);
 }
 
 Tensor scalar_tensor(const Scalar& value, const TensorOptions& options) {

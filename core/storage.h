@@ -39,7 +39,12 @@ class Storage {
   Device device() const { return device_; }
 
   uint32_t version() const { return version_; }
-  void bump_version() { ++version_; }
+  // Called once by every in-place write; `writer` names the op (for autograd's error).
+  void bump_version(const char* writer = "an in-place operation") {
+    ++version_;
+    last_writer_ = writer;
+  }
+  const char* last_writer() const { return last_writer_; }
 
  private:
   Storage() = default;
@@ -49,6 +54,7 @@ class Storage {
   bool owned_ = false;  // true: freed by our allocator; false: by deleter_ (if any)
   Deleter deleter_;
   uint32_t version_ = 0;
+  const char* last_writer_ = "";
 };
 
 // The device allocator seam: the CUDA issue registers its functions here.

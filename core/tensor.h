@@ -15,7 +15,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
+#include <type_traits>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -33,6 +35,9 @@ namespace convis {
 class Tensor;
 namespace indexing {
 class TensorIndex;
+}
+namespace autograd {
+class Node;
 }
 
 class Tensor {
@@ -280,6 +285,26 @@ class Tensor {
   bool equal(const Tensor& other) const;
   Tensor isclose(const Tensor& other, double rtol = 1e-5, double atol = 1e-8, bool equal_nan = false) const;
 
+  // ---- autograd (autograd/tensor_autograd.cpp; see autograd/engine.h) ----
+  bool requires_grad() const;
+  Tensor& requires_grad_(bool requires_grad = true);
+  void set_requires_grad(bool requires_grad) { requires_grad_(requires_grad); }
+  const Tensor& grad() const;  // undefined until a backward reaches this leaf
+  Tensor& mutable_grad();
+  std::shared_ptr<autograd::Node> grad_fn() const;
+  bool is_leaf() const;
+  uint32_t output_nr() const;
+  Tensor detach() const;  // shares storage, no history
+  Tensor& detach_();
+  void retain_grad();
+  bool retains_grad() const;
+  void backward(const Tensor& gradient = {}, std::optional<bool> retain_graph = std::nullopt,
+                bool create_graph = false) const;
+  // fn: Tensor(const Tensor&) returning a replacement gradient, or void(const Tensor&).
+  template <typename F>
+  void register_hook(F&& fn);
+  uint32_t _version() const { return storage()->version(); }
+
   // In-place operators, as in LibTorch.
   Tensor& operator+=(const Tensor& o) { return add_(o); }
   Tensor& operator+=(const Scalar& o) { return add_(o); }
@@ -292,6 +317,7 @@ class Tensor {
   Tensor operator[](int64_t i) const { return select(0, i); }
 
  private:
+  void register_hook_impl(std::function<Tensor(const Tensor&)> hook);
   TensorImpl* checked_impl() const {
     CONVIS_CHECK(impl_ != nullptr, "Tensor", "expected a defined tensor, got an undefined Tensor()");
     return impl_.get();
@@ -343,6 +369,18 @@ T* Tensor::data_ptr() const {
 template <typename T>
 T Tensor::item() const {
   return item().to<T>();
+}
+
+template <typename F>
+void Tensor::register_hook(F&& fn) {
+  if constexpr (std::is_void_v<std::invoke_result_t<F&, const Tensor&>>) {
+    register_hook_impl([f = std::forward<F>(fn)](const Tensor& g) mutable {
+      f(g);
+      return Tensor();
+    });
+  } else {
+    register_hook_impl(std::function<Tensor(const Tensor&)>(std::forward<F>(fn)));
+  }
 }
 
 }  // namespace convis

@@ -1,0 +1,101 @@
+// autograd/autograd_meta.cpp: attaching history to tensors.
+#include "convis/autograd/autograd_meta.h"
+
+#include "convis/autograd/grad_mode.h"
+
+namespace convis::autograd {
+
+void capture_forward_trace(Node& node);  // autograd/anomaly.cpp
+
+AutogradMeta& meta(const Tensor& t) {
+  TensorImpl* impl = t.unsafeGetTensorImpl();
+  CONVIS_CHECK(impl != nullptr, "autograd", "expected a defined tensor, got an undefined Tensor()");
+  if (!impl->autograd_meta) impl->autograd_meta = std::make_shared<AutogradMeta>();
+  return *impl->autograd_meta;
+}
+
+AutogradMeta* meta_or_null(const Tensor& t) {
+  TensorImpl* impl = t.unsafeGetTensorImpl();
+  return impl ? impl->autograd_meta.get() : nullptr;
+}
+
+namespace {
+bool requires_grad(const Tensor* t) {
+  if (!t->defined()) return false;
+  const AutogradMeta* m = meta_or_null(*t);
+  return m && (m->requires_grad || m->grad_fn);
+}
+}  // namespace
+
+bool any_requires_grad(std::initializer_list<const Tensor*> inputs) {
+  if (!GradMode::is_enabled()) return false;
+  for (const Tensor* t : inputs)
+    if (requires_grad(t)) return true;
+  return false;
+}
+
+bool any_requires_grad(const std::vector<Tensor>& inputs) {
+  if (!GradMode::is_enabled()) return false;
+  for (const Tensor& t : inputs)
+    if (requires_grad(&t)) return true;
+  return false;
+}
+
+Edge gradient_edge(const Tensor& t) {
+  AutogradMeta* m = t.defined() ? meta_or_null(t) : nullptr;
+  if (!m) return {};
+  if (m->grad_fn) return Edge{m->grad_fn, m->output_nr};
+  if (!m->requires_grad) return {};
+  std::shared_ptr<Node> acc = m->grad_accumulator.lock();
+  if (!acc) {
+    acc = std::make_shared<AccumulateGrad>(t);
+    m->grad_accumulator = acc;
+  }
+  return Edge{acc, 0};
+}
+
+void set_history(const std::vector<Tensor*>& outputs, const std::shared_ptr<Node>& node) {
+  uint32_t nr = 0;
+  for (Tensor* out : outputs) {
+    node->output_meta().push_back(TensorMeta{out->sizes(), out->dtype(), out->device()});
+    AutogradMeta& m = meta(*out);
+    m.grad_fn = node;
+    m.output_nr = nr++;
+  }
+  capture_forward_trace(*node);
+}
+
+namespace {
+template <typename Inputs>
+std::shared_ptr<FunctionNode> record_impl(const char* name, const Inputs& inputs,
+                                          std::initializer_list<Tensor*> outputs, FunctionNode::BackwardFn backward) {
+  auto node = std::make_shared<FunctionNode>(name, std::move(backward));
+  auto& edges = node->mutable_next_edges();
+  edges.reserve(inputs.size());
+  for (const auto& in : inputs) {
+    const Tensor& t = *in;
+    edges.push_back(gradient_edge(t));
+  }
+  set_history(std::vector<Tensor*>(outputs), node);
+  return node;
+}
+struct Addr {
+  const Tensor* p;
+  const Tensor& operator*() const { return *p; }
+};
+}  // namespace
+
+std::shared_ptr<FunctionNode> record(const char* name, std::initializer_list<const Tensor*> inputs,
+                                     std::initializer_list<Tensor*> outputs, FunctionNode::BackwardFn backward) {
+  return record_impl(name, inputs, outputs, std::move(backward));
+}
+
+std::shared_ptr<FunctionNode> record(const char* name, const std::vector<Tensor>& inputs,
+                                     std::initializer_list<Tensor*> outputs, FunctionNode::BackwardFn backward) {
+  std::vector<Addr> addrs;
+  addrs.reserve(inputs.size());
+  for (const Tensor& t : inputs) addrs.push_back(Addr{&t});
+  return record_impl(name, addrs, outputs, std::move(backward));
+}
+
+}  // namespace convis::autograd

@@ -1,0 +1,246 @@
+// autograd/engine.cpp: see Note [The engine] in autograd/engine.h.
+#include "convis/autograd/engine.h"
+
+#include <algorithm>
+
+#include "convis/autograd/anomaly.h"
+#include "convis/autograd/autograd_meta.h"
+#include "convis/autograd/grad_mode.h"
+#include "convis/core/factory.h"
+#include "convis/core/ops.h"
+
+namespace convis::autograd {
+
+Tensor sum_to(const Tensor& grad, const Shape& shape) {
+  if (grad.sizes() == shape) return grad;
+  const int64_t lead = grad.dim() - int64_t(shape.size());
+  Shape dims;
+  for (int64_t d = 0; d < grad.dim(); ++d) {
+    bool leading = d < lead;
+    if (leading || (shape[size_t(d - lead)] == 1 && grad.size(d) != 1)) dims.push_back(d);
+  }
+  Tensor out = dims.empty() ? grad : grad.sum(dims, /*keepdim=*/true);
+  return out.view(shape);
+}
+
+namespace {
+
+// Is a gradient of shape `got` acceptable for a tensor of shape `want` (equal, or `want`
+// broadcasts to `got`)?
+bool sums_back_to(const Shape& got, const Shape& want) {
+  if (got.size() < want.size()) return false;
+  size_t lead = got.size() - want.size();
+  for (size_t i = 0; i < want.size(); ++i)
+    if (want[i] != got[lead + i] && want[i] != 1) return false;
+  return true;
+}
+
+}  // namespace
+
+GraphTask::GraphTask(const variable_list& roots, const variable_list& grad_roots, bool keep_graph,
+                     bool create_graph, const variable_list& inputs)
+    : keep_graph_(keep_graph), create_graph_(create_graph) {
+  CONVIS_CHECK(grad_roots.empty() || grad_roots.size() == roots.size(), "backward",
+               "expected {} gradients (one per tensor), got {}", roots.size(), grad_roots.size());
+  std::vector<Edge> root_edges;
+  variable_list root_grads;
+  for (size_t i = 0; i < roots.size(); ++i) {
+    const Tensor& r = roots[i];
+    Edge e = gradient_edge(r);
+    CONVIS_CHECK(e.is_valid(), "backward",
+                 "element {} of tensors does not require grad and does not have a grad_fn", i);
+    Tensor g = i < grad_roots.size() ? grad_roots[i] : Tensor();
+    if (!g.defined()) {
+      CONVIS_CHECK(r.numel() == 1, "backward",
+                   "grad can be implicitly created only for scalar outputs; got a tensor of shape {} (pass a "
+                   "gradient of that shape)",
+                   r.sizes());
+      g = ones_like(r);
+    }
+    CONVIS_CHECK(g.sizes() == r.sizes(), "backward", "expected a gradient of shape {} for tensor {}, got shape {}",
+                 r.sizes(), i, g.sizes());
+    root_edges.push_back(e);
+    root_grads.push_back(g);
+  }
+  count_dependencies(root_edges);
+  if (!inputs.empty()) {
+    capture_mode_ = true;
+    captured_.resize(inputs.size());
+    std::vector<Edge> input_edges;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      Edge e = gradient_edge(inputs[i]);
+      CONVIS_CHECK(e.is_valid(), "grad", "input {} does not require grad and does not have a grad_fn", i);
+      capture_[e.fn.get()].emplace_back(e.input_nr, i);
+      input_edges.push_back(e);
+    }
+    mark_needed(input_edges);
+  }
+  // Seed the buffers of the root nodes; they become ready as their counts allow.
+  for (size_t i = 0; i < root_edges.size(); ++i) {
+    Node* n = root_edges[i].fn.get();
+    auto& buf = buffers_[n];
+    buf.resize(n->output_meta().size());
+    Tensor& slot = buf[root_edges[i].input_nr];
+    slot = slot.defined() ? slot + root_grads[i] : root_grads[i];
+  }
+  for (const Edge& e : root_edges) {
+    if (dependencies_[e.fn.get()] == 0 &&
+        std::none_of(ready_.begin(), ready_.end(), [&](const Ready& r) { return r.node == e.fn; })) {
+      ready_.push_back(Ready{e.fn});
+      std::push_heap(ready_.begin(), ready_.end());
+    }
+  }
+}
+
+void GraphTask::count_dependencies(const std::vector<Edge>& root_edges) {
+  std::vector<Node*> stack;
+  for (const Edge& e : root_edges) {
+    if (dependencies_.emplace(e.fn.get(), 0).second) stack.push_back(e.fn.get());
+  }
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    stack.pop_back();
+    for (const Edge& e : n->next_edges()) {
+      if (!e.is_valid()) continue;
+      auto [it, fresh] = dependencies_.emplace(e.fn.get(), 0);
+      ++it->second;
+      if (fresh) stack.push_back(e.fn.get());
+    }
+  }
+}
+
+// A node is needed when some input's node can be reached from it (autograd::grad runs
+// only those).  Found by walking the reversed edges from the input nodes.
+void GraphTask::mark_needed(const std::vector<Edge>& input_edges) {
+  std::unordered_map<Node*, std::vector<Node*>> parents;
+  for (auto& [node, count] : dependencies_) {
+    (void)count;
+    for (const Edge& e : node->next_edges())
+      if (e.is_valid()) parents[e.fn.get()].push_back(node);
+  }
+  std::vector<Node*> stack;
+  for (const Edge& e : input_edges) {
+    if (dependencies_.count(e.fn.get()) && !needed_[e.fn.get()]) {
+      needed_[e.fn.get()] = true;
+      stack.push_back(e.fn.get());
+    }
+  }
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    stack.pop_back();
+    for (Node* p : parents[n]) {
+      if (!needed_[p]) {
+        needed_[p] = true;
+        stack.push_back(p);
+      }
+    }
+  }
+}
+
+void GraphTask::deliver(const Edge& edge, Tensor grad, const Node& producer, size_t index) {
+  Node* target = edge.fn.get();
+  const TensorMeta& want = target->output_meta()[edge.input_nr];
+  if (grad.defined()) {
+    if (grad.sizes() != want.shape) {
+      CONVIS_CHECK(sums_back_to(grad.sizes(), want.shape), "backward",
+                   "invalid gradient at index {} produced by {}: got shape {} but expected shape compatible with {}",
+                   index, producer.name(), grad.sizes(), want.shape);
+      grad = sum_to(grad, want.shape);
+    }
+    CONVIS_CHECK(grad.dtype() == want.dtype, "backward",
+                 "invalid gradient at index {} produced by {}: expected dtype {}, got {}", index, producer.name(),
+                 dtype_name(want.dtype), dtype_name(grad.dtype()));
+    CONVIS_CHECK(grad.device() == want.device, "backward",
+                 "invalid gradient at index {} produced by {}: expected device {}, got {}", index, producer.name(),
+                 want.device.str(), grad.device().str());
+    auto& buf = buffers_[target];
+    buf.resize(target->output_meta().size());
+    Tensor& slot = buf[edge.input_nr];
+    slot = slot.defined() ? slot + grad : std::move(grad);
+  }
+  if (--dependencies_[target] == 0) {
+    ready_.push_back(Ready{edge.fn});
+    std::push_heap(ready_.begin(), ready_.end());
+  }
+}
+
+variable_list GraphTask::run_node(Node& node, variable_list grads) {
+  // Tensor hooks and retain_grad run on the gradient of the forward output they watch.
+  for (const auto& [output_nr, hook] : node.pre_hooks()) {
+    if (output_nr >= grads.size() || !grads[output_nr].defined()) continue;
+    Tensor replaced = hook(grads[output_nr]);
+    if (replaced.defined()) grads[output_nr] = replaced;
+  }
+  if (auto it = capture_.find(&node); it != capture_.end()) {
+    for (auto [output_nr, index] : it->second) captured_[index] = grads[output_nr];
+  }
+  bool is_accumulator = dynamic_cast<AccumulateGrad*>(&node) != nullptr;
+  if (capture_mode_ && (is_accumulator || !needed_[&node])) return {};
+  bool any = std::any_of(grads.begin(), grads.end(), [](const Tensor& g) { return g.defined(); });
+  if (!any) return variable_list(node.next_edges().size());
+  for (size_t i = 0; i < grads.size(); ++i) {  // a formula may rely on every gradient being there
+    if (!grads[i].defined()) {
+      const TensorMeta& m = node.output_meta()[i];
+      grads[i] = zeros(m.shape, TensorOptions(m.dtype).device(m.device));
+    }
+  }
+  variable_list out = node.apply(std::move(grads));
+  CONVIS_ASSERT(out.size() == node.next_edges().size() || out.empty(), "{} returned {} gradients for {} inputs",
+                node.name(), out.size(), node.next_edges().size());
+  check_anomaly(node, out);
+  return out;
+}
+
+bool GraphTask::step() {
+  if (ready_.empty()) return false;
+  std::pop_heap(ready_.begin(), ready_.end());
+  std::shared_ptr<Node> node = std::move(ready_.back().node);
+  ready_.pop_back();
+  variable_list grads;
+  if (auto it = buffers_.find(node.get()); it != buffers_.end()) {
+    grads = std::move(it->second);
+    buffers_.erase(it);
+  }
+  grads.resize(node->output_meta().size());
+  last_node_ = node;
+  last_inputs_ = grads;
+  variable_list out;
+  {
+    AutoGradMode mode(create_graph_);
+    out = run_node(*node, std::move(grads));
+  }
+  if (!keep_graph_) node->release_saved();
+  out.resize(node->next_edges().size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    const Edge& e = node->next_edges()[i];
+    if (e.is_valid()) deliver(e, out[i], *node, i);
+  }
+  last_outputs_ = std::move(out);
+  return true;
+}
+
+void backward(const variable_list& tensors, const variable_list& grad_tensors, std::optional<bool> retain_graph,
+              bool create_graph) {
+  GraphTask task(tensors, grad_tensors, retain_graph.value_or(create_graph), create_graph, {});
+  task.run();
+}
+
+variable_list grad(const variable_list& outputs, const variable_list& inputs, const variable_list& grad_outputs,
+                   std::optional<bool> retain_graph, bool create_graph, bool allow_unused) {
+  CONVIS_CHECK(!inputs.empty(), "grad", "expected at least one input, got none");
+  GraphTask task(outputs, grad_outputs, retain_graph.value_or(create_graph), create_graph, inputs);
+  task.run();
+  variable_list result = task.captured();
+  for (size_t i = 0; i < result.size(); ++i) {
+    CONVIS_CHECK(result[i].defined() || allow_unused, "grad",
+                 "one of the differentiated tensors (input {}) appears to not have been used in the graph; set "
+                 "allow_unused=true if this is the desired behavior",
+                 i);
+  }
+  return result;
+}
+
+BackwardStepper::BackwardStepper(const Tensor& root, const Tensor& gradient, bool retain_graph)
+    : task_({root}, {gradient}, retain_graph, false, {}) {}
+
+}  // namespace convis::autograd

@@ -1,0 +1,103 @@
+// autograd/tensor_autograd.cpp: the autograd methods of Tensor.
+#include "convis/autograd/autograd_meta.h"
+#include "convis/autograd/engine.h"
+
+namespace convis {
+
+using autograd::AutogradMeta;
+using autograd::meta;
+using autograd::meta_or_null;
+
+bool Tensor::requires_grad() const {
+  const AutogradMeta* m = meta_or_null(*this);
+  return m && (m->requires_grad || m->grad_fn);
+}
+
+Tensor& Tensor::requires_grad_(bool requires_grad) {
+  AutogradMeta* m = meta_or_null(*this);
+  CONVIS_CHECK(!(m && m->grad_fn) || requires_grad, "requires_grad_",
+               "you can only change requires_grad flags of leaf variables; this tensor has grad_fn {}. If you want "
+               "to use a computed variable in a subgraph that doesn't require differentiation use "
+               "var_no_grad = var.detach()",
+               m && m->grad_fn ? m->grad_fn->name() : "");
+  CONVIS_CHECK(!requires_grad || is_floating_point(), "requires_grad_",
+               "only tensors of floating point dtype can require gradients, got dtype {}", dtype_name(dtype()));
+  if (!m && !requires_grad) return *this;
+  meta(*this).requires_grad = requires_grad;
+  return *this;
+}
+
+const Tensor& Tensor::grad() const {
+  static const Tensor undefined;
+  const AutogradMeta* m = meta_or_null(*this);
+  return m ? m->grad : undefined;
+}
+
+Tensor& Tensor::mutable_grad() { return meta(*this).grad; }
+
+std::shared_ptr<autograd::Node> Tensor::grad_fn() const {
+  const AutogradMeta* m = meta_or_null(*this);
+  return m ? m->grad_fn : nullptr;
+}
+
+bool Tensor::is_leaf() const {
+  const AutogradMeta* m = meta_or_null(*this);
+  return !m || !m->grad_fn;
+}
+
+uint32_t Tensor::output_nr() const {
+  const AutogradMeta* m = meta_or_null(*this);
+  return m ? m->output_nr : 0;
+}
+
+Tensor Tensor::detach() const {
+  return Tensor(std::make_shared<TensorImpl>(storage(), sizes(), strides(), storage_offset(), dtype()));
+}
+
+Tensor& Tensor::detach_() {
+  AutogradMeta* m = meta_or_null(*this);
+  if (m) {
+    m->grad_fn = nullptr;
+    m->output_nr = 0;
+    m->requires_grad = false;
+  }
+  return *this;
+}
+
+void Tensor::retain_grad() {
+  CONVIS_CHECK(requires_grad(), "retain_grad", "can't retain_grad on a tensor that has requires_grad=false");
+  AutogradMeta& m = meta(*this);
+  if (!m.grad_fn || m.retains_grad) return;  // leaves keep their grad anyway
+  m.retains_grad = true;
+  // The hook holds the tensor's impl weakly: the tensor owns the node, not the reverse.
+  std::weak_ptr<TensorImpl> weak = impl();
+  m.grad_fn->add_pre_hook(m.output_nr, [weak](const Tensor& g) {
+    if (auto impl = weak.lock()) {
+      AutogradMeta& mm = meta(Tensor(impl));
+      mm.grad = mm.grad.defined() ? mm.grad + g : g.detach().clone();
+    }
+    return Tensor();
+  });
+}
+
+bool Tensor::retains_grad() const {
+  const AutogradMeta* m = meta_or_null(*this);
+  return m && m->retains_grad;
+}
+
+void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph) const {
+  autograd::backward({*this}, {gradient}, retain_graph, create_graph);
+}
+
+void Tensor::register_hook_impl(std::function<Tensor(const Tensor&)> hook) {
+  CONVIS_CHECK(requires_grad(), "register_hook",
+               "cannot register a hook on a tensor that doesn't require gradient");
+  AutogradMeta& m = meta(*this);
+  if (m.grad_fn) {
+    m.grad_fn->add_pre_hook(m.output_nr, std::move(hook));
+  } else {
+    m.leaf_hooks.push_back(std::move(hook));
+  }
+}
+
+}  // namespace convis
