@@ -8,13 +8,20 @@
 // Note [Counter-based generator]
 // The generator is counter-based: element i of a draw is a pure function of
 // (seed, offset + i), computed with the SplitMix64 mixer (Steele, Lea and Flood, 2014)
-// applied twice.  After a draw of n values the offset moves on by n.  Because no element
-// depends on another, any thread may compute any element, and the numbers are the same
-// for every thread count and every chunking.  They are not the same numbers PyTorch draws
-// (PyTorch's CPU generator is an mt19937 whose sequence we do not reproduce).
+// applied twice: once to turn the seed into a key, once per value,
+//   key = mix(seed),   bits(c) = mix(key + c * 0x9E3779B97F4A7C15),
+// where mix(z) is one SplitMix64 step (add 0x9E3779B97F4A7C15, then the finalizer), so that
+// bits(c) is value c of the SplitMix64 stream seeded with `key`.  After a draw of n values the
+// offset moves on by the n counters it used.  Because no element depends on another, any
+// thread may compute any element, and the numbers are the same for every thread count and
+// every chunking.  They are not the same numbers PyTorch draws (PyTorch's CPU generator is
+// an mt19937 whose sequence we do not reproduce).
 //   uniform float/double: the top 24/53 bits of the 64-bit value, times 2^-24/2^-53, in [0, 1)
-//   normal: Box-Muller on two uniforms drawn from counters 2k and 2k+1
+//   normal: Box-Muller on two uniforms drawn from counters 2k and 2k+1 (n normals use 2n
+//     counters), z = sqrt(-2 log(1 - u1)) * cos(2 pi u2), computed in double
 //   randint(low, high): low + (value mod (high - low)); the bias is below 2^-40 for ranges < 2^24
+//   randperm(n): Fisher-Yates, swapping i with (bits(first + i) mod (i + 1)) for i = n-1 .. 1
+//   bernoulli(p): 1 where uniform(counter) < p (double uniform, whatever p's dtype)
 #pragma once
 
 #include <cstdint>

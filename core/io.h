@@ -12,6 +12,7 @@
 // or hostile file throws convis::Error and never reads outside the bytes it has.
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <vector>
@@ -28,6 +29,8 @@ Tensor from_npy_bytes(const std::string& bytes, const std::string& what = "npy")
 
 void save_npz(const std::string& path, const std::map<std::string, Tensor>& tensors);
 void save_npz(const std::string& path, const std::vector<std::pair<std::string, Tensor>>& tensors);
+// Makes save_npz(path, {{"a", a}, {"b", b}}) unambiguous (members in the order given).
+void save_npz(const std::string& path, std::initializer_list<std::pair<std::string, Tensor>> tensors);
 std::map<std::string, Tensor> load_npz(const std::string& path);
 
 }  // namespace convis
