@@ -1,0 +1,171 @@
+// core/ops/reduce.cpp: sum, mean, prod, amax, amin, max, min, argmax, argmin, cumsum, all,
+// any.  Each checks its arguments, picks the result dtype as LibTorch 1.13 does, casts the
+// input to the dtype the kernel computes in, and runs the kernel through run_reduce
+// (core/ops/reduce_plan.h).  var, std, norm, logsumexp, softmax and log_softmax are in
+// core/ops/reduce_float.cpp.
+//
+// Note [Reduction dtypes]
+// As torch: sum, prod and cumsum of bool or int64 give int64, of floats the same float;
+// a `dtype` argument casts the input first and is the result's dtype (so sum(dtype=kBool)
+// is "any nonzero").  mean needs a floating input or a floating `dtype` (torch: "could not
+// infer output dtype").  amax, amin, max and min keep the dtype (bool included); argmax and
+// argmin give int64 and reject bool (torch has no bool kernel for them).  all and any take
+// any dtype and give kBool.
+#include "convis/core/factory.h"
+#include "convis/core/ops.h"
+#include "convis/core/ops/reduce_plan.h"
+
+namespace convis {
+
+using detail::DimMask;
+
+namespace {
+
+// The dtype sum, prod and cumsum compute and return in (see Note [Reduction dtypes]).
+DType accumulate_dtype(const Tensor& x, std::optional<DType> dtype) {
+  if (dtype) return *dtype;
+  return is_integral(x.dtype(), /*include_bool=*/true) ? kInt64 : x.dtype();
+}
+
+Tensor sum_like(OpKind op, const Tensor& x, const DimMask& mask, bool keepdim, std::optional<DType> dtype) {
+  DType dt = accumulate_dtype(x, dtype);
+  return detail::run_reduce({op, dt}, x.to(dt), mask, keepdim);
+}
+
+Tensor extreme(OpKind op, const char* name, const Tensor& x, const Shape& dims, bool keepdim) {
+  detail::check_defined(x, name);
+  DimMask mask = detail::reduce_mask(x, dims, name);
+  detail::check_nonempty_reduction(x, mask, dims.empty(), name);
+  return detail::run_reduce({op, x.dtype()}, x, mask, keepdim);
+}
+
+std::tuple<Tensor, Tensor> extreme_with_index(OpKind op, const char* name, const Tensor& x, int64_t dim,
+                                              bool keepdim) {
+  detail::check_defined(x, name);
+  DimMask mask = detail::single_dim_mask(x, dim, name);
+  detail::check_nonempty_reduction(x, mask, false, name);
+  return detail::run_arg_reduce(op, x, mask, keepdim, /*with_values=*/true);
+}
+
+Tensor arg_extreme(OpKind op, const char* name, const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
+  detail::check_defined(x, name);
+  CONVIS_CHECK(x.dtype() != kBool, name, "expected a tensor of dtype int64, float32 or float64 (torch has no {} "
+               "for bool), got dtype bool", name);
+  DimMask mask = dim ? detail::single_dim_mask(x, *dim, name) : detail::reduce_mask(x, {}, name);
+  detail::check_nonempty_reduction(x, mask, !dim.has_value(), name);
+  return std::get<1>(detail::run_arg_reduce(op, x, mask, keepdim, /*with_values=*/false));
+}
+
+}  // namespace
+
+Tensor sum(const Tensor& x, std::optional<DType> dtype) { return sum(x, Shape{}, false, dtype); }
+
+Tensor sum(const Tensor& x, const Shape& dims, bool keepdim, std::optional<DType> dtype) {
+  detail::check_defined(x, "sum");
+  return sum_like(OpKind::sum, x, detail::reduce_mask(x, dims, "sum"), keepdim, dtype);
+}
+
+Tensor mean(const Tensor& x, std::optional<DType> dtype) { return mean(x, Shape{}, false, dtype); }
+
+Tensor mean(const Tensor& x, const Shape& dims, bool keepdim, std::optional<DType> dtype) {
+  detail::check_defined(x, "mean");
+  if (dtype) {
+    CONVIS_CHECK(is_floating_point(*dtype), "mean",
+                 "expected a floating point dtype argument (mean() could not infer the output dtype), got {}",
+                 dtype_name(*dtype));
+  } else {
+    CONVIS_CHECK(x.is_floating_point(), "mean",
+                 "expected a floating point input or a floating point dtype argument (mean() could not infer "
+                 "the output dtype), got an input of dtype {}",
+                 dtype_name(x.dtype()));
+  }
+  DType dt = dtype.value_or(x.dtype());
+  DimMask mask = detail::reduce_mask(x, dims, "mean");
+  ReduceParams params;
+  params.divisor = double(detail::reduced_numel(x, mask));  // 0 for an empty reduction: 0 / 0 = nan
+  return detail::run_reduce({OpKind::sum, dt, params}, x.to(dt), mask, keepdim);
+}
+
+Tensor prod(const Tensor& x, std::optional<DType> dtype) {
+  detail::check_defined(x, "prod");
+  return sum_like(OpKind::prod, x, detail::reduce_mask(x, {}, "prod"), false, dtype);
+}
+
+Tensor prod(const Tensor& x, int64_t dim, bool keepdim, std::optional<DType> dtype) {
+  detail::check_defined(x, "prod");
+  return sum_like(OpKind::prod, x, detail::single_dim_mask(x, dim, "prod"), keepdim, dtype);
+}
+
+Tensor amax(const Tensor& x, const Shape& dims, bool keepdim) { return extreme(OpKind::amax, "amax", x, dims, keepdim); }
+Tensor amin(const Tensor& x, const Shape& dims, bool keepdim) { return extreme(OpKind::amin, "amin", x, dims, keepdim); }
+Tensor max(const Tensor& x) { return extreme(OpKind::amax, "max", x, {}, false); }
+Tensor min(const Tensor& x) { return extreme(OpKind::amin, "min", x, {}, false); }
+
+std::tuple<Tensor, Tensor> max(const Tensor& x, int64_t dim, bool keepdim) {
+  return extreme_with_index(OpKind::argmax, "max", x, dim, keepdim);
+}
+std::tuple<Tensor, Tensor> min(const Tensor& x, int64_t dim, bool keepdim) {
+  return extreme_with_index(OpKind::argmin, "min", x, dim, keepdim);
+}
+
+Tensor argmax(const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
+  return arg_extreme(OpKind::argmax, "argmax", x, dim, keepdim);
+}
+Tensor argmin(const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
+  return arg_extreme(OpKind::argmin, "argmin", x, dim, keepdim);
+}
+
+Tensor cumsum(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
+  detail::check_defined(x, "cumsum");
+  DType dt = accumulate_dtype(x, dtype);
+  CONVIS_CHECK(dt != kBool, "cumsum", "expected a result dtype of int64, float32 or float64 (torch has no bool "
+               "cumsum), got dtype bool");
+  detail::single_dim_mask(x, dim, "cumsum");  // checks dim before the cast
+  return detail::run_scan(OpKind::cumsum, x.to(dt), dim, "cumsum");
+}
+
+Tensor all(const Tensor& x) {
+  detail::check_defined(x, "all");
+  return detail::run_reduce({OpKind::all, kBool}, x, detail::reduce_mask(x, {}, "all"), false);
+}
+Tensor all(const Tensor& x, int64_t dim, bool keepdim) {
+  detail::check_defined(x, "all");
+  return detail::run_reduce({OpKind::all, kBool}, x, detail::single_dim_mask(x, dim, "all"), keepdim);
+}
+Tensor any(const Tensor& x) {
+  detail::check_defined(x, "any");
+  return detail::run_reduce({OpKind::any, kBool}, x, detail::reduce_mask(x, {}, "any"), false);
+}
+Tensor any(const Tensor& x, int64_t dim, bool keepdim) {
+  detail::check_defined(x, "any");
+  return detail::run_reduce({OpKind::any, kBool}, x, detail::single_dim_mask(x, dim, "any"), keepdim);
+}
+
+// ---- Tensor methods: forward to the free functions ----
+Tensor Tensor::sum(std::optional<DType> dtype) const { return convis::sum(*this, dtype); }
+Tensor Tensor::sum(const Shape& dims, bool keepdim, std::optional<DType> dtype) const {
+  return convis::sum(*this, dims, keepdim, dtype);
+}
+Tensor Tensor::mean(std::optional<DType> dtype) const { return convis::mean(*this, dtype); }
+Tensor Tensor::mean(const Shape& dims, bool keepdim, std::optional<DType> dtype) const {
+  return convis::mean(*this, dims, keepdim, dtype);
+}
+Tensor Tensor::prod(std::optional<DType> dtype) const { return convis::prod(*this, dtype); }
+Tensor Tensor::prod(int64_t dim, bool keepdim, std::optional<DType> dtype) const {
+  return convis::prod(*this, dim, keepdim, dtype);
+}
+Tensor Tensor::amax(const Shape& dims, bool keepdim) const { return convis::amax(*this, dims, keepdim); }
+Tensor Tensor::amin(const Shape& dims, bool keepdim) const { return convis::amin(*this, dims, keepdim); }
+Tensor Tensor::max() const { return convis::max(*this); }
+Tensor Tensor::min() const { return convis::min(*this); }
+std::tuple<Tensor, Tensor> Tensor::max(int64_t dim, bool keepdim) const { return convis::max(*this, dim, keepdim); }
+std::tuple<Tensor, Tensor> Tensor::min(int64_t dim, bool keepdim) const { return convis::min(*this, dim, keepdim); }
+Tensor Tensor::argmax(std::optional<int64_t> dim, bool keepdim) const { return convis::argmax(*this, dim, keepdim); }
+Tensor Tensor::argmin(std::optional<int64_t> dim, bool keepdim) const { return convis::argmin(*this, dim, keepdim); }
+Tensor Tensor::cumsum(int64_t dim, std::optional<DType> dtype) const { return convis::cumsum(*this, dim, dtype); }
+Tensor Tensor::all() const { return convis::all(*this); }
+Tensor Tensor::all(int64_t dim, bool keepdim) const { return convis::all(*this, dim, keepdim); }
+Tensor Tensor::any() const { return convis::any(*this); }
+Tensor Tensor::any(int64_t dim, bool keepdim) const { return convis::any(*this, dim, keepdim); }
+
+}  // namespace convis
