@@ -173,6 +173,7 @@ Tensor roll(const Tensor& x, const Shape& shifts, const Shape& dims) {
   if (dims.empty()) {
     CONVIS_CHECK(shifts.size() == 1, "roll",
                  "expected one shift when no dims are given (the flattened tensor is rolled), got shifts {}", shifts);
+    if (x.dim() == 0) return x.clone();  // one element: nothing moves
     return roll(x.flatten(), shifts, {0}).view(x.sizes());
   }
   CONVIS_CHECK(shifts.size() == dims.size(), "roll", "expected as many shifts as dims, got shifts {} and dims {}",
