@@ -1,0 +1,202 @@
+// core/ops/join.cpp: joining (cat, stack), splitting (split, chunk) and reordering (flip, roll).
+//
+//   cat({a, b}, 1)          copies a and b into narrow() views of one output
+//   split(x, 2, 0)          narrow() views of x, no copy; the last one may be shorter
+//   flip(x, {0})            one strided copy from a reversed view (see Note [Reversed views])
+//   roll(x, {1}, {1})       two block copies per rolled dim
+//
+// Nothing here has a kernel of its own: every element moves through Tensor::copy_, whose
+// strided `copy` kernel already handles any strides, broadcasts and dtype casts.
+#include <algorithm>
+
+#include "convis/core/factory.h"
+#include "convis/core/ops.h"
+
+namespace convis {
+
+namespace {
+
+// Note [Legacy empty tensors in cat]
+// LibTorch 1.13 still skips 1-D tensors of shape [0] in cat, whatever the other inputs'
+// rank, so cat({empty({0}), x}, 1) == x.  They still count for the result's dtype.  When
+// every input is skipped, the result is an empty [0] tensor and the dim is not checked.
+bool is_legacy_empty(const Tensor& t) { return t.dim() == 1 && t.size(0) == 0; }
+
+// Checks everything cat needs that does not depend on the dim; returns the promoted dtype.
+DType check_cat_inputs(const std::vector<Tensor>& tensors) {
+  CONVIS_CHECK(!tensors.empty(), "cat", "expected a non-empty list of tensors, got an empty list");
+  DType dtype = kBool;
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const Tensor& t = tensors[i];
+    CONVIS_CHECK(t.defined(), "cat", "expected defined tensors, got an undefined Tensor() at position {}", i);
+    CONVIS_CHECK(t.dim() > 0, "cat", "expected tensors with at least 1 dim, got a zero-dimensional tensor at "
+                 "position {} (zero-dimensional tensors cannot be concatenated)", i);
+    CONVIS_CHECK(t.device() == tensors[0].device(), "cat",
+                 "expected all tensors on one device, got {} (tensor 0) and {} (tensor {})",
+                 tensors[0].device().str(), t.device().str(), i);
+    dtype = i == 0 ? t.dtype() : promote_types(dtype, t.dtype());
+  }
+  return dtype;
+}
+
+// Checks that `t` (input number i) fits `ref` (number r) everywhere but in dim d.
+void check_cat_shape(const Tensor& ref, size_t r, const Tensor& t, size_t i, int64_t d) {
+  CONVIS_CHECK(t.dim() == ref.dim(), "cat",
+               "expected tensors with the same number of dims, got shape {} (tensor {}) and shape {} (tensor {})",
+               ref.sizes(), r, t.sizes(), i);
+  for (int64_t k = 0; k < t.dim(); ++k) {
+    CONVIS_CHECK(k == d || t.size(k) == ref.size(k), "cat",
+                 "expected sizes to match except in dim {}, got shape {} (tensor {}) and shape {} (tensor {}), "
+                 "which differ in dim {}",
+                 d, ref.sizes(), r, t.sizes(), i, k);
+  }
+}
+
+// Note [Reversed views]
+// flip copies from a view whose flipped dims have negated strides and whose offset points at
+// the last element along them.  The strided loop works in signed byte strides, so the copy
+// kernel walks such a view backwards.  The view never leaves this file: public views, as in
+// LibTorch, only have non-negative strides.
+Tensor reversed_view(const Tensor& x, const std::vector<int64_t>& dims) {
+  Shape strides = x.strides();
+  int64_t offset = x.storage_offset();
+  for (int64_t d : dims) {
+    offset += (x.size(d) - 1) * x.stride(d);
+    strides[size_t(d)] = -strides[size_t(d)];
+  }
+  return Tensor(std::make_shared<TensorImpl>(x.storage(), x.sizes(), strides, offset, x.dtype()));
+}
+
+// Copies `in` into `out` rolled by shift[d] (in [0, size)) along each dim d >= first:
+// a dim with a shift splits into two blocks that swap places, so k rolled dims make 2^k
+// block copies, each one strided copy.
+void roll_blocks(const Tensor& out, const Tensor& in, const std::vector<int64_t>& shift, int64_t first) {
+  int64_t d = first;
+  while (d < in.dim() && shift[size_t(d)] == 0) ++d;
+  if (d == in.dim()) {
+    Tensor dst = out;
+    dst.copy_(in);
+    return;
+  }
+  int64_t n = in.size(d), s = shift[size_t(d)];
+  roll_blocks(out.narrow(d, s, n - s), in.narrow(d, 0, n - s), shift, d + 1);
+  roll_blocks(out.narrow(d, 0, s), in.narrow(d, n - s, s), shift, d + 1);
+}
+
+}  // namespace
+
+Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
+  const DType dtype = check_cat_inputs(tensors);
+  const TensorOptions options = TensorOptions(dtype).device(tensors[0].device());
+  auto ref = std::find_if(tensors.begin(), tensors.end(), [](const Tensor& t) { return !is_legacy_empty(t); });
+  if (ref == tensors.end()) return empty({0}, options);  // see Note [Legacy empty tensors in cat]
+  const size_t r = size_t(ref - tensors.begin());
+  const int64_t d = normalize_dim(dim, ref->dim(), "cat");
+  Shape out_shape = ref->sizes();
+  out_shape[size_t(d)] = 0;
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    if (is_legacy_empty(tensors[i])) continue;
+    check_cat_shape(*ref, r, tensors[i], i, d);
+    out_shape[size_t(d)] += tensors[i].size(d);
+  }
+  Tensor out = empty(out_shape, options);
+  int64_t offset = 0;
+  for (const Tensor& t : tensors) {
+    if (is_legacy_empty(t)) continue;
+    out.narrow(d, offset, t.size(d)).copy_(t);
+    offset += t.size(d);
+  }
+  return out;
+}
+
+Tensor stack(const std::vector<Tensor>& tensors, int64_t dim) {
+  CONVIS_CHECK(!tensors.empty(), "stack", "expected a non-empty list of tensors, got an empty list");
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    CONVIS_CHECK(tensors[i].defined(), "stack", "expected defined tensors, got an undefined Tensor() at entry {}",
+                 i);
+    CONVIS_CHECK(tensors[i].sizes() == tensors[0].sizes(), "stack",
+                 "expected each tensor to be equal size, got {} at entry 0 and {} at entry {}", tensors[0].sizes(),
+                 tensors[i].sizes(), i);
+  }
+  const int64_t d = normalize_dim(dim, tensors[0].dim() + 1, "stack");
+  std::vector<Tensor> parts;
+  parts.reserve(tensors.size());
+  for (const Tensor& t : tensors) parts.push_back(t.unsqueeze(d));
+  return cat(parts, d);
+}
+
+std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim) {
+  CONVIS_CHECK(x.dim() > 0, "split", "expected a tensor with at least 1 dim, got a 0-dim tensor");
+  CONVIS_CHECK(split_size >= 0, "split", "expected a non-negative split_size, got {}", split_size);
+  const int64_t d = normalize_dim(dim, x.dim(), "split");
+  const int64_t n = x.size(d);
+  CONVIS_CHECK(split_size > 0 || n == 0, "split",
+               "expected split_size > 0 for dim {} of size {} (split_size can only be 0 if the dim is empty), got 0",
+               d, n);
+  const int64_t pieces = split_size == 0 ? 1 : std::max<int64_t>((n + split_size - 1) / split_size, 1);
+  std::vector<Tensor> out;
+  out.reserve(size_t(pieces));
+  for (int64_t i = 0; i < pieces; ++i) {
+    int64_t start = i * split_size;
+    out.push_back(x.narrow(d, start, std::min(split_size, n - start)));
+  }
+  return out;
+}
+
+std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim) {
+  CONVIS_CHECK(x.dim() > 0, "chunk", "expected a tensor with at least 1 dim, got a 0-dim tensor");
+  CONVIS_CHECK(chunks > 0, "chunk", "expected chunks > 0, got {}", chunks);
+  const int64_t d = normalize_dim(dim, x.dim(), "chunk");
+  const int64_t n = x.size(d);
+  if (n == 0) {  // as LibTorch: `chunks` empty views
+    std::vector<Tensor> out;
+    for (int64_t i = 0; i < chunks; ++i) out.push_back(x.narrow(d, 0, 0));
+    return out;
+  }
+  // As torch.chunk: pieces of ceil(n / chunks), so there may be fewer than `chunks` of them.
+  return split(x, (n + chunks - 1) / chunks, d);
+}
+
+Tensor flip(const Tensor& x, const Shape& dims) {
+  CONVIS_CHECK(x.defined(), "flip", "expected a defined tensor, got an undefined Tensor()");
+  std::vector<int64_t> ds = dims.empty() ? std::vector<int64_t>{} : normalize_dims(dims, x.dim(), "flip");
+  Tensor out = empty(x.sizes(), x.options());
+  if (x.numel() == 0) return out;
+  if (x.dim() == 0) ds.clear();  // flipping the one element of a 0-dim tensor changes nothing
+  out.copy_(reversed_view(x, ds));
+  return out;
+}
+
+Tensor roll(const Tensor& x, const Shape& shifts, const Shape& dims) {
+  CONVIS_CHECK(x.defined(), "roll", "expected a defined tensor, got an undefined Tensor()");
+  CONVIS_CHECK(!shifts.empty(), "roll", "expected at least one shift, got an empty list of shifts");
+  if (dims.empty()) {
+    CONVIS_CHECK(shifts.size() == 1, "roll",
+                 "expected one shift when no dims are given (the flattened tensor is rolled), got shifts {}", shifts);
+    if (x.dim() == 0) return x.clone();  // one element: nothing moves
+    return roll(x.flatten(), shifts, {0}).view(x.sizes());
+  }
+  CONVIS_CHECK(shifts.size() == dims.size(), "roll", "expected as many shifts as dims, got shifts {} and dims {}",
+               shifts, dims);
+  CONVIS_CHECK(x.dim() > 0, "roll", "expected a tensor with at least 1 dim when dims are given, got a 0-dim tensor");
+  // Shifts along one dim add up (LibTorch rolls dim after dim); reduce each into [0, size).
+  std::vector<int64_t> total(size_t(x.dim()), 0);
+  for (size_t i = 0; i < dims.size(); ++i) {
+    int64_t d = normalize_dim(dims[i], x.dim(), "roll");
+    int64_t n = x.size(d);
+    if (n > 0) total[size_t(d)] = ((total[size_t(d)] + shifts[i] % n) % n + n) % n;
+  }
+  Tensor out = empty(x.sizes(), x.options());
+  if (x.numel() > 0) roll_blocks(out, x, total, 0);
+  return out;
+}
+
+// ---- the methods ----
+Tensor Tensor::flip(const Shape& dims) const { return convis::flip(*this, dims); }
+Tensor Tensor::roll(const Shape& shifts, const Shape& dims) const { return convis::roll(*this, shifts, dims); }
+std::vector<Tensor> Tensor::split(int64_t split_size, int64_t dim) const {
+  return convis::split(*this, split_size, dim);
+}
+std::vector<Tensor> Tensor::chunk(int64_t chunks, int64_t dim) const { return convis::chunk(*this, chunks, dim); }
+
+}  // namespace convis
