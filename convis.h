@@ -22,6 +22,7 @@
 #include "convis/core/indexing.h"
 #include "convis/core/io.h"
 #include "convis/core/ops.h"
+#include "convis/core/ops/conv.h"
 #include "convis/core/scalar.h"
 #include "convis/core/shape.h"
 #include "convis/core/tensor.h"

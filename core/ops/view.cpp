@@ -40,6 +40,7 @@ Shape infer_size(const Shape& shape, int64_t numel, const char* op) {
 // Walks chunks of dims that are contiguous among themselves (as LibTorch's computeStride).
 std::optional<Shape> view_strides(const Shape& sizes, const Shape& strides, const Shape& shape) {
   if (numel(sizes) == 0) return contiguous_strides(shape);
+  if (sizes.empty()) return Shape(shape.size(), 1);  // a 0-dim tensor: every target dim is 1
   Shape out(shape.size(), 0);
   int64_t view_d = int64_t(shape.size()) - 1;
   int64_t chunk_base_stride = strides.empty() ? 1 : strides.back();

@@ -22,8 +22,6 @@
 
 namespace convis {
 
-void register_pool_cpu_kernels();  // kernels/cpu/pool.cpp
-
 namespace cpu {
 
 namespace {
@@ -171,7 +169,6 @@ void register_conv_cpu_kernels() {
   register_kernel(OpKind::conv_backward_input, kCPU, kFloat64, &cpu::conv_backward_input_kernel<double>);
   register_kernel(OpKind::conv_backward_weight, kCPU, kFloat32, &cpu::conv_backward_weight_kernel<float>);
   register_kernel(OpKind::conv_backward_weight, kCPU, kFloat64, &cpu::conv_backward_weight_kernel<double>);
-  register_pool_cpu_kernels();
 }
 
 }  // namespace convis

@@ -9,6 +9,7 @@ void register_elementwise_cpu_kernels();  // kernels/cpu/elementwise.cpp
 void register_reduce_cpu_kernels();       // kernels/cpu/reduce.cpp
 void register_index_cpu_kernels();        // kernels/cpu/index.cpp
 void register_gemm_cpu_kernels();         // kernels/cpu/gemm.cpp
-void register_conv_cpu_kernels();         // kernels/cpu/conv.cpp (convolution and pooling)
+void register_conv_cpu_kernels();         // kernels/cpu/conv.cpp
+void register_pool_cpu_kernels();         // kernels/cpu/pool.cpp
 
 }  // namespace convis

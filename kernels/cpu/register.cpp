@@ -20,8 +20,9 @@ void register_cpu_kernels() {
   // ---- linear algebra (kernels/cpu/gemm.cpp) ----
   register_gemm_cpu_kernels();
 
-  // ---- convolution and pooling (kernels/cpu/conv.cpp) ----
+  // ---- convolution and pooling (kernels/cpu/conv.cpp, kernels/cpu/pool.cpp) ----
   register_conv_cpu_kernels();
+  register_pool_cpu_kernels();
 }
 
 }  // namespace convis
