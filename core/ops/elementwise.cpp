@@ -1,0 +1,363 @@
+// core/ops/elementwise.cpp: type promotion, the shared elementwise runner, and the
+// arithmetic ops (binary and unary).  Comparisons, logic and selection are in compare.cpp;
+// the Tensor methods and operators in elementwise_methods.cpp.
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include "convis/core/factory.h"
+#include "convis/core/ops/elementwise_impl.h"
+#include "convis/core/strided_loop.h"
+
+namespace convis {
+
+namespace detail {
+
+namespace {
+
+// LibTorch's combine_categories: the higher-priority group's dtype wins unless the lower
+// group is of a higher category (bool < integer < floating).
+std::optional<DType> combine_categories(std::optional<DType> higher, std::optional<DType> lower) {
+  if (!higher) return lower;
+  if (!lower || is_floating_point(*higher)) return higher;
+  if (*higher == kBool || is_floating_point(*lower)) return promote_types(*higher, *lower);
+  return higher;
+}
+
+// "int64, float32 or float64": the dtypes `op` has a kernel for on `device`.
+std::string supported_dtypes(OpKind op, DeviceType device) {
+  std::string out;
+  int count = 0;
+  for (int d = 0; d < kNumDTypes; ++d) count += has_kernel(op, device, DType(d));
+  for (int d = 0, seen = 0; d < kNumDTypes; ++d) {
+    if (!has_kernel(op, device, DType(d))) continue;
+    if (seen > 0) out += seen + 1 == count ? " or " : ", ";
+    out += dtype_name(DType(d));
+    ++seen;
+  }
+  return out;
+}
+
+// LibTorch's canCast: no floating -> integral or bool, no integral -> bool.
+bool can_cast(DType from, DType to) {
+  if (is_floating_point(from) && !is_floating_point(to)) return false;
+  return from == kBool || to != kBool;
+}
+
+// Note [In-place elementwise]
+// An in-place op writes its result into self: the broadcast shape of all operands must be
+// self's shape, and the result dtype must be castable to self's dtype (LibTorch's canCast:
+// int_tensor.div_(2) is an error, float_tensor.add_(int_tensor) is fine).  A self with
+// internal overlap (an expanded dim) is refused, as LibTorch does.  When the compute dtype
+// differs from self's, the kernel writes a temporary that is then cast into self.  An input
+// that shares memory with self but is laid out differently (x.mul_(x.t()), x.add_(x[0]))
+// would be read after being overwritten, so it is copied first; an input identical to self
+// (x.add_(x)) is safe, each element being read before it is written.  The version counter
+// is bumped once.
+void check_self(const Plan& plan, const Tensor& self, const Shape& shape) {
+  CONVIS_CHECK(shape == self.sizes(), plan.name,
+               "expected the operands to broadcast to self's shape {}, got the broadcast shape {} (output with "
+               "shape {} doesn't match the broadcast shape {})",
+               self.sizes(), shape, self.sizes(), shape);
+  CONVIS_CHECK(can_cast(plan.result, self.dtype()), plan.name,
+               "expected a result castable to self's dtype, got result type {} that can't be cast to the desired "
+               "output type {}",
+               dtype_name(plan.result), dtype_name(self.dtype()));
+  for (int64_t d = 0; d < self.dim(); ++d)
+    CONVIS_CHECK(self.stride(d) != 0 || self.size(d) <= 1, plan.name,
+                 "expected a self whose elements are distinct in memory, got shape {} with strides {} (more than "
+                 "one element of the written-to tensor refers to a single memory location; clone() it first)",
+                 self.sizes(), self.strides());
+}
+
+bool same_layout(const Tensor& a, const Tensor& b) {
+  return a.data_ptr() == b.data_ptr() && a.strides() == b.strides() && a.dtype() == b.dtype();
+}
+bool shares_memory(const Tensor& a, const Tensor& b) { return a.storage()->data() == b.storage()->data(); }
+
+void write_scalar(const Scalar& s, DType t, unsigned char* buf) {
+  visit_dtype(t, [&](auto tag) {
+    using T = decltype(tag);
+    *reinterpret_cast<T*>(buf) = s.to<T>();
+  });
+}
+
+// The broadcast shape of the tensor operands, checking they are defined and on one device.
+const Tensor& broadcast_args(const Plan& plan, Args args, Shape& shape) {
+  const Tensor* lead = nullptr;
+  for (const Arg& a : args) {
+    if (a.is_scalar()) continue;
+    CONVIS_CHECK(a.tensor->defined(), plan.name, "expected defined tensors, got an undefined Tensor()");
+    if (lead == nullptr) {
+      lead = a.tensor;
+      shape = lead->sizes();
+      continue;
+    }
+    CONVIS_CHECK(a.tensor->device() == lead->device(), plan.name, "expected all tensors on one device, got {} and {}",
+                 lead->device().str(), a.tensor->device().str());
+    shape = broadcast_shapes(shape, a.tensor->sizes(), plan.name);
+  }
+  CONVIS_ASSERT(lead != nullptr, "elementwise op {} has no tensor operand", plan.name);
+  return *lead;
+}
+
+}  // namespace
+
+DType promote_args(Args args) {
+  std::optional<DType> dim_result, zero_result, wrapped_result;
+  auto join = [](std::optional<DType>& r, DType t) { r = r ? promote_types(*r, t) : t; };
+  for (const Arg& a : args) {
+    if (a.is_scalar())
+      join(wrapped_result, a.scalar.is_floating_point() ? get_default_dtype() : a.scalar.type());
+    else if (a.tensor->dim() == 0)
+      join(zero_result, a.tensor->dtype());
+    else
+      join(dim_result, a.tensor->dtype());
+  }
+  return combine_categories(dim_result, combine_categories(zero_result, wrapped_result)).value_or(get_default_dtype());
+}
+
+Tensor run_op(const Plan& plan, Args args, Tensor* self) {
+  const int n = int(args.size());
+  CONVIS_ASSERT(n >= 1 && n <= 3, "elementwise op {} with {} operands", plan.name, n);
+  Shape shape;
+  const Device device = broadcast_args(plan, args, shape).device();
+  if (!supported_dtypes(plan.op, device.type()).empty())
+    CONVIS_CHECK(has_kernel(plan.op, device.type(), plan.compute), plan.name, "expected a tensor of dtype {}, got {}",
+                 supported_dtypes(plan.op, device.type()), dtype_name(plan.compute));
+  if (self != nullptr) check_self(plan, *self, shape);
+
+  // Operands in the compute dtype, broadcast; plain numbers in small buffers.
+  Tensor operands[3];
+  alignas(8) unsigned char scalars[3][8] = {};
+  DType dtypes[3];
+  int k = 0;
+  for (const Arg& a : args) {
+    dtypes[k] = k == 0 && plan.mask_first ? kBool : plan.compute;
+    if (a.is_scalar()) {
+      write_scalar(a.scalar, dtypes[k], scalars[k]);
+    } else {
+      Tensor base = a.tensor->to(dtypes[k]);
+      operands[k] = base.sizes() == shape ? base : base.expand(shape);
+      if (self != nullptr && shares_memory(operands[k], *self) && !same_layout(operands[k], *self))
+        operands[k] = base.clone().expand(shape);
+    }
+    ++k;
+  }
+
+  const bool direct = self != nullptr && self->dtype() == plan.result;
+  Tensor out = direct ? *self : empty(shape, TensorOptions(plan.result).device(device));
+  if (out.numel() > 0) {
+    const Tensor* t[3];
+    k = 0;
+    for (const Arg& a : args) t[k] = a.is_scalar() ? &out : &operands[k], ++k;
+    StridedLoop L = n == 1   ? make_strided_loop({&out, t[0]})
+                    : n == 2 ? make_strided_loop({&out, t[0], t[1]})
+                             : make_strided_loop({&out, t[0], t[1], t[2]});
+    k = 0;
+    for (const Arg& a : args) {  // a plain number: stride 0 everywhere (see the Note)
+      if (a.is_scalar()) {
+        L.data[k + 1] = reinterpret_cast<char*>(scalars[k]);
+        L.dtypes[k + 1] = dtypes[k];
+        for (int d = 0; d < L.ndim; ++d) L.strides[k + 1][d] = 0;
+      }
+      ++k;
+    }
+    L.params = plan.params;
+    find_kernel<ElementwiseKernel>(plan.op, device.type(), plan.compute)(L);
+  }
+  if (self == nullptr) return out;
+  if (!direct && out.numel() > 0) run_elementwise(OpKind::copy, self->dtype(), {self, &out});
+  self->storage()->bump_version();
+  return *self;
+}
+
+OpParams scalar_params(const Scalar& s0, const Scalar& s1) {
+  OpParams p;
+  p.f[0] = s0.toDouble(), p.i[0] = s0.toLong();
+  p.f[1] = s1.toDouble(), p.i[1] = s1.toLong();
+  p.has[0] = p.has[1] = true;
+  return p;
+}
+
+bool all_true(const Tensor& t) {
+  Tensor c = t.cpu().contiguous();
+  const bool* p = c.data_ptr<bool>();
+  for (int64_t i = 0; i < c.numel(); ++i)
+    if (!p[i]) return false;
+  return true;
+}
+
+bool any_true(const Tensor& t) {
+  Tensor c = t.cpu().contiguous();
+  const bool* p = c.data_ptr<bool>();
+  for (int64_t i = 0; i < c.numel(); ++i)
+    if (p[i]) return true;
+  return false;
+}
+
+}  // namespace detail
+
+using detail::Arg;
+using detail::Plan;
+using detail::promote_args;
+using detail::run_op;
+
+DType result_type(const Tensor& a, const Tensor& b) { return promote_args({a, b}); }
+DType result_type(const Tensor& a, const Scalar& b) { return promote_args({a, b}); }
+
+// ---- binary arithmetic; `self` set means in place (see Note [In-place elementwise]) ----
+
+namespace detail {
+
+std::string str(const Scalar& s) {
+  if (s.is_boolean()) return s.toBool() ? "true" : "false";
+  return s.is_integral() ? std::to_string(s.toLong()) : fmt::format("{}", s.toDouble());
+}
+
+// LibTorch's alpha_check.
+void check_alpha(const char* name, DType t, const Scalar& alpha) {
+  CONVIS_CHECK(!alpha.is_boolean() || t == kBool, name,
+               "expected a non-bool alpha for a result of dtype {}, got {} (Boolean alpha only supported for "
+               "Boolean results)", dtype_name(t), str(alpha));
+  CONVIS_CHECK(is_floating_point(t) || alpha.is_integral(true), name,
+               "expected an integral alpha for integral input tensors, got {} (For integral input tensors, "
+               "argument alpha must not be a floating point number)", str(alpha));
+}
+
+bool arg_is_bool(const Arg& a) { return a.is_scalar() ? a.scalar.is_boolean() : a.tensor->dtype() == kBool; }
+
+Tensor add_impl(const char* name, Arg a, Arg b, const Scalar& alpha, Tensor* self) {
+  DType t = promote_args({a, b});
+  check_alpha(name, t, alpha);
+  return run_op({name, OpKind::add, t, t, scalar_params(alpha)}, {a, b}, self);
+}
+
+Tensor sub_impl(const char* name, Arg a, Arg b, const Scalar& alpha, Tensor* self) {
+  CONVIS_CHECK(!arg_is_bool(a) || !arg_is_bool(b), name,
+               "expected non-bool operands, got two bool operands (Subtraction, the `-` operator, with two bool "
+               "tensors is not supported. Use the `^` or `logical_xor()` operator instead.)");
+  CONVIS_CHECK(!arg_is_bool(a) && !arg_is_bool(b), name,
+               "expected non-bool operands, got a bool operand (Subtraction, the `-` operator, with a bool tensor "
+               "is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator "
+               "instead.)");
+  DType t = promote_args({a, b});
+  check_alpha(name, t, alpha);
+  return run_op({name, OpKind::sub, t, t, scalar_params(alpha)}, {a, b}, self);
+}
+
+// Ops whose result is the promoted dtype: mul, maximum, minimum.
+Tensor binary_impl(const char* name, OpKind op, Arg a, Arg b, Tensor* self) {
+  DType t = promote_args({a, b});
+  return run_op({name, op, t, t}, {a, b}, self);
+}
+
+Tensor div_impl(const char* name, Arg a, Arg b, Tensor* self) {
+  DType t = promote_args({a, b});
+  if (!is_floating_point(t)) t = get_default_dtype();  // true division
+  return run_op({name, OpKind::div, t, t}, {a, b}, self);
+}
+
+Tensor pow_impl(const char* name, Arg a, Arg b, Tensor* self) {
+  DType t = promote_args({a, b});
+  if (b.is_scalar() && !a.is_scalar())
+    CONVIS_CHECK(!is_integral(t, true) || b.scalar.is_boolean() || b.scalar.toLong() >= 0, name,
+                 "expected a non-negative exponent for an integral tensor, got {} (Integers to negative integer "
+                 "powers are not allowed.)", str(b.scalar));
+  return run_op({name, OpKind::pow, t, t}, {a, b}, self);
+}
+
+Tensor remainder_impl(const char* name, Arg a, Arg b, Tensor* self) {
+  DType t = promote_args({a, b});
+  if (is_integral(t, true)) {
+    bool zero = b.is_scalar() ? b.scalar.toLong() == 0 : any_true(eq(*b.tensor, 0));
+    CONVIS_CHECK(!zero, name, "expected a non-zero divisor for integer remainder, got a zero (ZeroDivisionError)");
+  }
+  return run_op({name, OpKind::remainder, t, t}, {a, b}, self);
+}
+
+Tensor clamp_impl(const char* name, const Tensor& x, const std::optional<Scalar>& lo, const std::optional<Scalar>& hi,
+                  Tensor* self) {
+  CONVIS_CHECK(lo || hi, name, "expected at least one of min and max, got neither (At least one of 'min' or 'max' "
+               "must not be None)");
+  DType t = lo && hi ? promote_args({x, *lo, *hi}) : promote_args({x, lo ? *lo : *hi});
+  OpParams p = scalar_params(lo.value_or(0), hi.value_or(0));
+  p.has[0] = lo.has_value(), p.has[1] = hi.has_value();
+  Tensor r = run_op({name, OpKind::clamp, t, t, p}, {x}, self);
+  if (lo && hi && is_floating_point(t) && (std::isnan(lo->toDouble()) || std::isnan(hi->toDouble()))) {
+    OpParams nan;  // LibTorch: a NaN bound, with both given, makes every element NaN
+    nan.f[0] = std::nan("");
+    run_elementwise(OpKind::fill, r.dtype(), {&r}, nan);
+  }
+  return r;
+}
+
+}  // namespace detail
+
+Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) { return detail::add_impl("add", a, b, alpha, nullptr); }
+Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) { return detail::add_impl("add", a, b, alpha, nullptr); }
+Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) { return detail::sub_impl("sub", a, b, alpha, nullptr); }
+Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) { return detail::sub_impl("sub", a, b, alpha, nullptr); }
+Tensor rsub(const Tensor& a, const Scalar& b) { return detail::sub_impl("rsub", b, a, 1, nullptr); }
+Tensor mul(const Tensor& a, const Tensor& b) { return detail::binary_impl("mul", OpKind::mul, a, b, nullptr); }
+Tensor mul(const Tensor& a, const Scalar& b) { return detail::binary_impl("mul", OpKind::mul, a, b, nullptr); }
+Tensor div(const Tensor& a, const Tensor& b) { return detail::div_impl("div", a, b, nullptr); }
+Tensor div(const Tensor& a, const Scalar& b) { return detail::div_impl("div", a, b, nullptr); }
+Tensor div(const Scalar& a, const Tensor& b) { return detail::div_impl("div", a, b, nullptr); }
+Tensor pow(const Tensor& a, const Tensor& b) { return detail::pow_impl("pow", a, b, nullptr); }
+Tensor pow(const Tensor& a, const Scalar& b) { return detail::pow_impl("pow", a, b, nullptr); }
+Tensor pow(const Scalar& a, const Tensor& b) { return detail::pow_impl("pow", a, b, nullptr); }
+Tensor remainder(const Tensor& a, const Tensor& b) { return detail::remainder_impl("remainder", a, b, nullptr); }
+Tensor remainder(const Tensor& a, const Scalar& b) { return detail::remainder_impl("remainder", a, b, nullptr); }
+Tensor maximum(const Tensor& a, const Tensor& b) { return detail::binary_impl("maximum", OpKind::maximum, a, b, nullptr); }
+Tensor minimum(const Tensor& a, const Tensor& b) { return detail::binary_impl("minimum", OpKind::minimum, a, b, nullptr); }
+Tensor max(const Tensor& a, const Tensor& b) { return detail::binary_impl("max", OpKind::maximum, a, b, nullptr); }
+Tensor min(const Tensor& a, const Tensor& b) { return detail::binary_impl("min", OpKind::minimum, a, b, nullptr); }
+Tensor clamp(const Tensor& x, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
+  return detail::clamp_impl("clamp", x, min, max, nullptr);
+}
+Tensor clamp_min(const Tensor& x, const Scalar& min) { return detail::clamp_impl("clamp_min", x, min, {}, nullptr); }
+Tensor clamp_max(const Tensor& x, const Scalar& max) { return detail::clamp_impl("clamp_max", x, {}, max, nullptr); }
+
+// ---- unary ----
+
+namespace detail {
+
+Tensor unary_impl(const char* name, OpKind op, UnaryKind kind, const Tensor& x, Tensor* self) {
+  CONVIS_CHECK(x.defined(), name, "expected a defined tensor, got an undefined Tensor()");
+  DType t = x.dtype();
+  if (kind == UnaryKind::floating && !is_floating_point(t)) t = get_default_dtype();
+  if (kind == UnaryKind::square && t == kBool) t = kInt64;
+  CONVIS_CHECK(op != OpKind::neg || t != kBool, name,
+               "expected a non-bool tensor, got bool (Negation, the `-` operator, on a bool tensor is not "
+               "supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.)");
+  return run_op({name, op, t, t}, {x}, self);
+}
+
+}  // namespace detail
+
+using detail::UnaryKind;
+
+Tensor abs(const Tensor& x) { return detail::unary_impl("abs", OpKind::abs, UnaryKind::keep, x, nullptr); }
+Tensor neg(const Tensor& x) { return detail::unary_impl("neg", OpKind::neg, UnaryKind::keep, x, nullptr); }
+Tensor sign(const Tensor& x) { return detail::unary_impl("sign", OpKind::sign, UnaryKind::keep, x, nullptr); }
+Tensor exp(const Tensor& x) { return detail::unary_impl("exp", OpKind::exp, UnaryKind::floating, x, nullptr); }
+Tensor log(const Tensor& x) { return detail::unary_impl("log", OpKind::log, UnaryKind::floating, x, nullptr); }
+Tensor log1p(const Tensor& x) { return detail::unary_impl("log1p", OpKind::log1p, UnaryKind::floating, x, nullptr); }
+Tensor expm1(const Tensor& x) { return detail::unary_impl("expm1", OpKind::expm1, UnaryKind::floating, x, nullptr); }
+Tensor sqrt(const Tensor& x) { return detail::unary_impl("sqrt", OpKind::sqrt, UnaryKind::floating, x, nullptr); }
+Tensor rsqrt(const Tensor& x) { return detail::unary_impl("rsqrt", OpKind::rsqrt, UnaryKind::floating, x, nullptr); }
+Tensor reciprocal(const Tensor& x) {
+  return detail::unary_impl("reciprocal", OpKind::reciprocal, UnaryKind::floating, x, nullptr);
+}
+Tensor square(const Tensor& x) { return detail::unary_impl("square", OpKind::square, UnaryKind::square, x, nullptr); }
+Tensor sin(const Tensor& x) { return detail::unary_impl("sin", OpKind::sin, UnaryKind::floating, x, nullptr); }
+Tensor cos(const Tensor& x) { return detail::unary_impl("cos", OpKind::cos, UnaryKind::floating, x, nullptr); }
+Tensor tanh(const Tensor& x) { return detail::unary_impl("tanh", OpKind::tanh, UnaryKind::floating, x, nullptr); }
+Tensor sigmoid(const Tensor& x) { return detail::unary_impl("sigmoid", OpKind::sigmoid, UnaryKind::floating, x, nullptr); }
+Tensor relu(const Tensor& x) { return detail::unary_impl("relu", OpKind::relu, UnaryKind::keep, x, nullptr); }
+Tensor floor(const Tensor& x) { return detail::unary_impl("floor", OpKind::floor, UnaryKind::keep, x, nullptr); }
+Tensor ceil(const Tensor& x) { return detail::unary_impl("ceil", OpKind::ceil, UnaryKind::keep, x, nullptr); }
+Tensor round(const Tensor& x) { return detail::unary_impl("round", OpKind::round, UnaryKind::keep, x, nullptr); }
+
+}  // namespace convis
