@@ -2,12 +2,14 @@
 //
 //   // out = gather(src, 0, index) with src [3, 4] (contiguous float) and index [2, 4]:
 //   //   out[i][j] = src[index[i][j]][j]
-//   IndexLoop L;
-//   L.ndim = 2;  L.sizes[0] = 2;  L.sizes[1] = 4;          // the loop runs over index's shape
-//   L.out = out_bytes;  L.out_strides = {16, 4};            // out is a contiguous [2, 4]
-//   L.src = src_bytes;  L.src_strides = {0, 4};             // dim 0 of src is moved by the index
+//   IndexLoop L;                                      // the loop runs over index's shape [2, 4]
+//   L.ndim = 2;  L.sizes[0] = 2;  L.sizes[1] = 4;
+//   L.out = out;  L.out_strides[0] = 16;  L.out_strides[1] = 4;  // out: a contiguous float [2, 4]
+//   L.src = src;  L.src_strides[0] = 0;   L.src_strides[1] = 4;  // src's dim 0 is moved by the index
 //   L.nindices = 1;
-//   L.indices[0] = {index_values, /*numel=*/8, /*size=*/3, /*dim_stride=*/16, /*strides=*/{32, 8}};
+//   IndexOperand& ix = L.indices[0];
+//   ix.data = index;  ix.numel = 8;  ix.size = 3;  ix.dim_stride = 16;  // 16: src's dim-0 stride in bytes
+//   ix.strides[0] = 32;  ix.strides[1] = 8;                             // index: a contiguous int64 [2, 4]
 //   IndexCheck c = find_kernel<IndexKernel>(OpKind::gather, kCPU, kFloat32)(L);
 //   // c.ok == false when some index value is outside [0, 3); then nothing was written.
 //

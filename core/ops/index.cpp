@@ -93,11 +93,10 @@ void run_index_kernel(OpKind op, const char* opname, const Shape& sizes, const S
   L.alpha_i = alpha.toLong();
   auto* fn = find_kernel<IndexKernel>(op, out.tensor.device().type(), out.tensor.dtype());
   IndexCheck c = fn(L);
-  if (!c.ok) {
-    const IndexInput& bad = indices[size_t(c.operand)];
-    CONVIS_CHECK(false, opname, "index {} is out of bounds for dimension {} with size {}", c.value, bad.dim,
-                 bad.size);
-  }
+  if (c.ok) return;
+  const IndexInput& bad = indices[size_t(c.operand)];
+  detail::throw_error(opname, fmt::format("index {} is out of bounds for dimension {} with size {}", c.value,
+                                          bad.dim, bad.size));
 }
 
 // ---- argument checks ----
