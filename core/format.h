@@ -5,11 +5,12 @@
 //   //  2  3
 //   // [ CPULongType{2,2} ]
 //   fmt::print("{}\n", t);            // the same text through fmt
-//   convis::set_print_options({.precision = 6});
+//   convis::set_print_options({.precision = 6});   // LibTorch always uses 4
 //
-// Values are printed in a common format per tensor (fixed, or scientific with a shared
-// scale factor when the magnitudes call for it), big tensors are summarised with "...",
-// and the footer names the backend, dtype and shape like LibTorch's.
+// The text is LibTorch 1.13's, byte for byte (see Note [Printing as LibTorch] in format.cpp):
+// values in a common format per matrix (whole numbers, fixed with 4 decimals and maybe a
+// shared scale line such as "1e+05 *", or scientific), every element printed (LibTorch's C++
+// printer never summarises), and a footer naming the backend, dtype and shape.
 #pragma once
 
 #include <fmt/core.h>
@@ -21,11 +22,10 @@
 
 namespace convis {
 
+// The two numbers LibTorch hard-codes; the defaults give LibTorch's output.
 struct PrintOptions {
-  int precision = 4;         // digits after the point
-  int64_t threshold = 1000;  // summarise tensors with more elements than this
-  int64_t edgeitems = 3;     // items shown at each end of a summarised dim
-  int linewidth = 80;
+  int precision = 4;   // digits after the point in fixed and scientific formats
+  int linewidth = 80;  // a matrix wider than this prints in blocks of columns
 };
 void set_print_options(const PrintOptions& options);
 PrintOptions get_print_options();
