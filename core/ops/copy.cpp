@@ -6,6 +6,16 @@
 
 namespace convis {
 
+namespace {
+// Copies src (broadcast, any dtype) into dst without counting it as an in-place write:
+// the one place clone, to and copy_ share.
+void copy_into(const Tensor& dst, const Tensor& src) {
+  if (dst.numel() == 0) return;
+  Tensor expanded = src.expand(dst.sizes());
+  run_elementwise(OpKind::copy, dst.dtype(), {&dst, &expanded});
+}
+}  // namespace
+
 Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
   CONVIS_CHECK(src.defined(), "copy_", "expected a defined source tensor, got an undefined Tensor()");
   CONVIS_CHECK(device() == src.device(), "copy_", "expected a source on {}, got one on {}", device().str(),
@@ -13,20 +23,25 @@ Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
   Shape target = broadcast_shapes(sizes(), src.sizes(), "copy_");
   CONVIS_CHECK(target == sizes(), "copy_", "expected a source broadcastable to {}, got shape {}", sizes(),
                src.sizes());
-  if (numel() == 0) return *this;
-  Tensor expanded = src.expand(sizes());
-  run_elementwise(OpKind::copy, dtype(), {this, &expanded});
-  storage()->bump_version();
+  copy_into(*this, src);
+  storage()->bump_version("copy_");
   return *this;
 }
 
 Tensor& Tensor::fill_(const Scalar& value) {
   OpParams p;
   p.f[0] = value.toDouble();
-  p.i[0] = value.toLong();
-  if (dtype() == kBool) p.i[0] = value.toBool() ? 1 : 0;
+  if (dtype() == kBool) {
+    p.i[0] = value.toDouble() != 0 ? 1 : 0;
+  } else if (dtype() == kInt64) {
+    double d = value.toDouble();
+    CONVIS_CHECK(!value.is_floating_point() || (d >= -9.2233720368547758e18 && d < 9.2233720368547758e18), "fill_",
+                 "value cannot be converted to type int64 without overflow: expected a value in the int64 range, "
+                 "got {}", d);
+    p.i[0] = value.is_floating_point() ? int64_t(d) : value.toLong();
+  }
   run_elementwise(OpKind::fill, dtype(), {this}, p);
-  storage()->bump_version();
+  storage()->bump_version("fill_");
   return *this;
 }
 
@@ -42,7 +57,7 @@ Tensor Tensor::contiguous() const { return convis::contiguous(*this); }
 
 Tensor clone(const Tensor& x) {
   Tensor out = empty(x.sizes(), x.options());
-  out.copy_(x);
+  copy_into(out, x);
   return out;
 }
 Tensor Tensor::clone() const { return convis::clone(*this); }
@@ -54,7 +69,7 @@ Tensor Tensor::to(const TensorOptions& options, bool /*non_blocking*/, bool copy
   Tensor out = empty(sizes(), TensorOptions(dt).device(dev));
   CONVIS_CHECK(dev == device(), "to", "expected a copy between tensors on one device, got {} -> {} (the CUDA "
                "backend adds transfers)", device().str(), dev.str());
-  out.copy_(*this);
+  copy_into(out, *this);
   return out;
 }
 Tensor Tensor::to(DType dt, bool non_blocking, bool copy) const {

@@ -102,7 +102,7 @@ TEST_CASE("devices parse and print; dispatch failures name what is registered", 
   CHECK_FALSE(cuda::is_available());
 }
 
-TEST_CASE("0-dim and empty tensors", "[tensor]") {
+TEST_CASE("0-dim and empty tensors: metadata, copies, views", "[tensor]") {
   Tensor s = full({}, 2.5, kFloat64);
   CHECK(s.dim() == 0);
   CHECK(s.numel() == 1);
