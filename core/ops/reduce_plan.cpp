@@ -97,8 +97,9 @@ ReduceArgs make_reduce_args(const Tensor& in, const DimMask& mask, const Tensor&
   }
   outer = coalesce(outer, true);
   inner = coalesce(inner, false);
-  CONVIS_ASSERT(outer.size() <= size_t(ReduceArgs::kMaxDims) && inner.size() <= size_t(ReduceArgs::kMaxDims),
-                "too many dims: {}", in.dim());
+  CONVIS_CHECK(outer.size() <= size_t(ReduceArgs::kMaxDims) && inner.size() <= size_t(ReduceArgs::kMaxDims),
+               "reduce", "expected at most {} kept and {} reduced dims after merging, got a tensor of shape {}",
+               ReduceArgs::kMaxDims, ReduceArgs::kMaxDims, in.sizes());
 
   ReduceArgs a;
   a.in = in.data_ptr();

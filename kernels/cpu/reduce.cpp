@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "convis/kernels/cpu/kernels.h"
 #include "convis/kernels/cpu/reduce_loops.h"
@@ -14,44 +15,44 @@ namespace convis {
 namespace {
 
 using cpu::reduce_acc_t;
+using cpu::kOutputBlock;
 
 // out = sum(x) / divisor (the divisor only for floating T: mean passes the count).
 template <typename T>
 void sum_kernel(const ReduceArgs& a) {
   using Acc = reduce_acc_t<T>;
-  const T* in = static_cast<const T*>(a.in);
-  T* out = static_cast<T*>(a.out);
   const double divisor = a.params.divisor;
-  cpu::for_each_output(a, [&](int64_t i, int64_t o) {
-    Acc acc = cpu::inner_sum<Acc>(a, in, i, [](T x) { return Acc(x); });
-    if constexpr (std::is_floating_point_v<T>) out[o] = T(acc / divisor);
-    else out[o] = T(acc);
+  cpu::sum_outputs<T, Acc, T>(a, [](T x) { return Acc(x); }, [divisor](Acc acc) {
+    if constexpr (std::is_floating_point_v<T>) return T(acc / divisor);
+    else return T(acc);
   });
 }
 
 template <typename T>
 void prod_kernel(const ReduceArgs& a) {
   using Acc = reduce_acc_t<T>;
-  const T* in = static_cast<const T*>(a.in);
-  T* out = static_cast<T*>(a.out);
-  cpu::for_each_output(a, [&](int64_t i, int64_t o) {
-    out[o] = T(cpu::inner_fold<Acc>(a, in, i, Acc(1), [](Acc acc, T x) { return acc * Acc(x); }));
-  });
+  cpu::fold_outputs<T, Acc, T>(a, Acc(1), [](Acc acc, T x) { return acc * Acc(x); }, [](Acc acc) { return T(acc); });
 }
 
 // amax (kMax) and amin; a NaN wins.  The op rejects empty reductions.
 template <typename T, bool kMax>
 void extreme_kernel(const ReduceArgs& a) {
-  const T* in = static_cast<const T*>(a.in);
-  T* out = static_cast<T*>(a.out);
   const T init = kMax ? cpu::lowest_value<T>() : cpu::highest_value<T>();
-  cpu::for_each_output(a, [&](int64_t i, int64_t o) {
-    out[o] = cpu::inner_fold<T>(a, in, i, init, [](T acc, T x) { return kMax ? cpu::nan_max(acc, x) : cpu::nan_min(acc, x); });
-  });
+  cpu::fold_outputs<T, T, T>(
+      a, init, [](T acc, T x) { return kMax ? cpu::nan_max(acc, x) : cpu::nan_min(acc, x); }, [](T acc) { return acc; });
+}
+
+// all (kAll) and any into kBool.  NaN is true.
+template <typename T, bool kAll>
+void all_any_kernel(const ReduceArgs& a) {
+  cpu::fold_outputs<bool, bool, T>(
+      a, kAll, [](bool acc, T x) { return kAll ? (acc && x != T(0)) : (acc || x != T(0)); },
+      [](bool acc) { return acc; });
 }
 
 // argmax (kMax) and argmin: the first position of the extreme, the first NaN if any.
-// Writes the value too when a.out is set (max / min over a dim).
+// Writes the value too when a.out is set (max / min over a dim).  Always one output at a
+// time: the position is counted along the output's own walk.
 template <typename T, bool kMax>
 void arg_extreme_kernel(const ReduceArgs& a) {
   const T* in = static_cast<const T*>(a.in);
@@ -77,85 +78,120 @@ template <typename T>
 void var_kernel(const ReduceArgs& a) {
   const T* in = static_cast<const T*>(a.in);
   T* out = static_cast<T*>(a.out);
-  const int64_t n = a.reduce_size();
-  const double divisor = double(std::max<int64_t>(n - a.params.correction, 0));
-  cpu::for_each_output(a, [&](int64_t i, int64_t o) {
-    const double mean = cpu::inner_sum<double>(a, in, i, [](T x) { return double(x); }) / double(n);
-    const double m2 = cpu::inner_sum<double>(a, in, i, [mean](T x) {
-      const double d = double(x) - mean;
-      return d * d;
-    });
+  const double n = double(a.reduce_size());
+  const double divisor = double(std::max<int64_t>(a.reduce_size() - a.params.correction, 0));
+  auto finish = [&](double m2) {
     const double v = m2 / divisor;  // 0 / 0 = nan for n <= correction, as torch
-    out[o] = T(a.params.take_sqrt ? std::sqrt(v) : v);
+    return T(a.params.take_sqrt ? std::sqrt(v) : v);
+  };
+  auto square_dev = [](double mean, T x) { return (double(x) - mean) * (double(x) - mean); };
+  if (cpu::blocked_applicable(a)) {
+    cpu::for_each_output_block(a, [&](int64_t i, int64_t o, int64_t count, int64_t os) {
+      double mean[kOutputBlock] = {}, m2[kOutputBlock] = {};
+      cpu::block_fold(a, in, i, count, mean, [](double& s, T x, int64_t) { s += double(x); });
+      for (int64_t j = 0; j < count; ++j) mean[j] /= n;
+      cpu::block_fold(a, in, i, count, m2, [&](double& s, T x, int64_t j) { s += square_dev(mean[j], x); });
+      for (int64_t j = 0; j < count; ++j) out[o + j * os] = finish(m2[j]);
+    });
+    return;
+  }
+  cpu::for_each_output(a, [&](int64_t i, int64_t o) {
+    const double mean = cpu::inner_sum<double>(a, in, i, [](T x) { return double(x); }) / n;
+    out[o] = finish(cpu::inner_sum<double>(a, in, i, [&](T x) { return square_dev(mean, x); }));
   });
 }
 
-// The p-norm of one output's inner region, in double.  torch gives 0 for an empty region
-// whatever p (even p < 0).
-template <typename T>
-double vector_norm(const ReduceArgs& a, const T* in, int64_t i, double p) {
-  if (a.reduce_size() == 0) return 0;
-  if (p == 2) return std::sqrt(cpu::inner_sum<double>(a, in, i, [](T x) { return double(x) * double(x); }));
-  if (p == 1) return cpu::inner_sum<double>(a, in, i, [](T x) { return std::abs(double(x)); });
-  if (p == 0) return cpu::inner_sum<double>(a, in, i, [](T x) { return x != T(0) ? 1.0 : 0.0; });
-  if (std::isinf(p)) {
-    auto step = [p](double acc, T x) {
-      const double m = std::abs(double(x));
-      return p > 0 ? cpu::nan_max(acc, m) : cpu::nan_min(acc, m);
-    };
-    return cpu::inner_fold<double>(a, in, i, p > 0 ? 0.0 : cpu::highest_value<double>(), step);
-  }
-  return std::pow(cpu::inner_sum<double>(a, in, i, [p](T x) { return std::pow(std::abs(double(x)), p); }), 1.0 / p);
-}
-
+// The p-norm in double.  torch gives 0 for an empty reduction whatever p (even p < 0).
 template <typename T>
 void norm_kernel(const ReduceArgs& a) {
-  const T* in = static_cast<const T*>(a.in);
-  T* out = static_cast<T*>(a.out);
-  cpu::for_each_output(a, [&](int64_t i, int64_t o) { out[o] = T(vector_norm(a, in, i, a.params.p)); });
+  const double p = a.params.p;
+  if (a.reduce_size() == 0) {
+    T* out = static_cast<T*>(a.out);
+    cpu::for_each_output(a, [&](int64_t, int64_t o) { out[o] = T(0); });
+  } else if (p == 2) {
+    cpu::sum_outputs<T, double, T>(a, [](T x) { return double(x) * double(x); }, [](double s) { return T(std::sqrt(s)); });
+  } else if (p == 1) {
+    cpu::sum_outputs<T, double, T>(a, [](T x) { return std::abs(double(x)); }, [](double s) { return T(s); });
+  } else if (p == 0) {
+    cpu::sum_outputs<T, double, T>(a, [](T x) { return x != T(0) ? 1.0 : 0.0; }, [](double s) { return T(s); });
+  } else if (std::isinf(p)) {
+    auto step = [p](T acc, T x) { return p > 0 ? cpu::nan_max(acc, std::abs(x)) : cpu::nan_min(acc, std::abs(x)); };
+    cpu::fold_outputs<T, T, T>(a, p > 0 ? T(0) : cpu::highest_value<T>(), step, [](T acc) { return acc; });
+  } else {
+    cpu::sum_outputs<T, double, T>(a, [p](T x) { return std::pow(std::abs(double(x)), p); },
+                                   [p](double s) { return T(std::pow(s, 1.0 / p)); });
+  }
 }
 
 // log(sum(exp(x))) = m + log(sum(exp(x - m))) with m the maximum, so nothing overflows.
 // When m is infinite (every x is -inf, or some x is +inf), shifting by m would give
 // -inf - -inf = nan, so the shift is 0 instead: the result is then -inf or +inf, as torch.
+// exp runs in T, the sum in double.
 template <typename T>
 void logsumexp_kernel(const ReduceArgs& a) {
   const T* in = static_cast<const T*>(a.in);
   T* out = static_cast<T*>(a.out);
+  auto safe_shift = [](T m) { return std::isinf(m) ? T(0) : m; };
+  auto finish = [](double s, T shift) { return T(std::log(s) + double(shift)); };
+  const T lowest = cpu::lowest_value<T>();
+  if (cpu::blocked_applicable(a)) {
+    cpu::for_each_output_block(a, [&](int64_t i, int64_t o, int64_t count, int64_t os) {
+      T shift[kOutputBlock];
+      double s[kOutputBlock] = {};
+      std::fill(shift, shift + count, lowest);
+      cpu::block_fold(a, in, i, count, shift, [](T& m, T x, int64_t) { m = cpu::nan_max(m, x); });
+      for (int64_t j = 0; j < count; ++j) shift[j] = safe_shift(shift[j]);
+      cpu::block_fold(a, in, i, count, s, [&](double& acc, T x, int64_t j) { acc += double(std::exp(x - shift[j])); });
+      for (int64_t j = 0; j < count; ++j) out[o + j * os] = finish(s[j], shift[j]);
+    });
+    return;
+  }
   cpu::for_each_output(a, [&](int64_t i, int64_t o) {
-    const double m = cpu::inner_fold<double>(a, in, i, cpu::lowest_value<double>(),
-                                             [](double acc, T x) { return cpu::nan_max(acc, double(x)); });
-    const double shift = std::isinf(m) ? 0.0 : m;
-    const double s = cpu::inner_sum<double>(a, in, i, [shift](T x) { return std::exp(double(x) - shift); });
-    out[o] = T(std::log(s) + shift);
+    const T shift = safe_shift(cpu::inner_fold<T>(a, in, i, lowest, [](T m, T x) { return cpu::nan_max(m, x); }));
+    out[o] = finish(cpu::inner_sum<double>(a, in, i, [shift](T x) { return double(std::exp(x - shift)); }), shift);
   });
 }
 
-// softmax (kLog = false) and log_softmax over the one inner dim, shifted by the maximum.
-// A row of -inf (or one holding +inf or NaN) gives NaN, as torch.
+// The scans' walk: f(in_offset, out_offset, count, out_line_stride) for blocks of `count`
+// lines that are consecutive in the input (stride 1), or one line at a time; then count is
+// the compile-time constant 1, so the line loops compile as if the block loop were not there.
+template <typename F>
+void for_each_scan_block(const ReduceArgs& a, F&& f) {
+  if (cpu::blocked_applicable(a)) {
+    cpu::for_each_output_block(a, f);
+  } else {
+    cpu::for_each_output(a, [&](int64_t i, int64_t o) { f(i, o, std::integral_constant<int64_t, 1>{}, int64_t(0)); });
+  }
+}
+
+// softmax (kLog = false) and log_softmax along the one inner dim, shifted by the maximum:
+// exp in T, the sum in double.  A line of -inf (or one holding +inf or NaN) gives NaN, as torch.
 template <typename T, bool kLog>
 void softmax_kernel(const ReduceArgs& a) {
   const T* in = static_cast<const T*>(a.in);
   T* out = static_cast<T*>(a.out);
   const int64_t n = a.inner_ndim ? a.inner_sizes[0] : 1;
-  const int64_t is = a.inner_ndim ? a.in_inner_strides[0] : 0;
-  const int64_t os = a.inner_ndim ? a.out_inner_stride : 0;
-  cpu::for_each_output(a, [&](int64_t i, int64_t o) {
-    const T* x = in + i;
-    T* y = out + o;
-    double m = cpu::lowest_value<double>();
-    for (int64_t k = 0; k < n; ++k) m = cpu::nan_max(m, double(x[k * is]));
-    double s = 0;
+  const int64_t is = a.inner_ndim ? a.in_inner_strides[0] : 0, os = a.inner_ndim ? a.out_inner_stride : 0;
+  for_each_scan_block(a, [&](int64_t i, int64_t o, auto count, int64_t oj) {
+    T m[kOutputBlock], scale[kOutputBlock];
+    double s[kOutputBlock] = {};
+    std::fill(m, m + count, cpu::lowest_value<T>());
+    for (int64_t k = 0; k < n; ++k)
+      for (int64_t j = 0; j < count; ++j) m[j] = cpu::nan_max(m[j], in[i + k * is + j]);
     for (int64_t k = 0; k < n; ++k) {
-      const double e = std::exp(double(x[k * is]) - m);
-      s += e;
-      if constexpr (!kLog) y[k * os] = T(e);
+      for (int64_t j = 0; j < count; ++j) {
+        const T e = std::exp(in[i + k * is + j] - m[j]);
+        s[j] += double(e);
+        if constexpr (!kLog) out[o + k * os + j * oj] = e;
+      }
     }
-    if constexpr (kLog) {
-      const double log_s = std::log(s);
-      for (int64_t k = 0; k < n; ++k) y[k * os] = T((double(x[k * is]) - m) - log_s);
-    } else {
-      for (int64_t k = 0; k < n; ++k) y[k * os] = T(double(y[k * os]) / s);
+    for (int64_t j = 0; j < count; ++j) scale[j] = kLog ? T(std::log(s[j])) : T(1.0 / s[j]);
+    for (int64_t k = 0; k < n; ++k) {
+      for (int64_t j = 0; j < count; ++j) {
+        T& y = out[o + k * os + j * oj];
+        if constexpr (kLog) y = (in[i + k * is + j] - m[j]) - scale[j];
+        else y *= scale[j];
+      }
     }
   });
 }
@@ -166,30 +202,15 @@ void cumsum_kernel(const ReduceArgs& a) {
   const T* in = static_cast<const T*>(a.in);
   T* out = static_cast<T*>(a.out);
   const int64_t n = a.inner_ndim ? a.inner_sizes[0] : 1;
-  const int64_t is = a.inner_ndim ? a.in_inner_strides[0] : 0;
-  const int64_t os = a.inner_ndim ? a.out_inner_stride : 0;
-  cpu::for_each_output(a, [&](int64_t i, int64_t o) {
-    Acc acc = 0;
+  const int64_t is = a.inner_ndim ? a.in_inner_strides[0] : 0, os = a.inner_ndim ? a.out_inner_stride : 0;
+  for_each_scan_block(a, [&](int64_t i, int64_t o, auto count, int64_t oj) {
+    Acc acc[kOutputBlock] = {};
     for (int64_t k = 0; k < n; ++k) {
-      acc += Acc(in[i + k * is]);
-      out[o + k * os] = T(acc);
+      for (int64_t j = 0; j < count; ++j) {
+        acc[j] += Acc(in[i + k * is + j]);
+        out[o + k * os + j * oj] = T(acc[j]);
+      }
     }
-  });
-}
-
-// all (kAll) and any into kBool; stops at the first element that decides.  NaN is true.
-template <typename T, bool kAll>
-void all_any_kernel(const ReduceArgs& a) {
-  const T* in = static_cast<const T*>(a.in);
-  bool* out = static_cast<bool*>(a.out);
-  cpu::for_each_output(a, [&](int64_t i, int64_t o) {
-    bool decided = false;
-    cpu::for_each_row(a, i, [&](int64_t off, int64_t stride, int64_t n) {
-      if (decided) return;
-      const T* p = in + off;
-      for (int64_t k = 0; k < n && !decided; ++k) decided = (p[k * stride] != T(0)) != kAll;
-    });
-    out[o] = decided ? !kAll : kAll;
   });
 }
 

@@ -2,6 +2,7 @@
 // non-adjacent dims, the accuracy of float32 sums, and the error messages.
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <vector>
 
 #include "helpers.h"
@@ -56,6 +57,8 @@ void check_layout_independent(const Tensor& x) {
   CHECK_ALLCLOSE(all(x), all(c));
 }
 
+const double kInfinity = std::numeric_limits<double>::infinity();
+
 // 0.1 * (distinct values in a scrambled order), so that argmax and friends have one answer.
 Tensor scrambled(int64_t n) {
   std::vector<double> v;
@@ -102,6 +105,32 @@ TEST_CASE("reductions over several non-adjacent dims", "[reduce]") {
   Tensor s = y.sum({3, 1});
   CHECK(s.sizes() == Shape{2, 4});
   CHECK(s[1][2].item<float>() == 15.0f * (60 + 10) + 300 + 30);
+}
+
+TEST_CASE("reducing over an outer dim walks blocks of outputs (130 = 2 x 64 + 2)", "[reduce]") {
+  Tensor x = arange(3 * 130, kFloat64).view({3, 130});  // x[i][j] = 130 i + j
+  std::vector<double> col_sums;
+  for (int j = 0; j < 130; ++j) col_sums.push_back(3.0 * j + 390.0);
+  CHECK_ALLCLOSE(x.sum(0), tensor(col_sums, kFloat64));
+  // The blocked walk over x (rows reduced, columns contiguous) against the one-output-at-a-time
+  // walk over the transposed copy (each column contiguous).
+  Tensor s = scrambled(5 * 130).view({5, 130}).to(kFloat64);
+  Tensor st = s.t().contiguous();  // [130, 5]
+  CHECK_ALLCLOSE(s.sum(0), st.sum(1));
+  CHECK_ALLCLOSE(s.mean(0), st.mean(1));
+  CHECK_ALLCLOSE(s.prod(0), st.prod(1));
+  CHECK_ALLCLOSE(s.amax(0), st.amax(1));
+  CHECK_ALLCLOSE(s.amin(0), st.amin(1));
+  CHECK_ALLCLOSE(s.var(Shape{0}), st.var(Shape{1}));
+  CHECK_ALLCLOSE(s.norm(3, {0}), st.norm(3, {1}));
+  CHECK_ALLCLOSE(s.norm(-kInfinity, {0}), st.norm(-kInfinity, {1}));
+  CHECK_ALLCLOSE(s.logsumexp({0}), st.logsumexp({1}));
+  CHECK_ALLCLOSE(s.any(0), st.any(1));
+  CHECK_ALLCLOSE(s.all(0), st.all(1));
+  CHECK_ALLCLOSE(s.softmax(0), st.softmax(1).t());
+  CHECK_ALLCLOSE(s.log_softmax(0), st.log_softmax(1).t());
+  CHECK_ALLCLOSE(s.cumsum(0), st.cumsum(1).t());
+  CHECK_ALLCLOSE(std::get<1>(s.max(0)), st.argmax(1));
 }
 
 TEST_CASE("float32 sums are accurate (1e7 elements)", "[reduce]") {
