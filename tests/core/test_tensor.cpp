@@ -87,7 +87,7 @@ TEST_CASE("metadata, item and errors on undefined tensors", "[tensor]") {
   CHECK_THROWS_WITH(x.size(2), Catch::Contains("[size] dim out of range"));
 }
 
-TEST_CASE("devices parse and print; dispatch failures name what is registered", "[tensor]") {
+TEST_CASE("devices parse and print, dispatch failures name what is registered", "[tensor]") {
   CHECK(Device("cuda:1").index() == 1);
   CHECK(Device("cpu").is_cpu());
   CHECK(Device("cuda") == Device(kCUDA, 0));
