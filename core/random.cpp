@@ -29,7 +29,9 @@ Tensor generate(const Shape& size, DType dt, const TensorOptions& options, Fn&& 
 #pragma omp parallel for schedule(static) if (n > (int64_t(1) << 16))
     for (int64_t k = 0; k < n; ++k) p[k] = value(k, tag);
   });
-  return options.device().is_cpu() ? out : out.to(options.device());
+  if (!options.device().is_cpu()) out = out.to(options.device());
+  if (options.requires_grad()) out.requires_grad_(true);
+  return out;
 }
 
 DType floating_dtype(const TensorOptions& options, const char* op) {

@@ -211,3 +211,9 @@ TEST_CASE("rand_like and randn_like follow the input's shape and dtype", "[rando
   CHECK(randn_like(x).sizes() == Shape{2, 5});
   CHECK_THROWS_WITH(rand_like(arange(3)), Catch::Contains("[rand] expected a floating dtype"));
 }
+
+TEST_CASE("random factories honour requires_grad", "[random]") {
+  CHECK(convis::rand({2}, convis::TensorOptions().requires_grad(true)).requires_grad());
+  CHECK(convis::randn({2}, convis::TensorOptions(convis::kFloat64).requires_grad(true)).is_leaf());
+  CHECK_FALSE(convis::randn({2}).requires_grad());
+}
