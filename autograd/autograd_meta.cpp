@@ -98,4 +98,24 @@ std::shared_ptr<FunctionNode> record(const char* name, const std::vector<Tensor>
   return record_impl(name, addrs, outputs, std::move(backward));
 }
 
+bool prepare_inplace(const Tensor& self, const char* op, std::initializer_list<const Tensor*> others) {
+  if (!GradMode::is_enabled()) return false;
+  const AutogradMeta* m = meta_or_null(self);
+  bool self_requires = m && (m->requires_grad || m->grad_fn);
+  CONVIS_CHECK(!(self_requires && !m->grad_fn), op,
+               "a leaf tensor that requires grad is being used in an in-place operation; expected a tensor that "
+               "does not require grad (wrap the update in NoGradGuard), got a leaf of shape {}",
+               self.sizes());
+  CONVIS_CHECK(!(self_requires && m->is_view), op,
+               "expected an in-place target that is not a view of a tensor that requires grad, got a view of shape "
+               "{} made by {}; clone() the view first",
+               self.sizes(), m->grad_fn ? m->grad_fn->name() : "a view op");
+  if (self_requires) return true;
+  return any_requires_grad(others);
+}
+
+void mark_view(const Tensor& out) {
+  if (out.requires_grad()) meta(out).is_view = true;
+}
+
 }  // namespace convis::autograd

@@ -19,6 +19,7 @@ struct AutogradMeta {
   uint32_t output_nr = 0;
   std::weak_ptr<Node> grad_accumulator;  // a leaf's AccumulateGrad, created on demand
   bool retains_grad = false;
+  bool is_view = false;  // made by a recorded view op (see Note [In-place ops and autograd])
   std::vector<Node::PreHook> leaf_hooks;  // hooks on a leaf (run by its AccumulateGrad)
 };
 
@@ -43,5 +44,18 @@ std::shared_ptr<FunctionNode> record(const char* name, std::initializer_list<con
                                      std::initializer_list<Tensor*> outputs, FunctionNode::BackwardFn backward);
 std::shared_ptr<FunctionNode> record(const char* name, const std::vector<Tensor>& inputs,
                                      std::initializer_list<Tensor*> outputs, FunctionNode::BackwardFn backward);
+
+// Note [In-place ops and autograd]
+// An in-place op on a tensor that needs grad is recorded by "rebasing" the tensor's
+// history: the new Node's first edge is the tensor's old edge, and the tensor's grad_fn
+// becomes the new Node.  Two cases throw instead, as in LibTorch: a leaf that requires
+// grad (its .grad would no longer describe the values), and -- our choice, simpler than
+// LibTorch's view replay -- a view made by a recorded view op ("clone() the view first").
+// Tensors saved for backward are protected by the version counter (Note [Saved versions]).
+//
+// prepare_inplace checks those rules and says whether the op must be recorded.
+bool prepare_inplace(const Tensor& self, const char* op, std::initializer_list<const Tensor*> others);
+// Marks `out` as a view for the rule above (called by view ops that record).
+void mark_view(const Tensor& out);
 
 }  // namespace convis::autograd

