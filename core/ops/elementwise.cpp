@@ -122,9 +122,11 @@ Tensor run_op(const Plan& plan, Args args, Tensor* self) {
   CONVIS_ASSERT(n >= 1 && n <= 3, "elementwise op {} with {} operands", plan.name, n);
   Shape shape;
   const Device device = broadcast_args(plan, args, shape).device();
-  if (!supported_dtypes(plan.op, device.type()).empty())
-    CONVIS_CHECK(has_kernel(plan.op, device.type(), plan.compute), plan.name, "expected a tensor of dtype {}, got {}",
-                 supported_dtypes(plan.op, device.type()), dtype_name(plan.compute));
+  if (!has_kernel(plan.op, device.type(), plan.compute)) {  // else find_kernel names the missing backend
+    std::string supported = supported_dtypes(plan.op, device.type());
+    CONVIS_CHECK(supported.empty(), plan.name, "expected a tensor of dtype {}, got {}", supported,
+                 dtype_name(plan.compute));
+  }
   if (self != nullptr) check_self(plan, *self, shape);
 
   // Operands in the compute dtype, broadcast; plain numbers in small buffers.
@@ -172,10 +174,12 @@ Tensor run_op(const Plan& plan, Args args, Tensor* self) {
   return *self;
 }
 
+// A floating number only ever reaches floating kernels (it raises the compute dtype to
+// floating), so its integer slot stays 0 rather than converting NaN or 1e30 (UB).
 OpParams scalar_params(const Scalar& s0, const Scalar& s1) {
   OpParams p;
-  p.f[0] = s0.toDouble(), p.i[0] = s0.toLong();
-  p.f[1] = s1.toDouble(), p.i[1] = s1.toLong();
+  p.f[0] = s0.toDouble(), p.i[0] = s0.is_floating_point() ? 0 : s0.toLong();
+  p.f[1] = s1.toDouble(), p.i[1] = s1.is_floating_point() ? 0 : s1.toLong();
   p.has[0] = p.has[1] = true;
   return p;
 }
