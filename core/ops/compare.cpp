@@ -32,7 +32,8 @@ void check_condition(const char* name, const Tensor& condition) {
   CONVIS_CHECK(condition.defined(), name, "expected a defined condition, got an undefined Tensor()");
   CONVIS_CHECK(condition.dtype() == kBool, name,
                "expected condition to be a boolean tensor, got a tensor with dtype {} (where expected condition to "
-               "be a boolean tensor)", dtype_name(condition.dtype()));
+               "be a boolean tensor)",
+               dtype_name(condition.dtype()));
 }
 
 Tensor where_impl(const Tensor& condition, Arg a, Arg b) {
@@ -76,13 +77,15 @@ Tensor where(const Tensor& condition, const Scalar& a, const Scalar& b) { return
 Tensor detail::masked_fill_impl(const char* name, const Tensor& x, const Tensor& mask, const Scalar& value,
                                 Tensor* self) {
   CONVIS_CHECK(x.defined() && mask.defined(), name, "expected defined tensors, got an undefined Tensor()");
-  CONVIS_CHECK(mask.dtype() == kBool, name, "expected a mask of dtype bool, got {} (masked_fill only supports "
-               "boolean masks)", dtype_name(mask.dtype()));
+  CONVIS_CHECK(mask.dtype() == kBool, name,
+               "expected a mask of dtype bool, got {} (masked_fill only supports boolean masks)",
+               dtype_name(mask.dtype()));
   if (x.dtype() == kInt64 && value.is_floating_point()) {
     double v = value.toDouble();
     CONVIS_CHECK(std::isfinite(v) && v >= -9.2233720368547758e18 && v < 9.2233720368547758e18, name,
                  "expected a value that fits int64, got {} (value cannot be converted to type int64_t without "
-                 "overflow)", v);
+                 "overflow)",
+                 v);
   }
   return run_op({name, OpKind::where, x.dtype(), x.dtype(), {}, /*mask_first=*/true}, {mask, value, x}, self);
 }
@@ -91,7 +94,8 @@ namespace {
 Scalar masked_fill_value(const char* name, const Tensor& value) {
   CONVIS_CHECK(value.defined() && value.dim() == 0, name,
                "expected a 0-dim value tensor, got one with {} dimension(s) (masked_fill_ only supports a "
-               "0-dimensional value tensor)", value.defined() ? value.dim() : -1);
+               "0-dimensional value tensor)",
+               value.defined() ? value.dim() : -1);
   return value.item();
 }
 }  // namespace
@@ -116,8 +120,8 @@ bool equal(const Tensor& a, const Tensor& b) {
 // NaN when equal_nan.  Bool tensors are compared as the default floating dtype.
 Tensor isclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
   CONVIS_CHECK(a.defined() && b.defined(), "isclose", "expected defined tensors, got an undefined Tensor()");
-  CONVIS_CHECK(a.dtype() == b.dtype(), "isclose", "expected tensors of one dtype, got {} and {}",
-               dtype_name(a.dtype()), dtype_name(b.dtype()));
+  CONVIS_CHECK(a.dtype() == b.dtype(), "isclose", "expected tensors of one dtype, got {} and {}", dtype_name(a.dtype()),
+               dtype_name(b.dtype()));
   CONVIS_CHECK(rtol >= 0, "isclose", "expected rtol >= 0, got {}", rtol);
   CONVIS_CHECK(atol >= 0, "isclose", "expected atol >= 0, got {}", atol);
   Tensor close = eq(a, b);

@@ -122,9 +122,11 @@ Tensor run_op(const Plan& plan, Args args, Tensor* self) {
   CONVIS_ASSERT(n >= 1 && n <= 3, "elementwise op {} with {} operands", plan.name, n);
   Shape shape;
   const Device device = broadcast_args(plan, args, shape).device();
-  if (!supported_dtypes(plan.op, device.type()).empty())
-    CONVIS_CHECK(has_kernel(plan.op, device.type(), plan.compute), plan.name, "expected a tensor of dtype {}, got {}",
-                 supported_dtypes(plan.op, device.type()), dtype_name(plan.compute));
+  if (!has_kernel(plan.op, device.type(), plan.compute)) {  // else find_kernel names the missing backend
+    std::string supported = supported_dtypes(plan.op, device.type());
+    CONVIS_CHECK(supported.empty(), plan.name, "expected a tensor of dtype {}, got {}", supported,
+                 dtype_name(plan.compute));
+  }
   if (self != nullptr) check_self(plan, *self, shape);
 
   // Operands in the compute dtype, broadcast; plain numbers in small buffers.
@@ -172,10 +174,12 @@ Tensor run_op(const Plan& plan, Args args, Tensor* self) {
   return *self;
 }
 
+// A floating number only ever reaches floating kernels (it raises the compute dtype to
+// floating), so its integer slot stays 0 rather than converting NaN or 1e30 (UB).
 OpParams scalar_params(const Scalar& s0, const Scalar& s1) {
   OpParams p;
-  p.f[0] = s0.toDouble(), p.i[0] = s0.toLong();
-  p.f[1] = s1.toDouble(), p.i[1] = s1.toLong();
+  p.f[0] = s0.toDouble(), p.i[0] = s0.is_floating_point() ? 0 : s0.toLong();
+  p.f[1] = s1.toDouble(), p.i[1] = s1.is_floating_point() ? 0 : s1.toLong();
   p.has[0] = p.has[1] = true;
   return p;
 }
@@ -198,10 +202,18 @@ bool any_true(const Tensor& t) {
 
 }  // namespace detail
 
+using detail::add_impl;
 using detail::Arg;
+using detail::binary_impl;
+using detail::clamp_impl;
+using detail::div_impl;
 using detail::Plan;
+using detail::pow_impl;
 using detail::promote_args;
+using detail::remainder_impl;
 using detail::run_op;
+using detail::sub_impl;
+using detail::unary_impl;
 
 DType result_type(const Tensor& a, const Tensor& b) { return promote_args({a, b}); }
 DType result_type(const Tensor& a, const Scalar& b) { return promote_args({a, b}); }
@@ -219,10 +231,12 @@ std::string str(const Scalar& s) {
 void check_alpha(const char* name, DType t, const Scalar& alpha) {
   CONVIS_CHECK(!alpha.is_boolean() || t == kBool, name,
                "expected a non-bool alpha for a result of dtype {}, got {} (Boolean alpha only supported for "
-               "Boolean results)", dtype_name(t), str(alpha));
+               "Boolean results)",
+               dtype_name(t), str(alpha));
   CONVIS_CHECK(is_floating_point(t) || alpha.is_integral(true), name,
                "expected an integral alpha for integral input tensors, got {} (For integral input tensors, "
-               "argument alpha must not be a floating point number)", str(alpha));
+               "argument alpha must not be a floating point number)",
+               str(alpha));
 }
 
 bool arg_is_bool(const Arg& a) { return a.is_scalar() ? a.scalar.is_boolean() : a.tensor->dtype() == kBool; }
@@ -263,7 +277,8 @@ Tensor pow_impl(const char* name, Arg a, Arg b, Tensor* self) {
   if (b.is_scalar() && !a.is_scalar())
     CONVIS_CHECK(!is_integral(t, true) || b.scalar.is_boolean() || b.scalar.toLong() >= 0, name,
                  "expected a non-negative exponent for an integral tensor, got {} (Integers to negative integer "
-                 "powers are not allowed.)", str(b.scalar));
+                 "powers are not allowed.)",
+                 str(b.scalar));
   return run_op({name, OpKind::pow, t, t}, {a, b}, self);
 }
 
@@ -278,7 +293,8 @@ Tensor remainder_impl(const char* name, Arg a, Arg b, Tensor* self) {
 
 Tensor clamp_impl(const char* name, const Tensor& x, const std::optional<Scalar>& lo, const std::optional<Scalar>& hi,
                   Tensor* self) {
-  CONVIS_CHECK(lo || hi, name, "expected at least one of min and max, got neither (At least one of 'min' or 'max' "
+  CONVIS_CHECK(lo || hi, name,
+               "expected at least one of min and max, got neither (At least one of 'min' or 'max' "
                "must not be None)");
   DType t = lo && hi ? promote_args({x, *lo, *hi}) : promote_args({x, lo ? *lo : *hi});
   OpParams p = scalar_params(lo.value_or(0), hi.value_or(0));
@@ -294,30 +310,30 @@ Tensor clamp_impl(const char* name, const Tensor& x, const std::optional<Scalar>
 
 }  // namespace detail
 
-Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) { return detail::add_impl("add", a, b, alpha, nullptr); }
-Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) { return detail::add_impl("add", a, b, alpha, nullptr); }
-Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) { return detail::sub_impl("sub", a, b, alpha, nullptr); }
-Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) { return detail::sub_impl("sub", a, b, alpha, nullptr); }
-Tensor rsub(const Tensor& a, const Scalar& b) { return detail::sub_impl("rsub", b, a, 1, nullptr); }
-Tensor mul(const Tensor& a, const Tensor& b) { return detail::binary_impl("mul", OpKind::mul, a, b, nullptr); }
-Tensor mul(const Tensor& a, const Scalar& b) { return detail::binary_impl("mul", OpKind::mul, a, b, nullptr); }
-Tensor div(const Tensor& a, const Tensor& b) { return detail::div_impl("div", a, b, nullptr); }
-Tensor div(const Tensor& a, const Scalar& b) { return detail::div_impl("div", a, b, nullptr); }
-Tensor div(const Scalar& a, const Tensor& b) { return detail::div_impl("div", a, b, nullptr); }
-Tensor pow(const Tensor& a, const Tensor& b) { return detail::pow_impl("pow", a, b, nullptr); }
-Tensor pow(const Tensor& a, const Scalar& b) { return detail::pow_impl("pow", a, b, nullptr); }
-Tensor pow(const Scalar& a, const Tensor& b) { return detail::pow_impl("pow", a, b, nullptr); }
-Tensor remainder(const Tensor& a, const Tensor& b) { return detail::remainder_impl("remainder", a, b, nullptr); }
-Tensor remainder(const Tensor& a, const Scalar& b) { return detail::remainder_impl("remainder", a, b, nullptr); }
-Tensor maximum(const Tensor& a, const Tensor& b) { return detail::binary_impl("maximum", OpKind::maximum, a, b, nullptr); }
-Tensor minimum(const Tensor& a, const Tensor& b) { return detail::binary_impl("minimum", OpKind::minimum, a, b, nullptr); }
-Tensor max(const Tensor& a, const Tensor& b) { return detail::binary_impl("max", OpKind::maximum, a, b, nullptr); }
-Tensor min(const Tensor& a, const Tensor& b) { return detail::binary_impl("min", OpKind::minimum, a, b, nullptr); }
+Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) { return add_impl("add", a, b, alpha, nullptr); }
+Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) { return add_impl("add", a, b, alpha, nullptr); }
+Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) { return sub_impl("sub", a, b, alpha, nullptr); }
+Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) { return sub_impl("sub", a, b, alpha, nullptr); }
+Tensor rsub(const Tensor& a, const Scalar& b) { return sub_impl("rsub", b, a, 1, nullptr); }
+Tensor mul(const Tensor& a, const Tensor& b) { return binary_impl("mul", OpKind::mul, a, b, nullptr); }
+Tensor mul(const Tensor& a, const Scalar& b) { return binary_impl("mul", OpKind::mul, a, b, nullptr); }
+Tensor div(const Tensor& a, const Tensor& b) { return div_impl("div", a, b, nullptr); }
+Tensor div(const Tensor& a, const Scalar& b) { return div_impl("div", a, b, nullptr); }
+Tensor div(const Scalar& a, const Tensor& b) { return div_impl("div", a, b, nullptr); }
+Tensor pow(const Tensor& a, const Tensor& b) { return pow_impl("pow", a, b, nullptr); }
+Tensor pow(const Tensor& a, const Scalar& b) { return pow_impl("pow", a, b, nullptr); }
+Tensor pow(const Scalar& a, const Tensor& b) { return pow_impl("pow", a, b, nullptr); }
+Tensor remainder(const Tensor& a, const Tensor& b) { return remainder_impl("remainder", a, b, nullptr); }
+Tensor remainder(const Tensor& a, const Scalar& b) { return remainder_impl("remainder", a, b, nullptr); }
+Tensor maximum(const Tensor& a, const Tensor& b) { return binary_impl("maximum", OpKind::maximum, a, b, nullptr); }
+Tensor minimum(const Tensor& a, const Tensor& b) { return binary_impl("minimum", OpKind::minimum, a, b, nullptr); }
+Tensor max(const Tensor& a, const Tensor& b) { return binary_impl("max", OpKind::maximum, a, b, nullptr); }
+Tensor min(const Tensor& a, const Tensor& b) { return binary_impl("min", OpKind::minimum, a, b, nullptr); }
 Tensor clamp(const Tensor& x, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
-  return detail::clamp_impl("clamp", x, min, max, nullptr);
+  return clamp_impl("clamp", x, min, max, nullptr);
 }
-Tensor clamp_min(const Tensor& x, const Scalar& min) { return detail::clamp_impl("clamp_min", x, min, {}, nullptr); }
-Tensor clamp_max(const Tensor& x, const Scalar& max) { return detail::clamp_impl("clamp_max", x, {}, max, nullptr); }
+Tensor clamp_min(const Tensor& x, const Scalar& min) { return clamp_impl("clamp_min", x, min, {}, nullptr); }
+Tensor clamp_max(const Tensor& x, const Scalar& max) { return clamp_impl("clamp_max", x, {}, max, nullptr); }
 
 // ---- unary ----
 
@@ -338,26 +354,26 @@ Tensor unary_impl(const char* name, OpKind op, UnaryKind kind, const Tensor& x, 
 
 using detail::UnaryKind;
 
-Tensor abs(const Tensor& x) { return detail::unary_impl("abs", OpKind::abs, UnaryKind::keep, x, nullptr); }
-Tensor neg(const Tensor& x) { return detail::unary_impl("neg", OpKind::neg, UnaryKind::keep, x, nullptr); }
-Tensor sign(const Tensor& x) { return detail::unary_impl("sign", OpKind::sign, UnaryKind::keep, x, nullptr); }
-Tensor exp(const Tensor& x) { return detail::unary_impl("exp", OpKind::exp, UnaryKind::floating, x, nullptr); }
-Tensor log(const Tensor& x) { return detail::unary_impl("log", OpKind::log, UnaryKind::floating, x, nullptr); }
-Tensor log1p(const Tensor& x) { return detail::unary_impl("log1p", OpKind::log1p, UnaryKind::floating, x, nullptr); }
-Tensor expm1(const Tensor& x) { return detail::unary_impl("expm1", OpKind::expm1, UnaryKind::floating, x, nullptr); }
-Tensor sqrt(const Tensor& x) { return detail::unary_impl("sqrt", OpKind::sqrt, UnaryKind::floating, x, nullptr); }
-Tensor rsqrt(const Tensor& x) { return detail::unary_impl("rsqrt", OpKind::rsqrt, UnaryKind::floating, x, nullptr); }
+Tensor abs(const Tensor& x) { return unary_impl("abs", OpKind::abs, UnaryKind::keep, x, nullptr); }
+Tensor neg(const Tensor& x) { return unary_impl("neg", OpKind::neg, UnaryKind::keep, x, nullptr); }
+Tensor sign(const Tensor& x) { return unary_impl("sign", OpKind::sign, UnaryKind::keep, x, nullptr); }
+Tensor exp(const Tensor& x) { return unary_impl("exp", OpKind::exp, UnaryKind::floating, x, nullptr); }
+Tensor log(const Tensor& x) { return unary_impl("log", OpKind::log, UnaryKind::floating, x, nullptr); }
+Tensor log1p(const Tensor& x) { return unary_impl("log1p", OpKind::log1p, UnaryKind::floating, x, nullptr); }
+Tensor expm1(const Tensor& x) { return unary_impl("expm1", OpKind::expm1, UnaryKind::floating, x, nullptr); }
+Tensor sqrt(const Tensor& x) { return unary_impl("sqrt", OpKind::sqrt, UnaryKind::floating, x, nullptr); }
+Tensor rsqrt(const Tensor& x) { return unary_impl("rsqrt", OpKind::rsqrt, UnaryKind::floating, x, nullptr); }
 Tensor reciprocal(const Tensor& x) {
-  return detail::unary_impl("reciprocal", OpKind::reciprocal, UnaryKind::floating, x, nullptr);
+  return unary_impl("reciprocal", OpKind::reciprocal, UnaryKind::floating, x, nullptr);
 }
-Tensor square(const Tensor& x) { return detail::unary_impl("square", OpKind::square, UnaryKind::square, x, nullptr); }
-Tensor sin(const Tensor& x) { return detail::unary_impl("sin", OpKind::sin, UnaryKind::floating, x, nullptr); }
-Tensor cos(const Tensor& x) { return detail::unary_impl("cos", OpKind::cos, UnaryKind::floating, x, nullptr); }
-Tensor tanh(const Tensor& x) { return detail::unary_impl("tanh", OpKind::tanh, UnaryKind::floating, x, nullptr); }
-Tensor sigmoid(const Tensor& x) { return detail::unary_impl("sigmoid", OpKind::sigmoid, UnaryKind::floating, x, nullptr); }
-Tensor relu(const Tensor& x) { return detail::unary_impl("relu", OpKind::relu, UnaryKind::keep, x, nullptr); }
-Tensor floor(const Tensor& x) { return detail::unary_impl("floor", OpKind::floor, UnaryKind::keep, x, nullptr); }
-Tensor ceil(const Tensor& x) { return detail::unary_impl("ceil", OpKind::ceil, UnaryKind::keep, x, nullptr); }
-Tensor round(const Tensor& x) { return detail::unary_impl("round", OpKind::round, UnaryKind::keep, x, nullptr); }
+Tensor square(const Tensor& x) { return unary_impl("square", OpKind::square, UnaryKind::square, x, nullptr); }
+Tensor sin(const Tensor& x) { return unary_impl("sin", OpKind::sin, UnaryKind::floating, x, nullptr); }
+Tensor cos(const Tensor& x) { return unary_impl("cos", OpKind::cos, UnaryKind::floating, x, nullptr); }
+Tensor tanh(const Tensor& x) { return unary_impl("tanh", OpKind::tanh, UnaryKind::floating, x, nullptr); }
+Tensor sigmoid(const Tensor& x) { return unary_impl("sigmoid", OpKind::sigmoid, UnaryKind::floating, x, nullptr); }
+Tensor relu(const Tensor& x) { return unary_impl("relu", OpKind::relu, UnaryKind::keep, x, nullptr); }
+Tensor floor(const Tensor& x) { return unary_impl("floor", OpKind::floor, UnaryKind::keep, x, nullptr); }
+Tensor ceil(const Tensor& x) { return unary_impl("ceil", OpKind::ceil, UnaryKind::keep, x, nullptr); }
+Tensor round(const Tensor& x) { return unary_impl("round", OpKind::round, UnaryKind::keep, x, nullptr); }
 
 }  // namespace convis

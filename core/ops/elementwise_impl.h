@@ -31,8 +31,8 @@ namespace convis::detail {
 struct Arg {
   const Tensor* tensor = nullptr;
   Scalar scalar;
-  Arg(const Tensor& t) : tensor(&t) {}   // NOLINT: implicit by design
-  Arg(const Scalar& s) : scalar(s) {}    // NOLINT
+  Arg(const Tensor& t) : tensor(&t) {}  // NOLINT: implicit by design
+  Arg(const Scalar& s) : scalar(s) {}   // NOLINT
   bool is_scalar() const { return tensor == nullptr; }
 };
 using Args = std::initializer_list<Arg>;

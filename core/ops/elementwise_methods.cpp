@@ -49,43 +49,142 @@ Tensor Tensor::floor() const { return convis::floor(*this); }
 Tensor Tensor::ceil() const { return convis::ceil(*this); }
 Tensor Tensor::round() const { return convis::round(*this); }
 
-Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) { detail::add_impl("add_", *this, o, alpha, this); return *this; }
-Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) { detail::add_impl("add_", *this, o, alpha, this); return *this; }
-Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) { detail::sub_impl("sub_", *this, o, alpha, this); return *this; }
-Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) { detail::sub_impl("sub_", *this, o, alpha, this); return *this; }
-Tensor& Tensor::mul_(const Tensor& o) { detail::binary_impl("mul_", OpKind::mul, *this, o, this); return *this; }
-Tensor& Tensor::mul_(const Scalar& o) { detail::binary_impl("mul_", OpKind::mul, *this, o, this); return *this; }
-Tensor& Tensor::div_(const Tensor& o) { detail::div_impl("div_", *this, o, this); return *this; }
-Tensor& Tensor::div_(const Scalar& o) { detail::div_impl("div_", *this, o, this); return *this; }
-Tensor& Tensor::pow_(const Tensor& e) { detail::pow_impl("pow_", *this, e, this); return *this; }
-Tensor& Tensor::pow_(const Scalar& e) { detail::pow_impl("pow_", *this, e, this); return *this; }
-Tensor& Tensor::remainder_(const Tensor& o) { detail::remainder_impl("remainder_", *this, o, this); return *this; }
-Tensor& Tensor::remainder_(const Scalar& o) { detail::remainder_impl("remainder_", *this, o, this); return *this; }
+Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) {
+  detail::add_impl("add_", *this, o, alpha, this);
+  return *this;
+}
+Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) {
+  detail::add_impl("add_", *this, o, alpha, this);
+  return *this;
+}
+Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) {
+  detail::sub_impl("sub_", *this, o, alpha, this);
+  return *this;
+}
+Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) {
+  detail::sub_impl("sub_", *this, o, alpha, this);
+  return *this;
+}
+Tensor& Tensor::mul_(const Tensor& o) {
+  detail::binary_impl("mul_", OpKind::mul, *this, o, this);
+  return *this;
+}
+Tensor& Tensor::mul_(const Scalar& o) {
+  detail::binary_impl("mul_", OpKind::mul, *this, o, this);
+  return *this;
+}
+Tensor& Tensor::div_(const Tensor& o) {
+  detail::div_impl("div_", *this, o, this);
+  return *this;
+}
+Tensor& Tensor::div_(const Scalar& o) {
+  detail::div_impl("div_", *this, o, this);
+  return *this;
+}
+Tensor& Tensor::pow_(const Tensor& e) {
+  detail::pow_impl("pow_", *this, e, this);
+  return *this;
+}
+Tensor& Tensor::pow_(const Scalar& e) {
+  detail::pow_impl("pow_", *this, e, this);
+  return *this;
+}
+Tensor& Tensor::remainder_(const Tensor& o) {
+  detail::remainder_impl("remainder_", *this, o, this);
+  return *this;
+}
+Tensor& Tensor::remainder_(const Scalar& o) {
+  detail::remainder_impl("remainder_", *this, o, this);
+  return *this;
+}
 Tensor& Tensor::clamp_(const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
   detail::clamp_impl("clamp_", *this, min, max, this);
   return *this;
 }
-Tensor& Tensor::clamp_min_(const Scalar& min) { detail::clamp_impl("clamp_min_", *this, min, {}, this); return *this; }
-Tensor& Tensor::clamp_max_(const Scalar& max) { detail::clamp_impl("clamp_max_", *this, {}, max, this); return *this; }
-Tensor& Tensor::abs_() { detail::unary_impl("abs_", OpKind::abs, UnaryKind::keep, *this, this); return *this; }
-Tensor& Tensor::neg_() { detail::unary_impl("neg_", OpKind::neg, UnaryKind::keep, *this, this); return *this; }
-Tensor& Tensor::sign_() { detail::unary_impl("sign_", OpKind::sign, UnaryKind::keep, *this, this); return *this; }
-Tensor& Tensor::exp_() { detail::unary_impl("exp_", OpKind::exp, UnaryKind::floating, *this, this); return *this; }
-Tensor& Tensor::log_() { detail::unary_impl("log_", OpKind::log, UnaryKind::floating, *this, this); return *this; }
-Tensor& Tensor::log1p_() { detail::unary_impl("log1p_", OpKind::log1p, UnaryKind::floating, *this, this); return *this; }
-Tensor& Tensor::expm1_() { detail::unary_impl("expm1_", OpKind::expm1, UnaryKind::floating, *this, this); return *this; }
-Tensor& Tensor::sqrt_() { detail::unary_impl("sqrt_", OpKind::sqrt, UnaryKind::floating, *this, this); return *this; }
-Tensor& Tensor::rsqrt_() { detail::unary_impl("rsqrt_", OpKind::rsqrt, UnaryKind::floating, *this, this); return *this; }
-Tensor& Tensor::reciprocal_() { detail::unary_impl("reciprocal_", OpKind::reciprocal, UnaryKind::floating, *this, this); return *this; }
-Tensor& Tensor::square_() { detail::unary_impl("square_", OpKind::square, UnaryKind::square, *this, this); return *this; }
-Tensor& Tensor::sin_() { detail::unary_impl("sin_", OpKind::sin, UnaryKind::floating, *this, this); return *this; }
-Tensor& Tensor::cos_() { detail::unary_impl("cos_", OpKind::cos, UnaryKind::floating, *this, this); return *this; }
-Tensor& Tensor::tanh_() { detail::unary_impl("tanh_", OpKind::tanh, UnaryKind::floating, *this, this); return *this; }
-Tensor& Tensor::sigmoid_() { detail::unary_impl("sigmoid_", OpKind::sigmoid, UnaryKind::floating, *this, this); return *this; }
-Tensor& Tensor::relu_() { detail::unary_impl("relu_", OpKind::relu, UnaryKind::keep, *this, this); return *this; }
-Tensor& Tensor::floor_() { detail::unary_impl("floor_", OpKind::floor, UnaryKind::keep, *this, this); return *this; }
-Tensor& Tensor::ceil_() { detail::unary_impl("ceil_", OpKind::ceil, UnaryKind::keep, *this, this); return *this; }
-Tensor& Tensor::round_() { detail::unary_impl("round_", OpKind::round, UnaryKind::keep, *this, this); return *this; }
+Tensor& Tensor::clamp_min_(const Scalar& min) {
+  detail::clamp_impl("clamp_min_", *this, min, {}, this);
+  return *this;
+}
+Tensor& Tensor::clamp_max_(const Scalar& max) {
+  detail::clamp_impl("clamp_max_", *this, {}, max, this);
+  return *this;
+}
+Tensor& Tensor::abs_() {
+  detail::unary_impl("abs_", OpKind::abs, UnaryKind::keep, *this, this);
+  return *this;
+}
+Tensor& Tensor::neg_() {
+  detail::unary_impl("neg_", OpKind::neg, UnaryKind::keep, *this, this);
+  return *this;
+}
+Tensor& Tensor::sign_() {
+  detail::unary_impl("sign_", OpKind::sign, UnaryKind::keep, *this, this);
+  return *this;
+}
+Tensor& Tensor::exp_() {
+  detail::unary_impl("exp_", OpKind::exp, UnaryKind::floating, *this, this);
+  return *this;
+}
+Tensor& Tensor::log_() {
+  detail::unary_impl("log_", OpKind::log, UnaryKind::floating, *this, this);
+  return *this;
+}
+Tensor& Tensor::log1p_() {
+  detail::unary_impl("log1p_", OpKind::log1p, UnaryKind::floating, *this, this);
+  return *this;
+}
+Tensor& Tensor::expm1_() {
+  detail::unary_impl("expm1_", OpKind::expm1, UnaryKind::floating, *this, this);
+  return *this;
+}
+Tensor& Tensor::sqrt_() {
+  detail::unary_impl("sqrt_", OpKind::sqrt, UnaryKind::floating, *this, this);
+  return *this;
+}
+Tensor& Tensor::rsqrt_() {
+  detail::unary_impl("rsqrt_", OpKind::rsqrt, UnaryKind::floating, *this, this);
+  return *this;
+}
+Tensor& Tensor::reciprocal_() {
+  detail::unary_impl("reciprocal_", OpKind::reciprocal, UnaryKind::floating, *this, this);
+  return *this;
+}
+Tensor& Tensor::square_() {
+  detail::unary_impl("square_", OpKind::square, UnaryKind::square, *this, this);
+  return *this;
+}
+Tensor& Tensor::sin_() {
+  detail::unary_impl("sin_", OpKind::sin, UnaryKind::floating, *this, this);
+  return *this;
+}
+Tensor& Tensor::cos_() {
+  detail::unary_impl("cos_", OpKind::cos, UnaryKind::floating, *this, this);
+  return *this;
+}
+Tensor& Tensor::tanh_() {
+  detail::unary_impl("tanh_", OpKind::tanh, UnaryKind::floating, *this, this);
+  return *this;
+}
+Tensor& Tensor::sigmoid_() {
+  detail::unary_impl("sigmoid_", OpKind::sigmoid, UnaryKind::floating, *this, this);
+  return *this;
+}
+Tensor& Tensor::relu_() {
+  detail::unary_impl("relu_", OpKind::relu, UnaryKind::keep, *this, this);
+  return *this;
+}
+Tensor& Tensor::floor_() {
+  detail::unary_impl("floor_", OpKind::floor, UnaryKind::keep, *this, this);
+  return *this;
+}
+Tensor& Tensor::ceil_() {
+  detail::unary_impl("ceil_", OpKind::ceil, UnaryKind::keep, *this, this);
+  return *this;
+}
+Tensor& Tensor::round_() {
+  detail::unary_impl("round_", OpKind::round, UnaryKind::keep, *this, this);
+  return *this;
+}
 
 // ---- comparison, logic, selection ----
 Tensor Tensor::eq(const Tensor& o) const { return convis::eq(*this, o); }
@@ -107,9 +206,15 @@ Tensor Tensor::logical_not() const { return convis::logical_not(*this); }
 Tensor Tensor::isnan() const { return convis::isnan(*this); }
 Tensor Tensor::isinf() const { return convis::isinf(*this); }
 Tensor Tensor::isfinite() const { return convis::isfinite(*this); }
-Tensor Tensor::where(const Tensor& condition, const Tensor& other) const { return convis::where(condition, *this, other); }
-Tensor Tensor::masked_fill(const Tensor& mask, const Scalar& value) const { return convis::masked_fill(*this, mask, value); }
-Tensor Tensor::masked_fill(const Tensor& mask, const Tensor& value) const { return convis::masked_fill(*this, mask, value); }
+Tensor Tensor::where(const Tensor& condition, const Tensor& other) const {
+  return convis::where(condition, *this, other);
+}
+Tensor Tensor::masked_fill(const Tensor& mask, const Scalar& value) const {
+  return convis::masked_fill(*this, mask, value);
+}
+Tensor Tensor::masked_fill(const Tensor& mask, const Tensor& value) const {
+  return convis::masked_fill(*this, mask, value);
+}
 Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
   detail::masked_fill_impl("masked_fill_", *this, mask, value, this);
   return *this;
@@ -117,7 +222,8 @@ Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
 Tensor& Tensor::masked_fill_(const Tensor& mask, const Tensor& value) {
   CONVIS_CHECK(value.defined() && value.dim() == 0, "masked_fill_",
                "expected a 0-dim value tensor, got one with {} dimension(s) (masked_fill_ only supports a "
-               "0-dimensional value tensor)", value.defined() ? value.dim() : -1);
+               "0-dimensional value tensor)",
+               value.defined() ? value.dim() : -1);
   return masked_fill_(mask, value.item());
 }
 
