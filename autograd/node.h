@@ -83,6 +83,9 @@ class Node : public std::enable_shared_from_this<Node> {
   const std::vector<Edge>& next_edges() const { return next_edges_; }
   std::vector<Edge>& mutable_next_edges() { return next_edges_; }
   uint64_t sequence_nr() const { return sequence_nr_; }
+  // Whether forward input i wants a gradient (its edge leads somewhere): a backward formula
+  // may skip the work for inputs that do not (a frozen weight).
+  bool needs_input_grad(size_t i) const { return i < next_edges_.size() && next_edges_[i].is_valid(); }
 
   // One TensorMeta per forward output; the engine checks incoming gradients against it.
   std::vector<TensorMeta>& output_meta() { return output_meta_; }
