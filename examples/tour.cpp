@@ -32,9 +32,9 @@ int main() {
   std::cout << x.index({Slice(1, None), Slice(None, None, 2)}) << "\n";
 
   std::cout << "\n== Reductions ==\n";
-  std::cout << "sum over dim 1: " << x.sum({1}) << "\n";
+  std::cout << "sum over dim 1:\n" << x.sum({1}) << "\n";
   auto [values, indices] = x.to(kFloat32).max(0);
-  std::cout << "max over dim 0: " << values << "at " << indices << "\n";
+  std::cout << "max over dim 0:\n" << values << "\nat rows\n" << indices << "\n";
 
   std::cout << "\n== A 3-D convolution over a short video [N=1, C=1, T=5, H=6, W=6] ==\n";
   Tensor video = rand({1, 1, 5, 6, 6});
