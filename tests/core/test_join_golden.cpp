@@ -4,11 +4,10 @@
 #include "test_join_pattern.h"
 
 using namespace convis;
-using convis_test::golden;
 using convis_test::pattern;
 
 namespace {
-Tensor g(const std::string& name) { return golden("join/" + name + ".npy"); }
+Tensor g(const std::string& name) { return convis_test::join_golden(name); }
 }  // namespace
 
 TEST_CASE("cat matches torch on views, mixed dtypes and legacy empties", "[join]") {

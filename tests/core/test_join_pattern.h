@@ -13,6 +13,8 @@
 
 #include "convis/convis.h"
 
+#include "helpers.h"
+
 namespace convis_test {
 
 inline convis::Tensor pattern(const convis::Shape& shape, convis::DType dtype = convis::kFloat32) {
@@ -33,5 +35,8 @@ inline convis::Tensor pattern(const convis::Shape& shape, convis::DType dtype = 
   }
   return out.reshape(shape);
 }
+
+// A golden tensor of the join family: tests/golden/data/join/<name>.npy.
+inline convis::Tensor join_golden(const std::string& name) { return golden("join/" + name + ".npy"); }
 
 }  // namespace convis_test
