@@ -127,19 +127,34 @@ template <typename T> struct Add {  // a + alpha * b; on bool, a or (alpha and b
     if constexpr (std::is_same_v<T, bool>) return a || (alpha && b);
     else return wrap_add(a, wrap_mul(alpha, b));
   }
+  template <typename U = T, std::enable_if_t<std::is_floating_point_v<U>, int> = 0>
+  cpu::Vec<U> operator()(const cpu::Vec<U>& a, const cpu::Vec<U>& b) const {  // see Note [The Vec seam]
+    return a + cpu::Vec<U>(alpha) * b;
+  }
 };
 template <typename T> struct Sub {  // a - alpha * b (never bool: the op rejects it)
   T alpha;
   explicit Sub(const OpParams& p) : alpha(param<T>(p, 0)) {}
   T operator()(T a, T b) const { return wrap_sub(a, wrap_mul(alpha, b)); }
+  template <typename U = T, std::enable_if_t<std::is_floating_point_v<U>, int> = 0>
+  cpu::Vec<U> operator()(const cpu::Vec<U>& a, const cpu::Vec<U>& b) const {
+    return a - cpu::Vec<U>(alpha) * b;
+  }
 };
 template <typename T> struct Mul {
   T operator()(T a, T b) const {
     if constexpr (std::is_same_v<T, bool>) return a && b;
     else return wrap_mul(a, b);
   }
+  template <typename U = T, std::enable_if_t<std::is_floating_point_v<U>, int> = 0>
+  cpu::Vec<U> operator()(const cpu::Vec<U>& a, const cpu::Vec<U>& b) const {
+    return a * b;
+  }
 };
-template <typename T> struct Div { T operator()(T a, T b) const { return a / b; } };  // floating only
+template <typename T> struct Div {  // floating only
+  T operator()(T a, T b) const { return a / b; }
+  cpu::Vec<T> operator()(const cpu::Vec<T>& a, const cpu::Vec<T>& b) const { return a / b; }
+};
 
 // Integer power by squaring; a negative exponent gives 1 / a^|b| truncated, as LibTorch.
 inline int64_t int_pow(int64_t a, int64_t b) {

@@ -16,7 +16,9 @@
 
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
+#include "convis/kernels/cpu/vec.h"
 #include "convis/kernels/strided_loop.h"
 
 namespace convis::cpu {
@@ -73,7 +75,12 @@ void binary_loop(const StridedLoop& L, F f) {
     auto* a = reinterpret_cast<const A*>(p[1]);
     auto* b = reinterpret_cast<const B*>(p[2]);
     if (s[0] == sizeof(Out) && s[1] == sizeof(A) && s[2] == sizeof(B)) {
-      for (int64_t i = 0; i < n; ++i) out[i] = f(a[i], b[i]);
+      int64_t i = 0;
+      if constexpr (std::is_invocable_v<F&, Vec<A>, Vec<B>> && std::is_same_v<Out, A> && std::is_same_v<A, B>) {
+        constexpr int64_t w = Vec<A>::kWidth;  // see Note [The Vec seam]
+        for (; i + w <= n; i += w) f(Vec<A>::load(a + i), Vec<B>::load(b + i)).store(out + i);
+      }
+      for (; i < n; ++i) out[i] = f(a[i], b[i]);
     } else if (s[0] == sizeof(Out) && s[1] == sizeof(A) && s[2] == 0) {
       const B bv = *b;
       for (int64_t i = 0; i < n; ++i) out[i] = f(a[i], bv);
