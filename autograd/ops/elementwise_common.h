@@ -2,7 +2,7 @@
 //
 //   // mul(a, b)        a: grad * b        b: grad * a
 //   Recipe mul_recipe(const Tensor& a, const Tensor& b) {
-//     return {"MulBackward0", {&a, &b}, {saved_if(b, a), saved_if(a, b)}, false, <backward>};
+//     return Recipe("MulBackward0", {&a, &b}, {saved_if(b, a), saved_if(a, b)}, false, <backward>);
 //   }
 //   Tensor mul(const Tensor& a, const Tensor& b) {                   // out of place
 //     Tensor y = native::mul(a, b);
@@ -10,7 +10,9 @@
 //     return y;
 //   }
 //   Tensor& Tensor::mul_(const Tensor& b) {                            // in place
-//     return inplace(*this, "mul_", {&b}, [&] { return mul_recipe(*this, b); }, [&] { native::mul_(*this, b); });
+//     InPlace w(*this, "mul_", {&b}, [&] { return mul_recipe(*this, b); });
+//     native::mul_(*this, b);
+//     return w.record();
 //   }
 //
 // Note [Recording an elementwise op]
@@ -18,19 +20,21 @@
 // (saved_at(i) is saves[i]; a null entry leaves slot i empty, for a tensor only needed by
 // a gradient nobody wants), whether the result is saved too (as the last slot), and the
 // backward function.  Out of place, attach() records it on the result.  In place,
-// inplace() first checks the rules (autograd::prepare_inplace: no leaf that requires grad,
+// InPlace first checks the rules (autograd::prepare_inplace: no leaf that requires grad,
 // no recorded view), then saves the Recipe's tensors BEFORE the write, so that
 //   - an input is saved at its current version, and a later write to it (even this very
 //     write, as in x.mul_(x.t())) is caught when backward unpacks it;
 //   - self's old value, which the write destroys, is saved as a clone taken just before,
 //     and only when the backward reads it (clamp_, log_, mul_(tensor)); an input that is
 //     self itself (x.mul_(x)) reads that clone too.
-// Then it writes, and records with self as input 0 (whose edge is still self's old
-// history: record computes the edges before it attaches the node) and self as the output.
+// Then the caller writes, and record() records with self as input 0 (whose edge is still
+// self's old history: record computes the edges before it attaches the node) and self as
+// the output.
 #pragma once
 
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <vector>
 
 #include "convis/autograd/autograd_meta.h"
@@ -41,7 +45,14 @@
 namespace convis::autograd::elementwise {
 
 struct Recipe {
-  const char* name;                  // LibTorch's node name, "MulBackward0"
+  Recipe(const char* name, std::vector<const Tensor*> inputs, std::vector<const Tensor*> saves, bool save_result,
+         FunctionNode::BackwardFn backward)
+      : name(name),
+        inputs(std::move(inputs)),
+        saves(std::move(saves)),
+        save_result(save_result),
+        backward(std::move(backward)) {}
+  const char* name;                   // LibTorch's node name, "MulBackward0"
   std::vector<const Tensor*> inputs;  // one edge each
   std::vector<const Tensor*> saves;   // saved_at(i); null: slot i stays empty
   bool save_result = false;           // the result, as slot saves.size()
@@ -64,21 +75,28 @@ Tensor recorded(Tensor y, std::initializer_list<const Tensor*> inputs, MakeRecip
   return y;
 }
 
-// An in-place op: checks the in-place rules, then write(), recorded by make()'s Recipe
-// (see Note [Recording an elementwise op]).
-template <typename MakeRecipe, typename Write>
-Tensor& inplace(Tensor& self, const char* op, std::initializer_list<const Tensor*> others, MakeRecipe make,
-                Write write) {
-  if (!prepare_inplace(self, op, others)) {
-    write();
-    return self;
+// An in-place op (see Note [Recording an elementwise op]):
+//   InPlace w(*this, "mul_", {&b}, [&] { return mul_recipe(*this, b); });  // checks, saves
+//   native::mul_(*this, b);                                                 // writes
+//   return w.record();                                                      // records, returns self
+class InPlace {
+ public:
+  template <typename MakeRecipe>
+  InPlace(Tensor& self, const char* op, std::initializer_list<const Tensor*> others, MakeRecipe make) : self_(self) {
+    if (!prepare_inplace(self, op, others)) return;
+    recipe_.emplace(make());
+    saved_ = save_now(*recipe_, &self);
   }
-  Recipe r = make();
-  std::vector<SavedTensor> saved = save_now(r, &self);
-  write();
-  attach(r, std::move(saved), self);
-  return self;
-}
+  Tensor& record() {
+    if (recipe_) attach(*recipe_, std::move(saved_), self_);
+    return self_;
+  }
+
+ private:
+  Tensor& self_;
+  std::optional<Recipe> recipe_;  // set when the write must be recorded
+  std::vector<SavedTensor> saved_;
+};
 
 // ---- unary ops: a node name, what backward reads, and grad -> grad of x ----
 enum class Saves { nothing, input, result };

@@ -1,12 +1,13 @@
 // core/ops/elementwise.cpp: type promotion, the shared elementwise runner, and the
 // arithmetic ops (binary and unary).  Comparisons, logic and selection are in compare.cpp;
 // the Tensor methods and operators in elementwise_methods.cpp.
+#include "convis/core/native/elementwise.h"
+
 #include <cmath>
 #include <optional>
 #include <string>
 
 #include "convis/core/factory.h"
-#include "convis/core/native/elementwise.h"
 #include "convis/core/ops/elementwise_impl.h"
 #include "convis/core/strided_loop.h"
 
@@ -317,10 +318,18 @@ Tensor clamp_impl(const char* name, const Tensor& x, const std::optional<Scalar>
 
 }  // namespace detail
 
-Tensor native::add(const Tensor& a, const Tensor& b, const Scalar& alpha) { return add_impl("add", a, b, alpha, nullptr); }
-Tensor native::add(const Tensor& a, const Scalar& b, const Scalar& alpha) { return add_impl("add", a, b, alpha, nullptr); }
-Tensor native::sub(const Tensor& a, const Tensor& b, const Scalar& alpha) { return sub_impl("sub", a, b, alpha, nullptr); }
-Tensor native::sub(const Tensor& a, const Scalar& b, const Scalar& alpha) { return sub_impl("sub", a, b, alpha, nullptr); }
+Tensor native::add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  return add_impl("add", a, b, alpha, nullptr);
+}
+Tensor native::add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
+  return add_impl("add", a, b, alpha, nullptr);
+}
+Tensor native::sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  return sub_impl("sub", a, b, alpha, nullptr);
+}
+Tensor native::sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
+  return sub_impl("sub", a, b, alpha, nullptr);
+}
 Tensor native::rsub(const Tensor& a, const Scalar& b) { return sub_impl("rsub", b, a, 1, nullptr); }
 Tensor native::mul(const Tensor& a, const Tensor& b) { return binary_impl("mul", OpKind::mul, a, b, nullptr); }
 Tensor native::mul(const Tensor& a, const Scalar& b) { return binary_impl("mul", OpKind::mul, a, b, nullptr); }
@@ -332,8 +341,12 @@ Tensor native::pow(const Tensor& a, const Scalar& b) { return pow_impl("pow", a,
 Tensor native::pow(const Scalar& a, const Tensor& b) { return pow_impl("pow", a, b, nullptr); }
 Tensor native::remainder(const Tensor& a, const Tensor& b) { return remainder_impl("remainder", a, b, nullptr); }
 Tensor native::remainder(const Tensor& a, const Scalar& b) { return remainder_impl("remainder", a, b, nullptr); }
-Tensor native::maximum(const Tensor& a, const Tensor& b) { return binary_impl("maximum", OpKind::maximum, a, b, nullptr); }
-Tensor native::minimum(const Tensor& a, const Tensor& b) { return binary_impl("minimum", OpKind::minimum, a, b, nullptr); }
+Tensor native::maximum(const Tensor& a, const Tensor& b) {
+  return binary_impl("maximum", OpKind::maximum, a, b, nullptr);
+}
+Tensor native::minimum(const Tensor& a, const Tensor& b) {
+  return binary_impl("minimum", OpKind::minimum, a, b, nullptr);
+}
 Tensor native::clamp(const Tensor& x, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
   return clamp_impl("clamp", x, min, max, nullptr);
 }
@@ -375,7 +388,9 @@ Tensor native::square(const Tensor& x) { return unary_impl("square", OpKind::squ
 Tensor native::sin(const Tensor& x) { return unary_impl("sin", OpKind::sin, UnaryKind::floating, x, nullptr); }
 Tensor native::cos(const Tensor& x) { return unary_impl("cos", OpKind::cos, UnaryKind::floating, x, nullptr); }
 Tensor native::tanh(const Tensor& x) { return unary_impl("tanh", OpKind::tanh, UnaryKind::floating, x, nullptr); }
-Tensor native::sigmoid(const Tensor& x) { return unary_impl("sigmoid", OpKind::sigmoid, UnaryKind::floating, x, nullptr); }
+Tensor native::sigmoid(const Tensor& x) {
+  return unary_impl("sigmoid", OpKind::sigmoid, UnaryKind::floating, x, nullptr);
+}
 Tensor native::relu(const Tensor& x) { return unary_impl("relu", OpKind::relu, UnaryKind::keep, x, nullptr); }
 Tensor native::floor(const Tensor& x) { return unary_impl("floor", OpKind::floor, UnaryKind::keep, x, nullptr); }
 Tensor native::ceil(const Tensor& x) { return unary_impl("ceil", OpKind::ceil, UnaryKind::keep, x, nullptr); }

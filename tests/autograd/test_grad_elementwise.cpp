@@ -44,17 +44,20 @@ void binary_rows(std::vector<GradRow>& r) {
                   {leaf64({2, 1, 3}), stepped({4, 3})}));
   r.push_back(row("sub", "scalar", [](auto& x) { return x[0] - 2; }, {leaf64({5})}));
   r.push_back(row("rsub", "scalar", [](auto& x) { return convis::rsub(x[0], 2.5); }, {leaf64({2, 3})}));
-  r.push_back(row("mul", "broadcast", [](auto& x) { return x[0] * x[1]; }, {leaf64({3, 1}), transposed({3, 4})}, sr));
+  r.push_back(row(
+      "mul", "broadcast", [](auto& x) { return x[0] * x[1]; }, {leaf64({3, 1}), transposed({3, 4})}, sr));
   r.push_back(row("mul", "transposed", [](auto& x) { return x[0] * x[1]; }, {leaf64({3, 4}), transposed({3, 4})}));
   r.push_back(row("mul", "same input twice", [](auto& x) { return x[0] * x[0]; }, {leaf64({4})}));
   r.push_back(row("mul", "scalar", [](auto& x) { return x[0] * 3; }, {stepped({2, 3})}));
-  r.push_back(row("div", "broadcast", [](auto& x) { return x[0] / x[1]; }, {leaf64({2, 3}), leaf64({3}, 0.5, 2)}, sr));
+  r.push_back(row(
+      "div", "broadcast", [](auto& x) { return x[0] / x[1]; }, {leaf64({2, 3}), leaf64({3}, 0.5, 2)}, sr));
   r.push_back(row("div", "stepped", [](auto& x) { return x[0] / x[1]; }, {leaf64({2, 3}), stepped({2, 3}, 0.5, 2)}));
   r.push_back(row("div", "scalar", [](auto& x) { return x[0] / 4; }, {leaf64({3})}));
   r.push_back(row("div", "scalar by tensor", [](auto& x) { return convis::div(Scalar(2.0), x[0]); },
                   {transposed({2, 3}, 0.5, 2)}));
-  r.push_back(row("pow", "tensor ^ tensor, broadcast", [](auto& x) { return x[0].pow(x[1]); },
-                  {leaf64({2, 3}, 0.5, 2), leaf64({3}, -1.5, 2)}, sr));
+  r.push_back(row(
+      "pow", "tensor ^ tensor, broadcast", [](auto& x) { return x[0].pow(x[1]); },
+      {leaf64({2, 3}, 0.5, 2), leaf64({3}, -1.5, 2)}, sr));
   r.push_back(row("pow", "tensor ^ tensor", [](auto& x) { return x[0].pow(x[1]); },
                   {transposed({2, 3}, 0.5, 2), leaf64({2, 3}, -1.5, 2)}));
   r.push_back(row("pow", "tensor ^ 2.5", [](auto& x) { return x[0].pow(2.5); }, {stepped({2, 2}, 0.5, 2)}));
@@ -66,10 +69,12 @@ void binary_rows(std::vector<GradRow>& r) {
   r.push_back(row("remainder", "scalar", [](auto& x) { return x[0].remainder(0.7); }, {leaf64({4}, 0.1, 0.6)}));
   r.push_back(row("maximum", "broadcast", [](auto& x) { return convis::maximum(x[0], x[1]); },
                   {leaf64({2, 3}), transposed({1, 3})}));
-  r.push_back(row("minimum", "broadcast", [](auto& x) { return convis::minimum(x[0], x[1]); },
-                  {leaf64({3, 1}), leaf64({3})}));
-  r.push_back(row("max", "two tensors", [](auto& x) { return convis::max(x[0], x[1]); }, {leaf64({4}), stepped({1, 4})}));
-  r.push_back(row("min", "two tensors", [](auto& x) { return convis::min(x[0], x[1]); }, {leaf64({4}), stepped({1, 4})}));
+  r.push_back(
+      row("minimum", "broadcast", [](auto& x) { return convis::minimum(x[0], x[1]); }, {leaf64({3, 1}), leaf64({3})}));
+  r.push_back(
+      row("max", "two tensors", [](auto& x) { return convis::max(x[0], x[1]); }, {leaf64({4}), stepped({1, 4})}));
+  r.push_back(
+      row("min", "two tensors", [](auto& x) { return convis::min(x[0], x[1]); }, {leaf64({4}), stepped({1, 4})}));
   r.push_back(row("clamp", "both bounds", [](auto& x) { return x[0].clamp(-0.5, 0.5); }, {transposed({3, 4})}));
   r.push_back(row("clamp", "min only", [](auto& x) { return x[0].clamp(0.0); }, {leaf64({6})}));
   r.push_back(row("clamp_min", "", [](auto& x) { return x[0].clamp_min(-0.2); }, {leaf64({6})}));
@@ -84,15 +89,15 @@ void unary_rows(std::vector<GradRow>& r) {
     double lo, hi;
   };
   const Case cases[] = {
-      {"abs", convis::abs, -1, 1},       {"neg", convis::neg, -1, 1},
-      {"sign", convis::sign, -1, 1},     {"exp", convis::exp, -1, 1},
-      {"log", convis::log, 0.5, 2},      {"log1p", convis::log1p, -0.5, 1},
-      {"expm1", convis::expm1, -1, 1},   {"sqrt", convis::sqrt, 0.5, 2},
-      {"rsqrt", convis::rsqrt, 0.5, 2},  {"reciprocal", convis::reciprocal, 0.5, 2},
-      {"square", convis::square, -1, 1}, {"sin", convis::sin, -2, 2},
-      {"cos", convis::cos, -2, 2},       {"tanh", convis::tanh, -2, 2},
+      {"abs", convis::abs, -1, 1},         {"neg", convis::neg, -1, 1},
+      {"sign", convis::sign, -1, 1},       {"exp", convis::exp, -1, 1},
+      {"log", convis::log, 0.5, 2},        {"log1p", convis::log1p, -0.5, 1},
+      {"expm1", convis::expm1, -1, 1},     {"sqrt", convis::sqrt, 0.5, 2},
+      {"rsqrt", convis::rsqrt, 0.5, 2},    {"reciprocal", convis::reciprocal, 0.5, 2},
+      {"square", convis::square, -1, 1},   {"sin", convis::sin, -2, 2},
+      {"cos", convis::cos, -2, 2},         {"tanh", convis::tanh, -2, 2},
       {"sigmoid", convis::sigmoid, -2, 2}, {"relu", convis::relu, -1, 1},
-      {"floor", convis::floor, -2, 2},   {"ceil", convis::ceil, -2, 2},
+      {"floor", convis::floor, -2, 2},     {"ceil", convis::ceil, -2, 2},
       {"round", convis::round, -2, 2},
   };
   for (const Case& c : cases) {
@@ -124,27 +129,33 @@ void inplace_rows(std::vector<GradRow>& r) {
   r.push_back(row("sub_", "tensor, alpha 0.5", [](auto& x) { return fresh(x[0]).sub_(x[1], 0.5); },
                   {leaf64({2, 3}), transposed({2, 3})}));
   r.push_back(row("sub_", "scalar", [](auto& x) { return fresh(x[0]).sub_(1); }, {leaf64({4})}));
-  r.push_back(row("mul_", "tensor", [](auto& x) { return fresh(x[0]).mul_(x[1]); }, {leaf64({2, 3}), leaf64({3})}, cl));
-  r.push_back(row("mul_", "itself", [](auto& x) {
-                    Tensor y = fresh(x[0]);
-                    return y.mul_(y);
-                  },
-                  {leaf64({4})}, cl));
+  r.push_back(row(
+      "mul_", "tensor", [](auto& x) { return fresh(x[0]).mul_(x[1]); }, {leaf64({2, 3}), leaf64({3})}, cl));
+  r.push_back(row(
+      "mul_", "itself",
+      [](auto& x) {
+        Tensor y = fresh(x[0]);
+        return y.mul_(y);
+      },
+      {leaf64({4})}, cl));
   r.push_back(row("mul_", "scalar", [](auto& x) { return fresh(x[0]).mul_(-2); }, {leaf64({4})}));
-  r.push_back(row("div_", "tensor", [](auto& x) { return fresh(x[0]).div_(x[1]); },
-                  {leaf64({2, 3}), leaf64({2, 3}, 0.5, 2)}, cl));
+  r.push_back(row(
+      "div_", "tensor", [](auto& x) { return fresh(x[0]).div_(x[1]); }, {leaf64({2, 3}), leaf64({2, 3}, 0.5, 2)}, cl));
   r.push_back(row("div_", "scalar", [](auto& x) { return fresh(x[0]).div_(3); }, {leaf64({4})}));
-  r.push_back(row("pow_", "tensor", [](auto& x) { return fresh(x[0]).pow_(x[1]); },
-                  {leaf64({2, 3}, 0.5, 2), leaf64({3})}, cl));
-  r.push_back(row("pow_", "scalar", [](auto& x) { return fresh(x[0]).pow_(3); }, {leaf64({4})}, cl));
-  r.push_back(row("remainder_", "tensor", [](auto& x) { return fresh(x[0]).remainder_(x[1]); },
-                  {leaf64({3}, 2.2, 2.8), leaf64({3}, 1.0, 1.05)}, cl));
-  r.push_back(row("remainder_", "scalar", [](auto& x) { return fresh(x[0]).remainder_(1.5); }, {leaf64({4}, 0.1, 1.4)}));
+  r.push_back(row(
+      "pow_", "tensor", [](auto& x) { return fresh(x[0]).pow_(x[1]); }, {leaf64({2, 3}, 0.5, 2), leaf64({3})}, cl));
+  r.push_back(row(
+      "pow_", "scalar", [](auto& x) { return fresh(x[0]).pow_(3); }, {leaf64({4})}, cl));
+  r.push_back(row(
+      "remainder_", "tensor", [](auto& x) { return fresh(x[0]).remainder_(x[1]); },
+      {leaf64({3}, 2.2, 2.8), leaf64({3}, 1.0, 1.05)}, cl));
+  r.push_back(
+      row("remainder_", "scalar", [](auto& x) { return fresh(x[0]).remainder_(1.5); }, {leaf64({4}, 0.1, 1.4)}));
   r.push_back(row("clamp_", "", [](auto& x) { return fresh(x[0]).clamp_(-0.4, 0.4); }, {leaf64({2, 3})}));
   r.push_back(row("clamp_min_", "", [](auto& x) { return fresh(x[0]).clamp_min_(0.1); }, {leaf64({2, 3})}));
   r.push_back(row("clamp_max_", "", [](auto& x) { return fresh(x[0]).clamp_max_(0.1); }, {leaf64({2, 3})}));
-  r.push_back(row("masked_fill_", "scalar value", [c](auto& x) { return fresh(x[0]).masked_fill_(c, 2.0); },
-                  {leaf64({2, 3})}));
+  r.push_back(
+      row("masked_fill_", "scalar value", [c](auto& x) { return fresh(x[0]).masked_fill_(c, 2.0); }, {leaf64({2, 3})}));
   r.push_back(row("masked_fill_", "0-dim tensor value", [c](auto& x) { return fresh(x[0]).masked_fill_(c, x[1]); },
                   {leaf64({2, 3}), leaf64({})}));
   using M = Tensor& (Tensor::*)();
@@ -155,24 +166,26 @@ void inplace_rows(std::vector<GradRow>& r) {
     bool reads_old_self;  // its formula reads self's value before the write (a clone)
   };
   const Case cases[] = {
-      {"abs_", &Tensor::abs_, -1, 1, true},        {"neg_", &Tensor::neg_, -1, 1, false},
-      {"sign_", &Tensor::sign_, -1, 1, false},     {"exp_", &Tensor::exp_, -1, 1, false},
-      {"log_", &Tensor::log_, 0.5, 2, true},       {"log1p_", &Tensor::log1p_, -0.5, 1, true},
-      {"expm1_", &Tensor::expm1_, -1, 1, false},   {"sqrt_", &Tensor::sqrt_, 0.5, 2, false},
-      {"rsqrt_", &Tensor::rsqrt_, 0.5, 2, false},  {"reciprocal_", &Tensor::reciprocal_, 0.5, 2, false},
-      {"square_", &Tensor::square_, -1, 1, true},  {"sin_", &Tensor::sin_, -2, 2, true},
-      {"cos_", &Tensor::cos_, -2, 2, true},        {"tanh_", &Tensor::tanh_, -2, 2, false},
+      {"abs_", &Tensor::abs_, -1, 1, true},          {"neg_", &Tensor::neg_, -1, 1, false},
+      {"sign_", &Tensor::sign_, -1, 1, false},       {"exp_", &Tensor::exp_, -1, 1, false},
+      {"log_", &Tensor::log_, 0.5, 2, true},         {"log1p_", &Tensor::log1p_, -0.5, 1, true},
+      {"expm1_", &Tensor::expm1_, -1, 1, false},     {"sqrt_", &Tensor::sqrt_, 0.5, 2, false},
+      {"rsqrt_", &Tensor::rsqrt_, 0.5, 2, false},    {"reciprocal_", &Tensor::reciprocal_, 0.5, 2, false},
+      {"square_", &Tensor::square_, -1, 1, true},    {"sin_", &Tensor::sin_, -2, 2, true},
+      {"cos_", &Tensor::cos_, -2, 2, true},          {"tanh_", &Tensor::tanh_, -2, 2, false},
       {"sigmoid_", &Tensor::sigmoid_, -2, 2, false}, {"relu_", &Tensor::relu_, -1, 1, false},
-      {"floor_", &Tensor::floor_, -2, 2, false},   {"ceil_", &Tensor::ceil_, -2, 2, false},
+      {"floor_", &Tensor::floor_, -2, 2, false},     {"ceil_", &Tensor::ceil_, -2, 2, false},
       {"round_", &Tensor::round_, -2, 2, false},
   };
   for (const Case& k : cases) {
     M f = k.f;
-    r.push_back(row(k.op, "", [f](auto& x) {
-                      Tensor y = fresh(x[0]);
-                      return (y.*f)();
-                    },
-                    {leaf64({2, 3}, k.lo, k.hi)}, cl || !k.reads_old_self));
+    r.push_back(row(
+        k.op, "",
+        [f](auto& x) {
+          Tensor y = fresh(x[0]);
+          return (y.*f)();
+        },
+        {leaf64({2, 3}, k.lo, k.hi)}, cl || !k.reads_old_self));
   }
 }
 
