@@ -121,7 +121,7 @@ void select_rows(std::vector<GradRow>& r) {
 
 // y = fresh(x0); y.op_(...): the gradient flows to x0 through y's rebased history.
 void inplace_rows(std::vector<GradRow>& r) {
-  const bool cl = clone_records();
+  const bool cl = clone_records(), cl_sr = cl && sum_records();  // cl_sr: also broadcast
   Tensor c = mask({2, 3});
   r.push_back(row("add_", "tensor, broadcast, alpha 2", [](auto& x) { return fresh(x[0]).add_(x[1], 2); },
                   {leaf64({2, 3}), leaf64({3})}));
@@ -130,7 +130,7 @@ void inplace_rows(std::vector<GradRow>& r) {
                   {leaf64({2, 3}), transposed({2, 3})}));
   r.push_back(row("sub_", "scalar", [](auto& x) { return fresh(x[0]).sub_(1); }, {leaf64({4})}));
   r.push_back(row(
-      "mul_", "tensor", [](auto& x) { return fresh(x[0]).mul_(x[1]); }, {leaf64({2, 3}), leaf64({3})}, cl));
+      "mul_", "tensor", [](auto& x) { return fresh(x[0]).mul_(x[1]); }, {leaf64({2, 3}), leaf64({3})}, cl_sr));
   r.push_back(row(
       "mul_", "itself",
       [](auto& x) {
@@ -143,7 +143,7 @@ void inplace_rows(std::vector<GradRow>& r) {
       "div_", "tensor", [](auto& x) { return fresh(x[0]).div_(x[1]); }, {leaf64({2, 3}), leaf64({2, 3}, 0.5, 2)}, cl));
   r.push_back(row("div_", "scalar", [](auto& x) { return fresh(x[0]).div_(3); }, {leaf64({4})}));
   r.push_back(row(
-      "pow_", "tensor", [](auto& x) { return fresh(x[0]).pow_(x[1]); }, {leaf64({2, 3}, 0.5, 2), leaf64({3})}, cl));
+      "pow_", "tensor", [](auto& x) { return fresh(x[0]).pow_(x[1]); }, {leaf64({2, 3}, 0.5, 2), leaf64({3})}, cl_sr));
   r.push_back(row(
       "pow_", "scalar", [](auto& x) { return fresh(x[0]).pow_(3); }, {leaf64({4})}, cl));
   r.push_back(row(
