@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "convis/core/factory.h"
+#include "convis/core/native/elementwise.h"
 #include "convis/core/ops/elementwise_impl.h"
 
 namespace convis {
@@ -67,10 +68,10 @@ Tensor isnan(const Tensor& x) { return float_predicate("isnan", OpKind::isnan, x
 Tensor isinf(const Tensor& x) { return float_predicate("isinf", OpKind::isinf, x, false); }
 Tensor isfinite(const Tensor& x) { return float_predicate("isfinite", OpKind::isfinite, x, true); }
 
-Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) { return where_impl(condition, a, b); }
-Tensor where(const Tensor& condition, const Tensor& a, const Scalar& b) { return where_impl(condition, a, b); }
-Tensor where(const Tensor& condition, const Scalar& a, const Tensor& b) { return where_impl(condition, a, b); }
-Tensor where(const Tensor& condition, const Scalar& a, const Scalar& b) { return where_impl(condition, a, b); }
+Tensor native::where(const Tensor& condition, const Tensor& a, const Tensor& b) { return where_impl(condition, a, b); }
+Tensor native::where(const Tensor& condition, const Tensor& a, const Scalar& b) { return where_impl(condition, a, b); }
+Tensor native::where(const Tensor& condition, const Scalar& a, const Tensor& b) { return where_impl(condition, a, b); }
+Tensor native::where(const Tensor& condition, const Scalar& a, const Scalar& b) { return where_impl(condition, a, b); }
 
 // masked_fill = where(mask, value, x) in x's dtype; the value is cast to it (2.7 -> 2 for
 // an int64 x), and must fit (LibTorch: "value cannot be converted ... without overflow").
@@ -100,10 +101,10 @@ Scalar masked_fill_value(const char* name, const Tensor& value) {
 }
 }  // namespace
 
-Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value) {
+Tensor native::masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value) {
   return detail::masked_fill_impl("masked_fill", x, mask, value, nullptr);
 }
-Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value) {
+Tensor native::masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value) {
   return detail::masked_fill_impl("masked_fill", x, mask, masked_fill_value("masked_fill", value), nullptr);
 }
 

@@ -1,6 +1,8 @@
 // core/ops/elementwise.cpp: type promotion, the shared elementwise runner, and the
 // arithmetic ops (binary and unary).  Comparisons, logic and selection are in compare.cpp;
 // the Tensor methods and operators in elementwise_methods.cpp.
+#include "convis/core/native/elementwise.h"
+
 #include <cmath>
 #include <optional>
 #include <string>
@@ -139,7 +141,9 @@ Tensor run_op(const Plan& plan, Args args, Tensor* self) {
     if (a.is_scalar()) {
       write_scalar(a.scalar, dtypes[k], scalars[k]);
     } else {
-      Tensor base = a.tensor->to(dtypes[k]);
+      // See Note [Native ops record nothing] (core/native/elementwise.h).
+      const Tensor& in = *a.tensor;
+      Tensor base = (in.requires_grad() ? in.detach() : in).to(dtypes[k]);
       operands[k] = base.sizes() == shape ? base : base.expand(shape);
       if (self != nullptr && shares_memory(operands[k], *self) && !same_layout(operands[k], *self))
         operands[k] = base.clone().expand(shape);
@@ -170,7 +174,7 @@ Tensor run_op(const Plan& plan, Args args, Tensor* self) {
   }
   if (self == nullptr) return out;
   if (!direct && out.numel() > 0) run_elementwise(OpKind::copy, self->dtype(), {self, &out});
-  self->storage()->bump_version();
+  self->storage()->bump_version(plan.name);
   return *self;
 }
 
@@ -217,6 +221,10 @@ using detail::unary_impl;
 
 DType result_type(const Tensor& a, const Tensor& b) { return promote_args({a, b}); }
 DType result_type(const Tensor& a, const Scalar& b) { return promote_args({a, b}); }
+
+// max(a, b) and min(a, b) are maximum and minimum (and record as they do).
+Tensor max(const Tensor& a, const Tensor& b) { return maximum(a, b); }
+Tensor min(const Tensor& a, const Tensor& b) { return minimum(a, b); }
 
 // ---- binary arithmetic; `self` set means in place (see Note [In-place elementwise]) ----
 
@@ -310,30 +318,40 @@ Tensor clamp_impl(const char* name, const Tensor& x, const std::optional<Scalar>
 
 }  // namespace detail
 
-Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) { return add_impl("add", a, b, alpha, nullptr); }
-Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) { return add_impl("add", a, b, alpha, nullptr); }
-Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) { return sub_impl("sub", a, b, alpha, nullptr); }
-Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) { return sub_impl("sub", a, b, alpha, nullptr); }
-Tensor rsub(const Tensor& a, const Scalar& b) { return sub_impl("rsub", b, a, 1, nullptr); }
-Tensor mul(const Tensor& a, const Tensor& b) { return binary_impl("mul", OpKind::mul, a, b, nullptr); }
-Tensor mul(const Tensor& a, const Scalar& b) { return binary_impl("mul", OpKind::mul, a, b, nullptr); }
-Tensor div(const Tensor& a, const Tensor& b) { return div_impl("div", a, b, nullptr); }
-Tensor div(const Tensor& a, const Scalar& b) { return div_impl("div", a, b, nullptr); }
-Tensor div(const Scalar& a, const Tensor& b) { return div_impl("div", a, b, nullptr); }
-Tensor pow(const Tensor& a, const Tensor& b) { return pow_impl("pow", a, b, nullptr); }
-Tensor pow(const Tensor& a, const Scalar& b) { return pow_impl("pow", a, b, nullptr); }
-Tensor pow(const Scalar& a, const Tensor& b) { return pow_impl("pow", a, b, nullptr); }
-Tensor remainder(const Tensor& a, const Tensor& b) { return remainder_impl("remainder", a, b, nullptr); }
-Tensor remainder(const Tensor& a, const Scalar& b) { return remainder_impl("remainder", a, b, nullptr); }
-Tensor maximum(const Tensor& a, const Tensor& b) { return binary_impl("maximum", OpKind::maximum, a, b, nullptr); }
-Tensor minimum(const Tensor& a, const Tensor& b) { return binary_impl("minimum", OpKind::minimum, a, b, nullptr); }
-Tensor max(const Tensor& a, const Tensor& b) { return binary_impl("max", OpKind::maximum, a, b, nullptr); }
-Tensor min(const Tensor& a, const Tensor& b) { return binary_impl("min", OpKind::minimum, a, b, nullptr); }
-Tensor clamp(const Tensor& x, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
+Tensor native::add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  return add_impl("add", a, b, alpha, nullptr);
+}
+Tensor native::add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
+  return add_impl("add", a, b, alpha, nullptr);
+}
+Tensor native::sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  return sub_impl("sub", a, b, alpha, nullptr);
+}
+Tensor native::sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
+  return sub_impl("sub", a, b, alpha, nullptr);
+}
+Tensor native::rsub(const Tensor& a, const Scalar& b) { return sub_impl("rsub", b, a, 1, nullptr); }
+Tensor native::mul(const Tensor& a, const Tensor& b) { return binary_impl("mul", OpKind::mul, a, b, nullptr); }
+Tensor native::mul(const Tensor& a, const Scalar& b) { return binary_impl("mul", OpKind::mul, a, b, nullptr); }
+Tensor native::div(const Tensor& a, const Tensor& b) { return div_impl("div", a, b, nullptr); }
+Tensor native::div(const Tensor& a, const Scalar& b) { return div_impl("div", a, b, nullptr); }
+Tensor native::div(const Scalar& a, const Tensor& b) { return div_impl("div", a, b, nullptr); }
+Tensor native::pow(const Tensor& a, const Tensor& b) { return pow_impl("pow", a, b, nullptr); }
+Tensor native::pow(const Tensor& a, const Scalar& b) { return pow_impl("pow", a, b, nullptr); }
+Tensor native::pow(const Scalar& a, const Tensor& b) { return pow_impl("pow", a, b, nullptr); }
+Tensor native::remainder(const Tensor& a, const Tensor& b) { return remainder_impl("remainder", a, b, nullptr); }
+Tensor native::remainder(const Tensor& a, const Scalar& b) { return remainder_impl("remainder", a, b, nullptr); }
+Tensor native::maximum(const Tensor& a, const Tensor& b) {
+  return binary_impl("maximum", OpKind::maximum, a, b, nullptr);
+}
+Tensor native::minimum(const Tensor& a, const Tensor& b) {
+  return binary_impl("minimum", OpKind::minimum, a, b, nullptr);
+}
+Tensor native::clamp(const Tensor& x, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
   return clamp_impl("clamp", x, min, max, nullptr);
 }
-Tensor clamp_min(const Tensor& x, const Scalar& min) { return clamp_impl("clamp_min", x, min, {}, nullptr); }
-Tensor clamp_max(const Tensor& x, const Scalar& max) { return clamp_impl("clamp_max", x, {}, max, nullptr); }
+Tensor native::clamp_min(const Tensor& x, const Scalar& min) { return clamp_impl("clamp_min", x, min, {}, nullptr); }
+Tensor native::clamp_max(const Tensor& x, const Scalar& max) { return clamp_impl("clamp_max", x, {}, max, nullptr); }
 
 // ---- unary ----
 
@@ -354,26 +372,28 @@ Tensor unary_impl(const char* name, OpKind op, UnaryKind kind, const Tensor& x, 
 
 using detail::UnaryKind;
 
-Tensor abs(const Tensor& x) { return unary_impl("abs", OpKind::abs, UnaryKind::keep, x, nullptr); }
-Tensor neg(const Tensor& x) { return unary_impl("neg", OpKind::neg, UnaryKind::keep, x, nullptr); }
-Tensor sign(const Tensor& x) { return unary_impl("sign", OpKind::sign, UnaryKind::keep, x, nullptr); }
-Tensor exp(const Tensor& x) { return unary_impl("exp", OpKind::exp, UnaryKind::floating, x, nullptr); }
-Tensor log(const Tensor& x) { return unary_impl("log", OpKind::log, UnaryKind::floating, x, nullptr); }
-Tensor log1p(const Tensor& x) { return unary_impl("log1p", OpKind::log1p, UnaryKind::floating, x, nullptr); }
-Tensor expm1(const Tensor& x) { return unary_impl("expm1", OpKind::expm1, UnaryKind::floating, x, nullptr); }
-Tensor sqrt(const Tensor& x) { return unary_impl("sqrt", OpKind::sqrt, UnaryKind::floating, x, nullptr); }
-Tensor rsqrt(const Tensor& x) { return unary_impl("rsqrt", OpKind::rsqrt, UnaryKind::floating, x, nullptr); }
-Tensor reciprocal(const Tensor& x) {
+Tensor native::abs(const Tensor& x) { return unary_impl("abs", OpKind::abs, UnaryKind::keep, x, nullptr); }
+Tensor native::neg(const Tensor& x) { return unary_impl("neg", OpKind::neg, UnaryKind::keep, x, nullptr); }
+Tensor native::sign(const Tensor& x) { return unary_impl("sign", OpKind::sign, UnaryKind::keep, x, nullptr); }
+Tensor native::exp(const Tensor& x) { return unary_impl("exp", OpKind::exp, UnaryKind::floating, x, nullptr); }
+Tensor native::log(const Tensor& x) { return unary_impl("log", OpKind::log, UnaryKind::floating, x, nullptr); }
+Tensor native::log1p(const Tensor& x) { return unary_impl("log1p", OpKind::log1p, UnaryKind::floating, x, nullptr); }
+Tensor native::expm1(const Tensor& x) { return unary_impl("expm1", OpKind::expm1, UnaryKind::floating, x, nullptr); }
+Tensor native::sqrt(const Tensor& x) { return unary_impl("sqrt", OpKind::sqrt, UnaryKind::floating, x, nullptr); }
+Tensor native::rsqrt(const Tensor& x) { return unary_impl("rsqrt", OpKind::rsqrt, UnaryKind::floating, x, nullptr); }
+Tensor native::reciprocal(const Tensor& x) {
   return unary_impl("reciprocal", OpKind::reciprocal, UnaryKind::floating, x, nullptr);
 }
-Tensor square(const Tensor& x) { return unary_impl("square", OpKind::square, UnaryKind::square, x, nullptr); }
-Tensor sin(const Tensor& x) { return unary_impl("sin", OpKind::sin, UnaryKind::floating, x, nullptr); }
-Tensor cos(const Tensor& x) { return unary_impl("cos", OpKind::cos, UnaryKind::floating, x, nullptr); }
-Tensor tanh(const Tensor& x) { return unary_impl("tanh", OpKind::tanh, UnaryKind::floating, x, nullptr); }
-Tensor sigmoid(const Tensor& x) { return unary_impl("sigmoid", OpKind::sigmoid, UnaryKind::floating, x, nullptr); }
-Tensor relu(const Tensor& x) { return unary_impl("relu", OpKind::relu, UnaryKind::keep, x, nullptr); }
-Tensor floor(const Tensor& x) { return unary_impl("floor", OpKind::floor, UnaryKind::keep, x, nullptr); }
-Tensor ceil(const Tensor& x) { return unary_impl("ceil", OpKind::ceil, UnaryKind::keep, x, nullptr); }
-Tensor round(const Tensor& x) { return unary_impl("round", OpKind::round, UnaryKind::keep, x, nullptr); }
+Tensor native::square(const Tensor& x) { return unary_impl("square", OpKind::square, UnaryKind::square, x, nullptr); }
+Tensor native::sin(const Tensor& x) { return unary_impl("sin", OpKind::sin, UnaryKind::floating, x, nullptr); }
+Tensor native::cos(const Tensor& x) { return unary_impl("cos", OpKind::cos, UnaryKind::floating, x, nullptr); }
+Tensor native::tanh(const Tensor& x) { return unary_impl("tanh", OpKind::tanh, UnaryKind::floating, x, nullptr); }
+Tensor native::sigmoid(const Tensor& x) {
+  return unary_impl("sigmoid", OpKind::sigmoid, UnaryKind::floating, x, nullptr);
+}
+Tensor native::relu(const Tensor& x) { return unary_impl("relu", OpKind::relu, UnaryKind::keep, x, nullptr); }
+Tensor native::floor(const Tensor& x) { return unary_impl("floor", OpKind::floor, UnaryKind::keep, x, nullptr); }
+Tensor native::ceil(const Tensor& x) { return unary_impl("ceil", OpKind::ceil, UnaryKind::keep, x, nullptr); }
+Tensor native::round(const Tensor& x) { return unary_impl("round", OpKind::round, UnaryKind::keep, x, nullptr); }
 
 }  // namespace convis

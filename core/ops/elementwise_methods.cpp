@@ -1,6 +1,9 @@
 // core/ops/elementwise_methods.cpp: the Tensor methods and operators of the elementwise
-// family (core/ops/elementwise.cpp, core/ops/compare.cpp).  Each forwards to the op; the
-// in-place forms pass `this` as the output (see Note [In-place elementwise]).
+// family (core/ops/elementwise.cpp, core/ops/compare.cpp).  Each method forwards to the op,
+// and the operators too.  The in-place forms are here as native::add_(self, ...), which pass
+// `&self` as the output (see Note [In-place elementwise]); the methods Tensor::add_ etc.,
+// which also record for autograd, are in autograd/ops/elementwise*.cpp.
+#include "convis/core/native/elementwise.h"
 #include "convis/core/ops/elementwise_impl.h"
 
 namespace convis {
@@ -49,141 +52,141 @@ Tensor Tensor::floor() const { return convis::floor(*this); }
 Tensor Tensor::ceil() const { return convis::ceil(*this); }
 Tensor Tensor::round() const { return convis::round(*this); }
 
-Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) {
-  detail::add_impl("add_", *this, o, alpha, this);
-  return *this;
+Tensor& native::add_(Tensor& self, const Tensor& o, const Scalar& alpha) {
+  detail::add_impl("add_", self, o, alpha, &self);
+  return self;
 }
-Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) {
-  detail::add_impl("add_", *this, o, alpha, this);
-  return *this;
+Tensor& native::add_(Tensor& self, const Scalar& o, const Scalar& alpha) {
+  detail::add_impl("add_", self, o, alpha, &self);
+  return self;
 }
-Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) {
-  detail::sub_impl("sub_", *this, o, alpha, this);
-  return *this;
+Tensor& native::sub_(Tensor& self, const Tensor& o, const Scalar& alpha) {
+  detail::sub_impl("sub_", self, o, alpha, &self);
+  return self;
 }
-Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) {
-  detail::sub_impl("sub_", *this, o, alpha, this);
-  return *this;
+Tensor& native::sub_(Tensor& self, const Scalar& o, const Scalar& alpha) {
+  detail::sub_impl("sub_", self, o, alpha, &self);
+  return self;
 }
-Tensor& Tensor::mul_(const Tensor& o) {
-  detail::binary_impl("mul_", OpKind::mul, *this, o, this);
-  return *this;
+Tensor& native::mul_(Tensor& self, const Tensor& o) {
+  detail::binary_impl("mul_", OpKind::mul, self, o, &self);
+  return self;
 }
-Tensor& Tensor::mul_(const Scalar& o) {
-  detail::binary_impl("mul_", OpKind::mul, *this, o, this);
-  return *this;
+Tensor& native::mul_(Tensor& self, const Scalar& o) {
+  detail::binary_impl("mul_", OpKind::mul, self, o, &self);
+  return self;
 }
-Tensor& Tensor::div_(const Tensor& o) {
-  detail::div_impl("div_", *this, o, this);
-  return *this;
+Tensor& native::div_(Tensor& self, const Tensor& o) {
+  detail::div_impl("div_", self, o, &self);
+  return self;
 }
-Tensor& Tensor::div_(const Scalar& o) {
-  detail::div_impl("div_", *this, o, this);
-  return *this;
+Tensor& native::div_(Tensor& self, const Scalar& o) {
+  detail::div_impl("div_", self, o, &self);
+  return self;
 }
-Tensor& Tensor::pow_(const Tensor& e) {
-  detail::pow_impl("pow_", *this, e, this);
-  return *this;
+Tensor& native::pow_(Tensor& self, const Tensor& e) {
+  detail::pow_impl("pow_", self, e, &self);
+  return self;
 }
-Tensor& Tensor::pow_(const Scalar& e) {
-  detail::pow_impl("pow_", *this, e, this);
-  return *this;
+Tensor& native::pow_(Tensor& self, const Scalar& e) {
+  detail::pow_impl("pow_", self, e, &self);
+  return self;
 }
-Tensor& Tensor::remainder_(const Tensor& o) {
-  detail::remainder_impl("remainder_", *this, o, this);
-  return *this;
+Tensor& native::remainder_(Tensor& self, const Tensor& o) {
+  detail::remainder_impl("remainder_", self, o, &self);
+  return self;
 }
-Tensor& Tensor::remainder_(const Scalar& o) {
-  detail::remainder_impl("remainder_", *this, o, this);
-  return *this;
+Tensor& native::remainder_(Tensor& self, const Scalar& o) {
+  detail::remainder_impl("remainder_", self, o, &self);
+  return self;
 }
-Tensor& Tensor::clamp_(const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
-  detail::clamp_impl("clamp_", *this, min, max, this);
-  return *this;
+Tensor& native::clamp_(Tensor& self, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
+  detail::clamp_impl("clamp_", self, min, max, &self);
+  return self;
 }
-Tensor& Tensor::clamp_min_(const Scalar& min) {
-  detail::clamp_impl("clamp_min_", *this, min, {}, this);
-  return *this;
+Tensor& native::clamp_min_(Tensor& self, const Scalar& min) {
+  detail::clamp_impl("clamp_min_", self, min, {}, &self);
+  return self;
 }
-Tensor& Tensor::clamp_max_(const Scalar& max) {
-  detail::clamp_impl("clamp_max_", *this, {}, max, this);
-  return *this;
+Tensor& native::clamp_max_(Tensor& self, const Scalar& max) {
+  detail::clamp_impl("clamp_max_", self, {}, max, &self);
+  return self;
 }
-Tensor& Tensor::abs_() {
-  detail::unary_impl("abs_", OpKind::abs, UnaryKind::keep, *this, this);
-  return *this;
+Tensor& native::abs_(Tensor& self) {
+  detail::unary_impl("abs_", OpKind::abs, UnaryKind::keep, self, &self);
+  return self;
 }
-Tensor& Tensor::neg_() {
-  detail::unary_impl("neg_", OpKind::neg, UnaryKind::keep, *this, this);
-  return *this;
+Tensor& native::neg_(Tensor& self) {
+  detail::unary_impl("neg_", OpKind::neg, UnaryKind::keep, self, &self);
+  return self;
 }
-Tensor& Tensor::sign_() {
-  detail::unary_impl("sign_", OpKind::sign, UnaryKind::keep, *this, this);
-  return *this;
+Tensor& native::sign_(Tensor& self) {
+  detail::unary_impl("sign_", OpKind::sign, UnaryKind::keep, self, &self);
+  return self;
 }
-Tensor& Tensor::exp_() {
-  detail::unary_impl("exp_", OpKind::exp, UnaryKind::floating, *this, this);
-  return *this;
+Tensor& native::exp_(Tensor& self) {
+  detail::unary_impl("exp_", OpKind::exp, UnaryKind::floating, self, &self);
+  return self;
 }
-Tensor& Tensor::log_() {
-  detail::unary_impl("log_", OpKind::log, UnaryKind::floating, *this, this);
-  return *this;
+Tensor& native::log_(Tensor& self) {
+  detail::unary_impl("log_", OpKind::log, UnaryKind::floating, self, &self);
+  return self;
 }
-Tensor& Tensor::log1p_() {
-  detail::unary_impl("log1p_", OpKind::log1p, UnaryKind::floating, *this, this);
-  return *this;
+Tensor& native::log1p_(Tensor& self) {
+  detail::unary_impl("log1p_", OpKind::log1p, UnaryKind::floating, self, &self);
+  return self;
 }
-Tensor& Tensor::expm1_() {
-  detail::unary_impl("expm1_", OpKind::expm1, UnaryKind::floating, *this, this);
-  return *this;
+Tensor& native::expm1_(Tensor& self) {
+  detail::unary_impl("expm1_", OpKind::expm1, UnaryKind::floating, self, &self);
+  return self;
 }
-Tensor& Tensor::sqrt_() {
-  detail::unary_impl("sqrt_", OpKind::sqrt, UnaryKind::floating, *this, this);
-  return *this;
+Tensor& native::sqrt_(Tensor& self) {
+  detail::unary_impl("sqrt_", OpKind::sqrt, UnaryKind::floating, self, &self);
+  return self;
 }
-Tensor& Tensor::rsqrt_() {
-  detail::unary_impl("rsqrt_", OpKind::rsqrt, UnaryKind::floating, *this, this);
-  return *this;
+Tensor& native::rsqrt_(Tensor& self) {
+  detail::unary_impl("rsqrt_", OpKind::rsqrt, UnaryKind::floating, self, &self);
+  return self;
 }
-Tensor& Tensor::reciprocal_() {
-  detail::unary_impl("reciprocal_", OpKind::reciprocal, UnaryKind::floating, *this, this);
-  return *this;
+Tensor& native::reciprocal_(Tensor& self) {
+  detail::unary_impl("reciprocal_", OpKind::reciprocal, UnaryKind::floating, self, &self);
+  return self;
 }
-Tensor& Tensor::square_() {
-  detail::unary_impl("square_", OpKind::square, UnaryKind::square, *this, this);
-  return *this;
+Tensor& native::square_(Tensor& self) {
+  detail::unary_impl("square_", OpKind::square, UnaryKind::square, self, &self);
+  return self;
 }
-Tensor& Tensor::sin_() {
-  detail::unary_impl("sin_", OpKind::sin, UnaryKind::floating, *this, this);
-  return *this;
+Tensor& native::sin_(Tensor& self) {
+  detail::unary_impl("sin_", OpKind::sin, UnaryKind::floating, self, &self);
+  return self;
 }
-Tensor& Tensor::cos_() {
-  detail::unary_impl("cos_", OpKind::cos, UnaryKind::floating, *this, this);
-  return *this;
+Tensor& native::cos_(Tensor& self) {
+  detail::unary_impl("cos_", OpKind::cos, UnaryKind::floating, self, &self);
+  return self;
 }
-Tensor& Tensor::tanh_() {
-  detail::unary_impl("tanh_", OpKind::tanh, UnaryKind::floating, *this, this);
-  return *this;
+Tensor& native::tanh_(Tensor& self) {
+  detail::unary_impl("tanh_", OpKind::tanh, UnaryKind::floating, self, &self);
+  return self;
 }
-Tensor& Tensor::sigmoid_() {
-  detail::unary_impl("sigmoid_", OpKind::sigmoid, UnaryKind::floating, *this, this);
-  return *this;
+Tensor& native::sigmoid_(Tensor& self) {
+  detail::unary_impl("sigmoid_", OpKind::sigmoid, UnaryKind::floating, self, &self);
+  return self;
 }
-Tensor& Tensor::relu_() {
-  detail::unary_impl("relu_", OpKind::relu, UnaryKind::keep, *this, this);
-  return *this;
+Tensor& native::relu_(Tensor& self) {
+  detail::unary_impl("relu_", OpKind::relu, UnaryKind::keep, self, &self);
+  return self;
 }
-Tensor& Tensor::floor_() {
-  detail::unary_impl("floor_", OpKind::floor, UnaryKind::keep, *this, this);
-  return *this;
+Tensor& native::floor_(Tensor& self) {
+  detail::unary_impl("floor_", OpKind::floor, UnaryKind::keep, self, &self);
+  return self;
 }
-Tensor& Tensor::ceil_() {
-  detail::unary_impl("ceil_", OpKind::ceil, UnaryKind::keep, *this, this);
-  return *this;
+Tensor& native::ceil_(Tensor& self) {
+  detail::unary_impl("ceil_", OpKind::ceil, UnaryKind::keep, self, &self);
+  return self;
 }
-Tensor& Tensor::round_() {
-  detail::unary_impl("round_", OpKind::round, UnaryKind::keep, *this, this);
-  return *this;
+Tensor& native::round_(Tensor& self) {
+  detail::unary_impl("round_", OpKind::round, UnaryKind::keep, self, &self);
+  return self;
 }
 
 // ---- comparison, logic, selection ----
@@ -215,16 +218,16 @@ Tensor Tensor::masked_fill(const Tensor& mask, const Scalar& value) const {
 Tensor Tensor::masked_fill(const Tensor& mask, const Tensor& value) const {
   return convis::masked_fill(*this, mask, value);
 }
-Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
-  detail::masked_fill_impl("masked_fill_", *this, mask, value, this);
-  return *this;
+Tensor& native::masked_fill_(Tensor& self, const Tensor& mask, const Scalar& value) {
+  detail::masked_fill_impl("masked_fill_", self, mask, value, &self);
+  return self;
 }
-Tensor& Tensor::masked_fill_(const Tensor& mask, const Tensor& value) {
+Tensor& native::masked_fill_(Tensor& self, const Tensor& mask, const Tensor& value) {
   CONVIS_CHECK(value.defined() && value.dim() == 0, "masked_fill_",
                "expected a 0-dim value tensor, got one with {} dimension(s) (masked_fill_ only supports a "
                "0-dimensional value tensor)",
                value.defined() ? value.dim() : -1);
-  return masked_fill_(mask, value.item());
+  return native::masked_fill_(self, mask, value.item());
 }
 
 bool Tensor::allclose(const Tensor& o, double rtol, double atol, bool equal_nan) const {
