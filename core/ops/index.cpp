@@ -1,6 +1,8 @@
 // core/ops/index.cpp: index_select, gather, scatter, scatter_add and index_add, as in LibTorch
 // 1.13.  Each checks its arguments, sets up the strides of one index loop (see Note [Index
 // loop] in kernels/index.h) and runs the kernel; the in-place forms bump the version once.
+// The ops are defined here as native:: (compute only, core/native/index.h); the public
+// versions and the methods scatter_, scatter_add_, index_add_ are in autograd/ops/index.cpp.
 #include <algorithm>
 
 #include "convis/core/factory.h"

@@ -1,5 +1,6 @@
 // core/ops/reduce_float.cpp: the reductions computed in floating point: var, std, norm,
 // logsumexp, and the two scans softmax and log_softmax.  Kernels in kernels/cpu/reduce.cpp.
+// Defined as native:: (core/native/reduce.h); the public ops are in autograd/ops/reduce.cpp.
 //
 // Dtypes as torch 1.13: var, std and norm reject integer and bool inputs; logsumexp casts
 // them to the default dtype; softmax and log_softmax take a floating input, or cast to a
