@@ -1,9 +1,12 @@
 // core/ops/index.cpp: index_select, gather, scatter, scatter_add and index_add, as in LibTorch
 // 1.13.  Each checks its arguments, sets up the strides of one index loop (see Note [Index
 // loop] in kernels/index.h) and runs the kernel; the in-place forms bump the version once.
+// The ops are defined here as native:: (compute only, core/native/index.h); the public
+// versions and the methods scatter_, scatter_add_, index_add_ are in autograd/ops/index.cpp.
 #include <algorithm>
 
 #include "convis/core/factory.h"
+#include "convis/core/native/index.h"
 #include "convis/core/ops.h"
 #include "convis/core/ops/index_loop.h"
 #include "convis/kernels/index.h"
@@ -203,7 +206,7 @@ void index_add_into(Tensor& self, int64_t dim, const Tensor& index, const Tensor
 
 // ---- the ops ----
 
-Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
+Tensor native::index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   const char* name = "index_select";
   check_index_dtype(index, name);
   CONVIS_CHECK(index.dim() <= 1, name, "expected a 1-D or 0-dim index, got a {}-D index of shape {}", index.dim(),
@@ -225,7 +228,7 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   return out;
 }
 
-Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
+Tensor native::gather(const Tensor& x, int64_t dim, const Tensor& index) {
   const char* name = "gather";
   int64_t d = normalize_dim(dim, std::max<int64_t>(x.dim(), 1), name);
   check_same_device(x, index, "index", name);
@@ -248,25 +251,25 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
   return out;
 }
 
-Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
+Tensor native::scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
   Tensor out = x.clone();
   scatter_into(out, dim, index, src, false, OpKind::scatter, "scatter");
   return out;
 }
 
-Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Scalar& value) {
+Tensor native::scatter(const Tensor& x, int64_t dim, const Tensor& index, const Scalar& value) {
   Tensor out = x.clone();
   scatter_into(out, dim, index, scalar_tensor(value, x.options()), true, OpKind::scatter, "scatter");
   return out;
 }
 
-Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
+Tensor native::scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
   Tensor out = x.clone();
   scatter_into(out, dim, index, src, false, OpKind::scatter_add, "scatter_add");
   return out;
 }
 
-Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
+Tensor native::index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
   Tensor out = x.clone();
   index_add_into(out, dim, index, source, alpha);
   return out;
@@ -283,21 +286,23 @@ Tensor Tensor::scatter_add(int64_t d, const Tensor& i, const Tensor& s) const {
 Tensor Tensor::index_add(int64_t d, const Tensor& i, const Tensor& s, const Scalar& a) const {
   return convis::index_add(*this, d, i, s, a);
 }
-Tensor& Tensor::scatter_(int64_t d, const Tensor& i, const Tensor& s) {
-  scatter_into(*this, d, i, s, false, OpKind::scatter, "scatter_");
-  return *this;
+
+// ---- the in-place forms (the methods Tensor::scatter_, ... record them: autograd/ops/index.cpp) ----
+Tensor& native::scatter_(Tensor& self, int64_t d, const Tensor& i, const Tensor& s) {
+  scatter_into(self, d, i, s, false, OpKind::scatter, "scatter_");
+  return self;
 }
-Tensor& Tensor::scatter_(int64_t d, const Tensor& i, const Scalar& v) {
-  scatter_into(*this, d, i, scalar_tensor(v, options()), true, OpKind::scatter, "scatter_");
-  return *this;
+Tensor& native::scatter_(Tensor& self, int64_t d, const Tensor& i, const Scalar& v) {
+  scatter_into(self, d, i, scalar_tensor(v, self.options()), true, OpKind::scatter, "scatter_");
+  return self;
 }
-Tensor& Tensor::scatter_add_(int64_t d, const Tensor& i, const Tensor& s) {
-  scatter_into(*this, d, i, s, false, OpKind::scatter_add, "scatter_add_");
-  return *this;
+Tensor& native::scatter_add_(Tensor& self, int64_t d, const Tensor& i, const Tensor& s) {
+  scatter_into(self, d, i, s, false, OpKind::scatter_add, "scatter_add_");
+  return self;
 }
-Tensor& Tensor::index_add_(int64_t d, const Tensor& i, const Tensor& s, const Scalar& a) {
-  index_add_into(*this, d, i, s, a);
-  return *this;
+Tensor& native::index_add_(Tensor& self, int64_t d, const Tensor& i, const Tensor& s, const Scalar& a) {
+  index_add_into(self, d, i, s, a);
+  return self;
 }
 
 }  // namespace convis

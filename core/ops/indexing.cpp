@@ -15,11 +15,15 @@
 // indexed dims replaced by B: in place when the indexed dims are adjacent, at the front
 // otherwise (NumPy's rule).  Negative index values count from the end.  index_put_ runs the
 // same loop with the roles swapped (a scatter), writing later elements over earlier ones.
+//
+// These are the compute-only stages (core/native/index.h); the methods Tensor::index and
+// index_put_ record them in autograd/ops/index.cpp.
 #include <algorithm>
 #include <string>
 
 #include "convis/core/factory.h"
 #include "convis/core/indexing.h"
+#include "convis/core/native/index.h"
 #include "convis/core/ops.h"
 #include "convis/core/ops/index_loop.h"
 
@@ -28,10 +32,6 @@ namespace convis {
 namespace {
 
 using indexing::TensorIndex;
-
-Tensor alias(const Tensor& t) {
-  return Tensor(std::make_shared<TensorImpl>(t.storage(), t.sizes(), t.strides(), t.storage_offset(), t.dtype()));
-}
 
 // How many dims of self the indices name (LibTorch's count_specified_dimensions).
 int64_t count_specified_dims(const std::vector<TensorIndex>& indices) {
@@ -249,19 +249,35 @@ void check_value_shape(const Tensor& value, const Shape& target, const char* op)
                target, value.sizes());
 }
 
-Tensor index_impl(const Tensor& self, const std::vector<TensorIndex>& indices) {
-  const char* op = "index";
+}  // namespace
+
+Tensor native::alias(const Tensor& t) {
+  return Tensor(std::make_shared<TensorImpl>(t.storage(), t.sizes(), t.strides(), t.storage_offset(), t.dtype()));
+}
+
+native::IndexedView native::index_slicing(const Tensor& self, const std::vector<TensorIndex>& indices,
+                                          const char* op) {
   Sliced s = apply_slicing(self, indices, op);
-  if (!s.any_recorded()) return alias(s.view);
-  std::vector<Tensor> expanded = expand_masks(s.view, s.indices, op);
-  AdvancedPlan plan = plan_advanced(s.view, expanded, op);
-  Tensor out = empty(plan.sizes, self.options());
+  if (!s.any_recorded()) return {s.view, {}};
+  return {s.view, expand_masks(s.view, s.indices, op)};
+}
+
+Tensor native::index_advanced(const Tensor& view, const std::vector<Tensor>& indices) {
+  const char* op = "index";
+  AdvancedPlan plan = plan_advanced(view, indices, op);
+  Tensor out = empty(plan.sizes, view.options());
   run_index_kernel(OpKind::gather, op, plan.sizes, {out, contiguous_strides(plan.sizes)},
-                   {s.view, plan.view_strides}, plan.inputs, /*wrap_negative=*/true);
+                   {view, plan.view_strides}, plan.inputs, /*wrap_negative=*/true);
   return out;
 }
 
-Tensor& index_put_impl(Tensor& self, const std::vector<TensorIndex>& indices, const Tensor& value) {
+Tensor native::index(const Tensor& self, const std::vector<TensorIndex>& indices) {
+  IndexedView s = index_slicing(self, indices, "index");
+  if (!s.any_advanced()) return alias(s.view);
+  return index_advanced(s.view, s.indices);
+}
+
+Tensor& native::index_put_(Tensor& self, const std::vector<TensorIndex>& indices, const Tensor& value) {
   const char* op = "index_put_";
   CONVIS_CHECK(value.defined(), op, "expected a defined value tensor, got an undefined Tensor()");
   CONVIS_CHECK(value.device() == self.device(), op, "expected a value on {}, got one on {}", self.device().str(),
@@ -292,26 +308,6 @@ Tensor& index_put_impl(Tensor& self, const std::vector<TensorIndex>& indices, co
                    /*wrap_negative=*/true);
   self.storage()->bump_version();
   return self;
-}
-
-}  // namespace
-
-// ---- the methods ----
-Tensor Tensor::index(std::initializer_list<indexing::TensorIndex> indices) const {
-  return index_impl(*this, std::vector<indexing::TensorIndex>(indices));
-}
-Tensor Tensor::index(const std::vector<indexing::TensorIndex>& indices) const { return index_impl(*this, indices); }
-Tensor& Tensor::index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& value) {
-  return index_put_impl(*this, std::vector<indexing::TensorIndex>(indices), value);
-}
-Tensor& Tensor::index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar& value) {
-  return index_put_impl(*this, std::vector<indexing::TensorIndex>(indices), scalar_tensor(value, options()));
-}
-Tensor& Tensor::index_put_(const std::vector<indexing::TensorIndex>& indices, const Tensor& value) {
-  return index_put_impl(*this, indices, value);
-}
-Tensor& Tensor::index_put_(const std::vector<indexing::TensorIndex>& indices, const Scalar& value) {
-  return index_put_impl(*this, indices, scalar_tensor(value, options()));
 }
 
 }  // namespace convis

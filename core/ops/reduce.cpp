@@ -1,5 +1,6 @@
 // core/ops/reduce.cpp: sum, mean, prod, amax, amin, max, min, argmax, argmin, cumsum, all,
-// any.  Each checks its arguments, picks the result dtype as LibTorch 1.13 does, casts the
+// any.  The differentiable ones are defined here as native:: (compute only, core/native/reduce.h);
+// the public versions in autograd/ops/reduce.cpp call them and record their backward.  Each checks its arguments, picks the result dtype as LibTorch 1.13 does, casts the
 // input to the dtype the kernel computes in, and runs the kernel through run_reduce
 // (core/ops/reduce_plan.h).  var, std, norm, logsumexp, softmax and log_softmax are in
 // core/ops/reduce_float.cpp.
@@ -12,6 +13,7 @@
 // argmin give int64 and reject bool (torch has no bool kernel for them).  all and any take
 // any dtype and give kBool.
 #include "convis/core/factory.h"
+#include "convis/core/native/reduce.h"
 #include "convis/core/ops.h"
 #include "convis/core/ops/reduce_plan.h"
 
@@ -58,16 +60,16 @@ Tensor arg_extreme(OpKind op, const char* name, const Tensor& x, std::optional<i
 
 }  // namespace
 
-Tensor sum(const Tensor& x, std::optional<DType> dtype) { return sum(x, Shape{}, false, dtype); }
+Tensor native::sum(const Tensor& x, std::optional<DType> dtype) { return native::sum(x, Shape{}, false, dtype); }
 
-Tensor sum(const Tensor& x, const Shape& dims, bool keepdim, std::optional<DType> dtype) {
+Tensor native::sum(const Tensor& x, const Shape& dims, bool keepdim, std::optional<DType> dtype) {
   detail::check_defined(x, "sum");
   return sum_like(OpKind::sum, x, detail::reduce_mask(x, dims, "sum"), keepdim, dtype);
 }
 
-Tensor mean(const Tensor& x, std::optional<DType> dtype) { return mean(x, Shape{}, false, dtype); }
+Tensor native::mean(const Tensor& x, std::optional<DType> dtype) { return native::mean(x, Shape{}, false, dtype); }
 
-Tensor mean(const Tensor& x, const Shape& dims, bool keepdim, std::optional<DType> dtype) {
+Tensor native::mean(const Tensor& x, const Shape& dims, bool keepdim, std::optional<DType> dtype) {
   detail::check_defined(x, "mean");
   if (dtype) {
     CONVIS_CHECK(is_floating_point(*dtype), "mean",
@@ -86,25 +88,25 @@ Tensor mean(const Tensor& x, const Shape& dims, bool keepdim, std::optional<DTyp
   return detail::run_reduce({OpKind::sum, dt, params}, x.to(dt), mask, keepdim);
 }
 
-Tensor prod(const Tensor& x, std::optional<DType> dtype) {
+Tensor native::prod(const Tensor& x, std::optional<DType> dtype) {
   detail::check_defined(x, "prod");
   return sum_like(OpKind::prod, x, detail::reduce_mask(x, {}, "prod"), false, dtype);
 }
 
-Tensor prod(const Tensor& x, int64_t dim, bool keepdim, std::optional<DType> dtype) {
+Tensor native::prod(const Tensor& x, int64_t dim, bool keepdim, std::optional<DType> dtype) {
   detail::check_defined(x, "prod");
   return sum_like(OpKind::prod, x, detail::single_dim_mask(x, dim, "prod"), keepdim, dtype);
 }
 
-Tensor amax(const Tensor& x, const Shape& dims, bool keepdim) { return extreme(OpKind::amax, "amax", x, dims, keepdim); }
-Tensor amin(const Tensor& x, const Shape& dims, bool keepdim) { return extreme(OpKind::amin, "amin", x, dims, keepdim); }
-Tensor max(const Tensor& x) { return extreme(OpKind::amax, "max", x, {}, false); }
-Tensor min(const Tensor& x) { return extreme(OpKind::amin, "min", x, {}, false); }
+Tensor native::amax(const Tensor& x, const Shape& dims, bool keepdim) { return extreme(OpKind::amax, "amax", x, dims, keepdim); }
+Tensor native::amin(const Tensor& x, const Shape& dims, bool keepdim) { return extreme(OpKind::amin, "amin", x, dims, keepdim); }
+Tensor native::max(const Tensor& x) { return extreme(OpKind::amax, "max", x, {}, false); }
+Tensor native::min(const Tensor& x) { return extreme(OpKind::amin, "min", x, {}, false); }
 
-std::tuple<Tensor, Tensor> max(const Tensor& x, int64_t dim, bool keepdim) {
+std::tuple<Tensor, Tensor> native::max(const Tensor& x, int64_t dim, bool keepdim) {
   return extreme_with_index(OpKind::argmax, "max", x, dim, keepdim);
 }
-std::tuple<Tensor, Tensor> min(const Tensor& x, int64_t dim, bool keepdim) {
+std::tuple<Tensor, Tensor> native::min(const Tensor& x, int64_t dim, bool keepdim) {
   return extreme_with_index(OpKind::argmin, "min", x, dim, keepdim);
 }
 
@@ -115,7 +117,7 @@ Tensor argmin(const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
   return arg_extreme(OpKind::argmin, "argmin", x, dim, keepdim);
 }
 
-Tensor cumsum(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
+Tensor native::cumsum(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
   detail::check_defined(x, "cumsum");
   DType dt = accumulate_dtype(x, dtype);
   CONVIS_CHECK(dt != kBool, "cumsum", "expected a result dtype of int64, float32 or float64 (torch has no bool "

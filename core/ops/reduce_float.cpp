@@ -1,5 +1,6 @@
 // core/ops/reduce_float.cpp: the reductions computed in floating point: var, std, norm,
 // logsumexp, and the two scans softmax and log_softmax.  Kernels in kernels/cpu/reduce.cpp.
+// Defined as native:: (core/native/reduce.h); the public ops are in autograd/ops/reduce.cpp.
 //
 // Dtypes as torch 1.13: var, std and norm reject integer and bool inputs; logsumexp casts
 // them to the default dtype; softmax and log_softmax take a floating input, or cast to a
@@ -7,6 +8,7 @@
 #include <cmath>
 
 #include "convis/core/factory.h"
+#include "convis/core/native/reduce.h"
 #include "convis/core/ops.h"
 #include "convis/core/ops/reduce_plan.h"
 
@@ -43,21 +45,21 @@ Tensor softmax_like(OpKind op, const char* name, const Tensor& x, int64_t dim, s
 
 }  // namespace
 
-Tensor var(const Tensor& x, bool unbiased) { return var_like("var", x, {}, unbiased, false, false); }
-Tensor var(const Tensor& x, const Shape& dims, bool unbiased, bool keepdim) {
+Tensor native::var(const Tensor& x, bool unbiased) { return var_like("var", x, {}, unbiased, false, false); }
+Tensor native::var(const Tensor& x, const Shape& dims, bool unbiased, bool keepdim) {
   return var_like("var", x, dims, unbiased, keepdim, false);
 }
-Tensor std(const Tensor& x, bool unbiased) { return var_like("std", x, {}, unbiased, false, true); }
-Tensor std(const Tensor& x, const Shape& dims, bool unbiased, bool keepdim) {
+Tensor native::std(const Tensor& x, bool unbiased) { return var_like("std", x, {}, unbiased, false, true); }
+Tensor native::std(const Tensor& x, const Shape& dims, bool unbiased, bool keepdim) {
   return var_like("std", x, dims, unbiased, keepdim, true);
 }
 
-Tensor norm(const Tensor& x, const Scalar& p) { return norm(x, p, Shape{}, false); }
+Tensor native::norm(const Tensor& x, const Scalar& p) { return native::norm(x, p, Shape{}, false); }
 
 // p = 2 (the default), 1, +-inf, 0 (the count of nonzeros) or any other real.  The norm of an
 // empty reduction is 0 for every p, as torch.  float32 accumulates in double, so unlike torch
 // the 2-norm of float32 values near 1e30 does not overflow to inf.
-Tensor norm(const Tensor& x, const std::optional<Scalar>& p, const Shape& dims, bool keepdim) {
+Tensor native::norm(const Tensor& x, const std::optional<Scalar>& p, const Shape& dims, bool keepdim) {
   check_floating(x, "norm", "norm needs a floating point input");
   ReduceParams params;
   params.p = p ? p->toDouble() : 2.0;
@@ -68,17 +70,17 @@ Tensor norm(const Tensor& x, const std::optional<Scalar>& p, const Shape& dims, 
 
 // An empty `dims` reduces over every dim (torch 1.13 fails on logsumexp(x, {}) with a
 // broadcast error, which we take for a bug rather than a behaviour to copy).
-Tensor logsumexp(const Tensor& x, const Shape& dims, bool keepdim) {
+Tensor native::logsumexp(const Tensor& x, const Shape& dims, bool keepdim) {
   detail::check_defined(x, "logsumexp");
   DimMask mask = detail::reduce_mask(x, dims, "logsumexp");
   DType dt = x.is_floating_point() ? x.dtype() : get_default_dtype();
   return detail::run_reduce({OpKind::logsumexp, dt}, x.to(dt), mask, keepdim);
 }
 
-Tensor softmax(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
+Tensor native::softmax(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
   return softmax_like(OpKind::softmax, "softmax", x, dim, dtype);
 }
-Tensor log_softmax(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
+Tensor native::log_softmax(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
   return softmax_like(OpKind::log_softmax, "log_softmax", x, dim, dtype);
 }
 
