@@ -4,6 +4,9 @@
 //
 //   conv2d(x [2, 4, 9, 9], w [8, 2, 3, 3], b [8], /*stride=*/{2, 1}, /*padding=*/1, 1, /*groups=*/2)
 //     -> [2, 8, 5, 9]:  out = (in + 2 * padding - dilation * (k - 1) - 1) / stride + 1 per dim
+//
+// These are the compute-only versions (core/native/linalg.h); the public ops record their
+// backward in autograd/ops/conv.cpp.
 #include "convis/core/ops/conv.h"
 
 #include <string>

@@ -5,6 +5,9 @@
 //
 //   matmul([2, 1, 3, 4], [5, 4, 6])  ->  [2, 5, 3, 6]   (batch dims [2, 1] and [5] broadcast)
 //   matmul([4], [5, 4, 6])           ->  [5, 6]         (the vector becomes [1, 4], then the 1 is dropped)
+//
+// These are the compute-only versions (core/native/linalg.h); the public ops record their
+// backward in autograd/ops/linalg.cpp.
 #include <algorithm>
 #include <vector>
 

@@ -5,6 +5,9 @@
 //   max_pool2d(x [2, 3, 7, 8], /*kernel=*/3, /*stride=*/2, /*padding=*/1)   -> [2, 3, 4, 4]
 //   avg_pool1d(x [3, 5], 2, 2, 0, /*ceil_mode=*/true)                       -> [3, 3]
 //
+// The forward ops and avg_poolNd_backward are compute-only here (core/native/linalg.h); the
+// public ops record their backward in autograd/ops/conv.cpp.
+//
 // Note [Pooling output size]
 // As LibTorch: out = floor((in + 2p - d(k - 1) - 1 + (ceil_mode ? s - 1 : 0)) / s) + 1, and
 // with ceil_mode the last window must start inside the input or the left padding: when
