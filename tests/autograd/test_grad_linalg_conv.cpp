@@ -135,6 +135,7 @@ void pool_rows(std::vector<GradRow>& rows, const std::string& what, int64_t sd, 
 // gradient v (a gather at the argmax positions); gradgradcheck holds v fixed.
 GradRow max_pool_double_backward_row() {
   auto fn = [](const variable_list& in) {
+    AutoGradMode grad_on(true);  // gradcheck evaluates fn under NoGradGuard too
     Tensor y = max_pool2d(in[0], {2, 2}, {1, 1}, 0, 1, false);
     return autograd::grad({y}, {in[0]}, {in[1]}, true, true);
   };
