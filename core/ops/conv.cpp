@@ -4,11 +4,15 @@
 //
 //   conv2d(x [2, 4, 9, 9], w [8, 2, 3, 3], b [8], /*stride=*/{2, 1}, /*padding=*/1, 1, /*groups=*/2)
 //     -> [2, 8, 5, 9]:  out = (in + 2 * padding - dilation * (k - 1) - 1) / stride + 1 per dim
+//
+// These are the compute-only versions (core/native/linalg.h); the public ops record their
+// backward in autograd/ops/conv.cpp.
 #include "convis/core/ops/conv.h"
 
 #include <string>
 
 #include "convis/core/factory.h"
+#include "convis/core/native/linalg.h"
 #include "convis/core/ops.h"
 #include "convis/kernels/conv.h"
 #include "convis/kernels/dispatch.h"
@@ -163,21 +167,21 @@ void check_grad_output(const char* op, const Tensor& grad_output, const Shape& e
 
 }  // namespace
 
-Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, const Shape& stride,
-              const Shape& padding, const Shape& dilation, int64_t groups) {
+Tensor native::conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, const Shape& stride,
+                      const Shape& padding, const Shape& dilation, int64_t groups) {
   return conv_nd("conv1d", 1, input, weight, bias, stride, padding, dilation, groups);
 }
-Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, const Shape& stride,
-              const Shape& padding, const Shape& dilation, int64_t groups) {
+Tensor native::conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, const Shape& stride,
+                      const Shape& padding, const Shape& dilation, int64_t groups) {
   return conv_nd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups);
 }
-Tensor conv3d(const Tensor& input, const Tensor& weight, const Tensor& bias, const Shape& stride,
-              const Shape& padding, const Shape& dilation, int64_t groups) {
+Tensor native::conv3d(const Tensor& input, const Tensor& weight, const Tensor& bias, const Shape& stride,
+                      const Shape& padding, const Shape& dilation, int64_t groups) {
   return conv_nd("conv3d", 3, input, weight, bias, stride, padding, dilation, groups);
 }
 
-Tensor conv_backward_input(const Tensor& grad_output, const Tensor& weight, const Shape& input_sizes,
-                           const Shape& stride, const Shape& padding, const Shape& dilation, int64_t groups) {
+Tensor native::conv_backward_input(const Tensor& grad_output, const Tensor& weight, const Shape& input_sizes,
+                                   const Shape& stride, const Shape& padding, const Shape& dilation, int64_t groups) {
   const char* op = "conv_backward_input";
   CONVIS_CHECK(weight.defined() && weight.dim() >= 3 && weight.dim() <= 5, op,
                "expected a 3-D, 4-D or 5-D weight, got shape {}", weight.defined() ? weight.sizes() : Shape{});
@@ -199,8 +203,8 @@ Tensor conv_backward_input(const Tensor& grad_output, const Tensor& weight, cons
   return grad_input;
 }
 
-Tensor conv_backward_weight(const Tensor& grad_output, const Tensor& input, const Shape& weight_sizes,
-                            const Shape& stride, const Shape& padding, const Shape& dilation, int64_t groups) {
+Tensor native::conv_backward_weight(const Tensor& grad_output, const Tensor& input, const Shape& weight_sizes,
+                                    const Shape& stride, const Shape& padding, const Shape& dilation, int64_t groups) {
   const char* op = "conv_backward_weight";
   CONVIS_CHECK(input.defined() && weight_sizes.size() >= 3 && weight_sizes.size() <= 5, op,
                "expected a defined input and 3 to 5 weight sizes, got weight sizes {}", weight_sizes);

@@ -5,10 +5,14 @@
 //
 //   matmul([2, 1, 3, 4], [5, 4, 6])  ->  [2, 5, 3, 6]   (batch dims [2, 1] and [5] broadcast)
 //   matmul([4], [5, 4, 6])           ->  [5, 6]         (the vector becomes [1, 4], then the 1 is dropped)
+//
+// These are the compute-only versions (core/native/linalg.h); the public ops record their
+// backward in autograd/ops/linalg.cpp.
 #include <algorithm>
 #include <vector>
 
 #include "convis/core/factory.h"
+#include "convis/core/native/linalg.h"
 #include "convis/core/ops.h"
 #include "convis/kernels/dispatch.h"
 #include "convis/kernels/gemm.h"
@@ -130,7 +134,7 @@ Tensor batched_matmul(const Tensor& a, const Tensor& b) {
 
 }  // namespace
 
-Tensor mm(const Tensor& a, const Tensor& b) {
+Tensor native::mm(const Tensor& a, const Tensor& b) {
   check_operands("mm", a, b);
   CONVIS_CHECK(a.dim() == 2, "mm", "expected a 2-D matrix as the first argument, got a {}-D tensor of shape {}",
                a.dim(), a.sizes());
@@ -140,7 +144,7 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   return product_2d("mm", a, b);
 }
 
-Tensor bmm(const Tensor& a, const Tensor& b) {
+Tensor native::bmm(const Tensor& a, const Tensor& b) {
   check_operands("bmm", a, b);
   CONVIS_CHECK(a.dim() == 3 && b.dim() == 3, "bmm", "expected two 3-D tensors [b, n, k] and [b, k, m], got shapes {} "
                "and {}", a.sizes(), b.sizes());
@@ -152,7 +156,7 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   return out;
 }
 
-Tensor mv(const Tensor& a, const Tensor& v) {
+Tensor native::mv(const Tensor& a, const Tensor& v) {
   check_operands("mv", a, v);
   CONVIS_CHECK(a.dim() == 2 && v.dim() == 1, "mv", "expected a 2-D matrix and a 1-D vector, got shapes {} and {}",
                a.sizes(), v.sizes());
@@ -160,7 +164,7 @@ Tensor mv(const Tensor& a, const Tensor& v) {
   return product_2d("mv", a, v.unsqueeze(1)).view({a.size(0)});
 }
 
-Tensor dot(const Tensor& a, const Tensor& b) {
+Tensor native::dot(const Tensor& a, const Tensor& b) {
   check_operands("dot", a, b);
   CONVIS_CHECK(a.dim() == 1 && b.dim() == 1, "dot", "expected two 1-D tensors, got {}-D and {}-D tensors of shapes "
                "{} and {}", a.dim(), b.dim(), a.sizes(), b.sizes());
@@ -170,7 +174,7 @@ Tensor dot(const Tensor& a, const Tensor& b) {
 }
 
 // As LibTorch's outer (a[:, None] * b[None, :]): the dtypes promote, and bools give a bool.
-Tensor outer(const Tensor& a, const Tensor& b) {
+Tensor native::outer(const Tensor& a, const Tensor& b) {
   CONVIS_CHECK(a.defined() && b.defined(), "outer", "expected two defined tensors, got an undefined Tensor()");
   CONVIS_CHECK(a.dim() == 1 && b.dim() == 1, "outer", "expected two 1-D tensors, got {}-D and {}-D tensors of "
                "shapes {} and {}", a.dim(), b.dim(), a.sizes(), b.sizes());
@@ -182,18 +186,18 @@ Tensor outer(const Tensor& a, const Tensor& b) {
   return out.to(result);
 }
 
-Tensor matmul(const Tensor& a, const Tensor& b) {
+Tensor native::matmul(const Tensor& a, const Tensor& b) {
   check_operands("matmul", a, b);
   CONVIS_CHECK(a.dim() >= 1 && b.dim() >= 1, "matmul",
                "expected both arguments to be at least 1-D, got {}-D and {}-D tensors of shapes {} and {}", a.dim(),
                b.dim(), a.sizes(), b.sizes());
   if (a.dim() == 1 && b.dim() == 1) {
     check_inner("matmul", a, b, a.size(0), b.size(0));
-    return dot(a, b);
+    return native::dot(a, b);
   }
   if (a.dim() == 2 && b.dim() == 1) {
     check_inner("matmul", a, b, a.size(1), b.size(0));
-    return mv(a, b);
+    return native::mv(a, b);
   }
   if (a.dim() == 1 && b.dim() == 2) {
     check_inner("matmul", a, b, a.size(0), b.size(0));

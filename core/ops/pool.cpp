@@ -5,6 +5,9 @@
 //   max_pool2d(x [2, 3, 7, 8], /*kernel=*/3, /*stride=*/2, /*padding=*/1)   -> [2, 3, 4, 4]
 //   avg_pool1d(x [3, 5], 2, 2, 0, /*ceil_mode=*/true)                       -> [3, 3]
 //
+// The forward ops and avg_poolNd_backward are compute-only here (core/native/linalg.h); the
+// public ops record their backward in autograd/ops/conv.cpp.
+//
 // Note [Pooling output size]
 // As LibTorch: out = floor((in + 2p - d(k - 1) - 1 + (ceil_mode ? s - 1 : 0)) / s) + 1, and
 // with ceil_mode the last window must start inside the input or the left padding: when
@@ -12,6 +15,7 @@
 #include <tuple>
 
 #include "convis/core/factory.h"
+#include "convis/core/native/linalg.h"
 #include "convis/core/ops.h"
 #include "convis/core/ops/conv.h"
 #include "convis/kernels/conv.h"
@@ -165,34 +169,25 @@ Tensor avg_pool_backward_nd(const char* op, int64_t sd, const Tensor& grad_outpu
 
 }  // namespace
 
-std::tuple<Tensor, Tensor> max_pool1d_with_indices(const Tensor& x, const Shape& k, const Shape& s, const Shape& p,
-                                                   const Shape& d, bool c) {
+std::tuple<Tensor, Tensor> native::max_pool1d_with_indices(const Tensor& x, const Shape& k, const Shape& s,
+                                                           const Shape& p, const Shape& d, bool c) {
   return max_pool_nd("max_pool1d", 1, x, k, s, p, d, c);
 }
-std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& x, const Shape& k, const Shape& s, const Shape& p,
-                                                   const Shape& d, bool c) {
+std::tuple<Tensor, Tensor> native::max_pool2d_with_indices(const Tensor& x, const Shape& k, const Shape& s,
+                                                           const Shape& p, const Shape& d, bool c) {
   return max_pool_nd("max_pool2d", 2, x, k, s, p, d, c);
 }
-std::tuple<Tensor, Tensor> max_pool3d_with_indices(const Tensor& x, const Shape& k, const Shape& s, const Shape& p,
-                                                   const Shape& d, bool c) {
+std::tuple<Tensor, Tensor> native::max_pool3d_with_indices(const Tensor& x, const Shape& k, const Shape& s,
+                                                           const Shape& p, const Shape& d, bool c) {
   return max_pool_nd("max_pool3d", 3, x, k, s, p, d, c);
 }
-Tensor max_pool1d(const Tensor& x, const Shape& k, const Shape& s, const Shape& p, const Shape& d, bool c) {
-  return std::get<0>(max_pool_nd("max_pool1d", 1, x, k, s, p, d, c));
-}
-Tensor max_pool2d(const Tensor& x, const Shape& k, const Shape& s, const Shape& p, const Shape& d, bool c) {
-  return std::get<0>(max_pool_nd("max_pool2d", 2, x, k, s, p, d, c));
-}
-Tensor max_pool3d(const Tensor& x, const Shape& k, const Shape& s, const Shape& p, const Shape& d, bool c) {
-  return std::get<0>(max_pool_nd("max_pool3d", 3, x, k, s, p, d, c));
-}
-Tensor avg_pool1d(const Tensor& x, const Shape& k, const Shape& s, const Shape& p, bool c, bool cip) {
+Tensor native::avg_pool1d(const Tensor& x, const Shape& k, const Shape& s, const Shape& p, bool c, bool cip) {
   return avg_pool_nd("avg_pool1d", 1, x, k, s, p, c, cip);
 }
-Tensor avg_pool2d(const Tensor& x, const Shape& k, const Shape& s, const Shape& p, bool c, bool cip) {
+Tensor native::avg_pool2d(const Tensor& x, const Shape& k, const Shape& s, const Shape& p, bool c, bool cip) {
   return avg_pool_nd("avg_pool2d", 2, x, k, s, p, c, cip);
 }
-Tensor avg_pool3d(const Tensor& x, const Shape& k, const Shape& s, const Shape& p, bool c, bool cip) {
+Tensor native::avg_pool3d(const Tensor& x, const Shape& k, const Shape& s, const Shape& p, bool c, bool cip) {
   return avg_pool_nd("avg_pool3d", 3, x, k, s, p, c, cip);
 }
 
@@ -205,16 +200,16 @@ Tensor max_pool2d_backward(const Tensor& go, const Tensor& x, const Tensor& idx)
 Tensor max_pool3d_backward(const Tensor& go, const Tensor& x, const Tensor& idx) {
   return max_pool_backward_nd("max_pool3d_backward", 3, go, x, idx);
 }
-Tensor avg_pool1d_backward(const Tensor& go, const Tensor& x, const Shape& k, const Shape& s, const Shape& p, bool c,
-                           bool cip) {
+Tensor native::avg_pool1d_backward(const Tensor& go, const Tensor& x, const Shape& k, const Shape& s,
+                                   const Shape& p, bool c, bool cip) {
   return avg_pool_backward_nd("avg_pool1d_backward", 1, go, x, k, s, p, c, cip);
 }
-Tensor avg_pool2d_backward(const Tensor& go, const Tensor& x, const Shape& k, const Shape& s, const Shape& p, bool c,
-                           bool cip) {
+Tensor native::avg_pool2d_backward(const Tensor& go, const Tensor& x, const Shape& k, const Shape& s,
+                                   const Shape& p, bool c, bool cip) {
   return avg_pool_backward_nd("avg_pool2d_backward", 2, go, x, k, s, p, c, cip);
 }
-Tensor avg_pool3d_backward(const Tensor& go, const Tensor& x, const Shape& k, const Shape& s, const Shape& p, bool c,
-                           bool cip) {
+Tensor native::avg_pool3d_backward(const Tensor& go, const Tensor& x, const Shape& k, const Shape& s,
+                                   const Shape& p, bool c, bool cip) {
   return avg_pool_backward_nd("avg_pool3d_backward", 3, go, x, k, s, p, c, cip);
 }
 
