@@ -139,7 +139,7 @@ GradcheckResult gradgradcheck(const DifferentiableFn& fn, const variable_list& i
   for (size_t i = 0; i < inputs.size(); ++i)
     if (inputs[i].defined() && inputs[i].requires_grad()) wrt.push_back(inputs[i]), positions.push_back(i);
   DifferentiableFn first = [&](const variable_list& x) {
-    AutoGradMode enable_grad(true);  // gradcheck evaluates `first` under NoGradGuard, but it records
+    AutoGradMode enable_grad(true);  // gradcheck evaluates fn under NoGradGuard; this grad must record
     variable_list sel;
     for (size_t p : positions) sel.push_back(x[p]);
     variable_list g = grad(fn(x), sel, v, true, true, true);

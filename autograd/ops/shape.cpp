@@ -20,8 +20,8 @@
 //   self.fill_(v), self.zero_()    self: 0    v (a 0-dim tensor): grad.sum()
 //
 // Composite, differentiable through the ops they call: narrow (slice), flatten (reshape),
-// contiguous (clone or nothing), broadcast_tensors (expand), Tensor::index with basic indices
-// (select, slice, unsqueeze; core/ops/indexing.cpp).
+// contiguous (clone or nothing), broadcast_tensors (expand).  Tensor::index with basic
+// indices returns the view these ops made (recorded in autograd/ops/index.cpp).
 #include <numeric>
 
 #include "convis/autograd/autograd_meta.h"
@@ -218,7 +218,7 @@ namespace convis::autograd {
 const std::vector<std::string>& shape_differentiable_ops() {
   static const std::vector<std::string> ops = {
       "view",    "reshape", "permute", "transpose", "t",     "slice",  "select", "narrow",
-      "expand",  "squeeze", "unsqueeze", "flatten", "unfold", "as_strided", "broadcast_tensors", "index",
+      "expand",  "squeeze", "unsqueeze", "flatten", "unfold", "as_strided", "broadcast_tensors",
       "contiguous", "clone", "to",   "copy_",     "fill_", "zero_",  "cat",    "stack",
       "split",   "chunk",   "flip",    "roll",      "pad"};
   return ops;

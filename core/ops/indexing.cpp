@@ -29,6 +29,10 @@ namespace {
 
 using indexing::TensorIndex;
 
+Tensor alias(const Tensor& t) {
+  return Tensor(std::make_shared<TensorImpl>(t.storage(), t.sizes(), t.strides(), t.storage_offset(), t.dtype()));
+}
+
 // How many dims of self the indices name (LibTorch's count_specified_dimensions).
 int64_t count_specified_dims(const std::vector<TensorIndex>& indices) {
   int64_t count = 0;
@@ -248,9 +252,7 @@ void check_value_shape(const Tensor& value, const Shape& target, const char* op)
 Tensor index_impl(const Tensor& self, const std::vector<TensorIndex>& indices) {
   const char* op = "index";
   Sliced s = apply_slicing(self, indices, op);
-  // Basic indices: the view made by the public (recorded) view ops; x.index({Ellipsis})
-  // made none, so it returns a recorded view of the whole of self.
-  if (!s.any_recorded()) return s.view.is_same(self) ? self.view(self.sizes()) : s.view;
+  if (!s.any_recorded()) return alias(s.view);
   std::vector<Tensor> expanded = expand_masks(s.view, s.indices, op);
   AdvancedPlan plan = plan_advanced(s.view, expanded, op);
   Tensor out = empty(plan.sizes, self.options());

@@ -10,9 +10,6 @@
 
 using namespace convis;
 using autograd::variable_list;
-using indexing::Ellipsis;
-using indexing::None;
-using indexing::Slice;
 
 namespace convis_test {
 
@@ -72,10 +69,6 @@ void view_rows(std::vector<GradRow>& r) {
   r.push_back({"broadcast_tensors", "two inputs",
                [](const variable_list& v) { return broadcast_tensors({v[0], v[1]}); },
                {leaf64({3, 1}), leaf64({2, 1, 4})}});
-  r.push_back(row("index", "Slice, int, None, Ellipsis",
-                  [](const Tensor& x) { return x.index({Slice(1, None, 2), 0, None, Ellipsis}); },
-                  leaf64({5, 3, 2})));
-  r.push_back(row("index", "Ellipsis alone", [](const Tensor& x) { return x.index({Ellipsis}); }, leaf64({2, 3})));
 }
 
 void copy_rows(std::vector<GradRow>& r) {
