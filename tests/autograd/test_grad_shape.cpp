@@ -125,8 +125,8 @@ void pad_rows(std::vector<GradRow>& r) {
                   strided64({3, 4})));
   r.push_back(row("pad", "reflect 1-D", [](const Tensor& x) { return pad(x, {2, 3}, M::reflect); },
                   leaf64({2, 5})));
-  r.push_back(row("pad", "reflect 2-D, non-contiguous", [](const Tensor& x) { return pad(x, {1, 2, 2, 1}, M::reflect); },
-                  strided64({1, 3, 4})));
+  r.push_back(row("pad", "reflect 2-D, non-contiguous",
+                  [](const Tensor& x) { return pad(x, {1, 2, 2, 1}, M::reflect); }, strided64({1, 3, 4})));
   r.push_back(row("pad", "reflect, negative", [](const Tensor& x) { return pad(x, {-1, 2}, M::reflect); },
                   leaf64({1, 4})));
   r.push_back(row("pad", "replicate 2-D", [](const Tensor& x) { return pad(x, {2, 1, 0, 2}, M::replicate); },
