@@ -1,10 +1,226 @@
-// autograd/ops/shape.cpp: the public differentiable shape ops, forward and backward side by side.
+// autograd/ops/shape.cpp: the public differentiable views and copies, forward and backward
+// side by side (joins and pads: autograd/ops/shape_join.cpp).
+//
+// Every view is linear, so its backward is the adjoint: it puts the gradient back where the
+// view took its elements from, written with public ops so that it is differentiable too.
+//
+//   view(x, s), reshape(x, s)      x: grad.reshape(x.sizes())
+//   permute(x, p)                  x: grad.permute(p^-1)
+//   transpose(x, a, b), t(x)       x: grad.transpose(a, b), grad.t()
+//   slice(x, d, s, e, k)           x: zeros with grad at s, s+k, ... along d     (embed, below)
+//   select(x, d, i)                x: zeros with grad.unsqueeze(d) at i along d
+//   expand(x, s)                   x: grad summed over the expanded dims         (sum_to)
+//   squeeze(x), squeeze(x, d)      x: grad.reshape(x.sizes())
+//   unsqueeze(x, d)                x: grad.squeeze(d)
+//   unfold(x, d, n, k)             x: every window's gradient added back where it was taken
+//   as_strided(x, sz, st, o)       x: grad scatter-added to the elements each output reads
+//   clone(x)                       x: grad
+//   x.to(options)                  x: grad.to(x's dtype and device)
+//   self.copy_(src)                self: 0    src: grad (summed to src's shape by the engine)
+//   self.fill_(v), self.zero_()    self: 0    v (a 0-dim tensor): grad.sum()
+//
+// Composite, differentiable through the ops they call: narrow (slice), flatten (reshape),
+// contiguous (clone or nothing), broadcast_tensors (expand).  Tensor::index with basic
+// indices returns the view these ops made (recorded in autograd/ops/index.cpp).
+#include <numeric>
+
+#include "convis/autograd/autograd_meta.h"
+#include "convis/autograd/engine.h"
 #include "convis/autograd/ops/op_list.h"
+#include "convis/autograd/ops/shape_backward.h"
+#include "convis/core/factory.h"
+#include "convis/core/native/shape.h"
+
+namespace convis {
+
+using autograd::FunctionNode;
+using autograd::variable_list;
+
+namespace {
+
+// Records `name` for a one-input view y = f(x) whose backward maps grad to `backward(grad)`.
+template <typename Backward>
+Tensor record_view(const char* name, const Tensor& x, Tensor y, Backward backward) {
+  if (!autograd::any_requires_grad({&x})) return y;
+  autograd::record(name, {&x}, {&y}, [backward](FunctionNode&, const variable_list& g) {
+    return variable_list{backward(g[0])};
+  });
+  autograd::mark_view(y);
+  return y;
+}
+
+}  // namespace
+
+Tensor view(const Tensor& x, const Shape& shape) {
+  return record_view("ViewBackward0", x, native::view(x, shape),
+                     [sizes = x.sizes()](const Tensor& g) { return g.reshape(sizes); });
+}
+
+// Note [Reshape that copies]
+// LibTorch 1.13 records a reshape that can view as ReshapeAliasBackward0, and one that must
+// copy as a clone (CloneBackward0) followed by an _unsafe_view (UnsafeViewBackward0), whose
+// result is not a view.  native::reshape already made the copy (y is a view of it), so the
+// clone node is attached to a second view of the same copy, in x's shape.
+Tensor reshape(const Tensor& x, const Shape& shape) {
+  Tensor y = native::reshape(x, shape);
+  auto back = [sizes = x.sizes()](const Tensor& g) { return g.reshape(sizes); };
+  if (!autograd::any_requires_grad({&x})) return y;
+  if (y.storage() == x.storage()) return record_view("ReshapeAliasBackward0", x, y, back);
+  Tensor copy = native::view(y, x.sizes());
+  autograd::record("CloneBackward0", {&x}, {&copy},
+                   [](FunctionNode&, const variable_list& g) { return variable_list{g[0]}; });
+  autograd::record("UnsafeViewBackward0", {&copy}, {&y},
+                   [back](FunctionNode&, const variable_list& g) { return variable_list{back(g[0])}; });
+  return y;
+}
+
+Tensor permute(const Tensor& x, const Shape& dims) {
+  Tensor y = native::permute(x, dims);
+  Shape inverse(dims.size(), 0);
+  std::vector<int64_t> d = normalize_dims(dims, x.dim(), "permute");
+  for (size_t i = 0; i < d.size(); ++i) inverse[size_t(d[i])] = int64_t(i);
+  return record_view("PermuteBackward0", x, y, [inverse](const Tensor& g) { return g.permute(inverse); });
+}
+
+Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
+  return record_view("TransposeBackward0", x, native::transpose(x, dim0, dim1),
+                     [dim0, dim1](const Tensor& g) { return g.dim() == 0 ? g : g.transpose(dim0, dim1); });
+}
+
+Tensor t(const Tensor& x) {
+  return record_view("TBackward0", x, native::t(x), [](const Tensor& g) { return g.t(); });
+}
+
+Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> start, std::optional<int64_t> end, int64_t step) {
+  Tensor y = native::slice(x, dim, start, end, step);
+  int64_t d = normalize_dim(dim, x.dim(), "slice"), n = x.size(d);
+  int64_t s = std::clamp<int64_t>(start.value_or(0) < 0 ? start.value_or(0) + n : start.value_or(0), 0, n);
+  return record_view("SliceBackward0", x, y,
+                     [d, n, s, step](const Tensor& g) { return autograd::embed(g, d, n, s, step); });
+}
+
+Tensor select(const Tensor& x, int64_t dim, int64_t index) {
+  Tensor y = native::select(x, dim, index);
+  int64_t d = normalize_dim(dim, x.dim(), "select"), n = x.size(d);
+  int64_t i = index < 0 ? index + n : index;
+  return record_view("SelectBackward0", x, y,
+                     [d, n, i](const Tensor& g) { return autograd::embed(g.unsqueeze(d), d, n, i, 1); });
+}
+
+Tensor expand(const Tensor& x, const Shape& size) {
+  return record_view("ExpandBackward0", x, native::expand(x, size),
+                     [sizes = x.sizes()](const Tensor& g) { return autograd::sum_to(g, sizes); });
+}
+
+Tensor squeeze(const Tensor& x) {
+  return record_view("SqueezeBackward0", x, native::squeeze(x),
+                     [sizes = x.sizes()](const Tensor& g) { return g.reshape(sizes); });
+}
+
+Tensor squeeze(const Tensor& x, int64_t dim) {
+  return record_view("SqueezeBackward1", x, native::squeeze(x, dim),
+                     [sizes = x.sizes()](const Tensor& g) { return g.reshape(sizes); });
+}
+
+Tensor unsqueeze(const Tensor& x, int64_t dim) {
+  Tensor y = native::unsqueeze(x, dim);
+  int64_t d = normalize_dim(dim, x.dim() + 1, "unsqueeze");
+  return record_view("UnsqueezeBackward0", x, y, [d](const Tensor& g) { return g.squeeze(d); });
+}
+
+Tensor unfold(const Tensor& x, int64_t dim, int64_t size, int64_t step) {
+  Tensor y = native::unfold(x, dim, size, step);
+  int64_t d = x.dim() == 0 ? 0 : normalize_dim(dim, x.dim(), "unfold");
+  return record_view("UnfoldBackward0", x, y, [sizes = x.sizes(), d, size, step](const Tensor& g) {
+    return autograd::unfold_backward(g, sizes, d, size, step);
+  });
+}
+
+Tensor as_strided(const Tensor& x, const Shape& sizes, const Shape& strides, std::optional<int64_t> storage_offset) {
+  Tensor y = native::as_strided(x, sizes, strides, storage_offset);
+  autograd::AsStridedGeometry geo{x.sizes(), x.is_contiguous(), x.storage_offset(), sizes, strides,
+                                  storage_offset.value_or(x.storage_offset())};
+  return record_view("AsStridedBackward0", x, y,
+                     [geo](const Tensor& g) { return autograd::as_strided_backward(g, geo); });
+}
+
+// ---- copies ----
+
+Tensor clone(const Tensor& x) {
+  Tensor y = native::clone(x);
+  if (autograd::any_requires_grad({&x}))
+    autograd::record("CloneBackward0", {&x}, {&y},
+                     [](FunctionNode&, const variable_list& g) { return variable_list{g[0]}; });
+  return y;
+}
+
+Tensor Tensor::to(const TensorOptions& options, bool /*non_blocking*/, bool copy) const {
+  Tensor y = native::to(*this, options, copy);
+  if (y.is_same(*this) || !convis::is_floating_point(y.dtype()) || !autograd::any_requires_grad({this})) return y;
+  autograd::record("ToCopyBackward0", {this}, {&y},
+                   [back = TensorOptions(dtype()).device(device())](FunctionNode&, const variable_list& g) {
+                     return variable_list{g[0].to(back)};
+                   });
+  return y;
+}
+
+namespace {
+// The gradient of an in-place write's target before the write, which the write overwrote.
+Tensor overwritten(FunctionNode& n, const Tensor& g) { return n.needs_input_grad(0) ? zeros_like(g) : Tensor(); }
+}  // namespace
+
+Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
+  bool record = autograd::prepare_inplace(*this, "copy_", {&src});
+  native::copy_(*this, src);
+  if (record && convis::is_floating_point(dtype()))
+    autograd::record("torch::autograd::CopyBackwards", {this, &src}, {this},
+                     [](FunctionNode& n, const variable_list& g) {
+                       return variable_list{overwritten(n, g[0]), n.needs_input_grad(1) ? g[0] : Tensor()};
+                     });
+  return *this;
+}
+
+Tensor& Tensor::fill_(const Scalar& value) {
+  bool record = autograd::prepare_inplace(*this, "fill_", {});
+  native::fill_(*this, value);
+  if (record)
+    autograd::record("FillBackward2", {this}, {this}, [](FunctionNode& n, const variable_list& g) {
+      return variable_list{overwritten(n, g[0])};
+    });
+  return *this;
+}
+
+Tensor& Tensor::fill_(const Tensor& value) {
+  CONVIS_CHECK(value.dim() == 0, "fill_", "expected a 0-dim value tensor, got one of shape {}", value.sizes());
+  bool record = autograd::prepare_inplace(*this, "fill_", {&value});
+  native::fill_(*this, value.item());
+  if (record && convis::is_floating_point(dtype()))
+    autograd::record("FillBackward3", {this, &value}, {this}, [](FunctionNode& n, const variable_list& g) {
+      return variable_list{overwritten(n, g[0]), n.needs_input_grad(1) ? g[0].sum() : Tensor()};
+    });
+  return *this;
+}
+
+Tensor& Tensor::zero_() {
+  bool record = autograd::prepare_inplace(*this, "zero_", {});
+  native::fill_(*this, 0);
+  if (record)
+    autograd::record("ZeroBackward0", {this}, {this}, [](FunctionNode& n, const variable_list& g) {
+      return variable_list{overwritten(n, g[0])};
+    });
+  return *this;
+}
+
+}  // namespace convis
 
 namespace convis::autograd {
 
 const std::vector<std::string>& shape_differentiable_ops() {
-  static const std::vector<std::string> ops = {};
+  static const std::vector<std::string> ops = {
+      "view",    "reshape", "permute", "transpose", "t",     "slice",  "select", "narrow",
+      "expand",  "squeeze", "unsqueeze", "flatten", "unfold", "as_strided", "broadcast_tensors",
+      "contiguous", "clone", "to",   "copy_",     "fill_", "zero_",  "cat",    "stack",
+      "split",   "chunk",   "flip",    "roll",      "pad"};
   return ops;
 }
 

@@ -1,7 +1,9 @@
 // core/ops/copy.cpp: copies, casts and fills.  Each runs the `copy` or `fill` kernel through
-// the strided loop, so any strides, broadcasts and dtype pairs work.
+// the strided loop, so any strides, broadcasts and dtype pairs work.  clone, copy_, fill_ and
+// to(options) are native:: (core/native/shape.h): the public ones, which record, are in
+// autograd/ops/shape.cpp, with zero_ and fill_(Tensor).
 #include "convis/core/factory.h"
-#include "convis/core/ops.h"
+#include "convis/core/native/shape.h"
 #include "convis/core/strided_loop.h"
 
 namespace convis {
@@ -16,62 +18,56 @@ void copy_into(const Tensor& dst, const Tensor& src) {
 }
 }  // namespace
 
-Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
+Tensor& native::copy_(Tensor& self, const Tensor& src) {
   CONVIS_CHECK(src.defined(), "copy_", "expected a defined source tensor, got an undefined Tensor()");
-  CONVIS_CHECK(device() == src.device(), "copy_", "expected a source on {}, got one on {}", device().str(),
-               src.device().str());
-  Shape target = broadcast_shapes(sizes(), src.sizes(), "copy_");
-  CONVIS_CHECK(target == sizes(), "copy_", "expected a source broadcastable to {}, got shape {}", sizes(),
+  CONVIS_CHECK(self.device() == src.device(), "copy_", "expected a source on {}, got one on {}",
+               self.device().str(), src.device().str());
+  Shape target = broadcast_shapes(self.sizes(), src.sizes(), "copy_");
+  CONVIS_CHECK(target == self.sizes(), "copy_", "expected a source broadcastable to {}, got shape {}", self.sizes(),
                src.sizes());
-  copy_into(*this, src);
-  storage()->bump_version("copy_");
-  return *this;
+  copy_into(self, src);
+  self.storage()->bump_version("copy_");
+  return self;
 }
 
-Tensor& Tensor::fill_(const Scalar& value) {
+Tensor& native::fill_(Tensor& self, const Scalar& value) {
   OpParams p;
   p.f[0] = value.toDouble();
-  if (dtype() == kBool) {
+  if (self.dtype() == kBool) {
     p.i[0] = value.toDouble() != 0 ? 1 : 0;
-  } else if (dtype() == kInt64) {
+  } else if (self.dtype() == kInt64) {
     double d = value.toDouble();
     CONVIS_CHECK(!value.is_floating_point() || (d >= -9.2233720368547758e18 && d < 9.2233720368547758e18), "fill_",
                  "value cannot be converted to type int64 without overflow: expected a value in the int64 range, "
                  "got {}", d);
     p.i[0] = value.is_floating_point() ? int64_t(d) : value.toLong();
   }
-  run_elementwise(OpKind::fill, dtype(), {this}, p);
-  storage()->bump_version("fill_");
-  return *this;
+  run_elementwise(OpKind::fill, self.dtype(), {&self}, p);
+  self.storage()->bump_version("fill_");
+  return self;
 }
-
-Tensor& Tensor::fill_(const Tensor& value) {
-  CONVIS_CHECK(value.dim() == 0, "fill_", "expected a 0-dim value tensor, got one of shape {}", value.sizes());
-  return fill_(value.item());
-}
-
-Tensor& Tensor::zero_() { return fill_(0); }
 
 Tensor contiguous(const Tensor& x) { return x.is_contiguous() ? x : clone(x); }
 Tensor Tensor::contiguous() const { return convis::contiguous(*this); }
 
-Tensor clone(const Tensor& x) {
+Tensor native::clone(const Tensor& x) {
   Tensor out = empty(x.sizes(), x.options());
   copy_into(out, x);
   return out;
 }
 Tensor Tensor::clone() const { return convis::clone(*this); }
 
-Tensor Tensor::to(const TensorOptions& options, bool /*non_blocking*/, bool copy) const {
-  DType dt = options.has_dtype() ? options.dtype() : dtype();
+Tensor native::to(const Tensor& x, const TensorOptions& options, bool copy) {
+  DType dt = options.has_dtype() ? options.dtype() : x.dtype();
   Device dev = options.device();
-  if (!copy && dt == dtype() && dev == device()) return *this;
-  Tensor out = empty(sizes(), TensorOptions(dt).device(dev));
-  CONVIS_CHECK(dev == device(), "to", "expected a copy between tensors on one device, got {} -> {} (the CUDA "
-               "backend adds transfers)", device().str(), dev.str());
-  copy_into(out, *this);
+  if (!copy && dt == x.dtype() && dev == x.device()) return x;
+  Tensor out = empty(x.sizes(), TensorOptions(dt).device(dev));
+  CONVIS_CHECK(dev == x.device(), "to", "expected a copy between tensors on one device, got {} -> {} (the CUDA "
+               "backend adds transfers)", x.device().str(), dev.str());
+  copy_into(out, x);
   return out;
 }
+
 Tensor Tensor::to(DType dt, bool non_blocking, bool copy) const {
   return to(TensorOptions(dt).device(device()), non_blocking, copy);
 }

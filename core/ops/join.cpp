@@ -5,12 +5,15 @@
 //   flip(x, {0})            one strided copy from a reversed view (see Note [Reversed views])
 //   roll(x, {1}, {1})       two block copies per rolled dim
 //
-// Nothing here has a kernel of its own: every element moves through Tensor::copy_, whose
-// strided `copy` kernel already handles any strides, broadcasts and dtype casts.
+// Nothing here has a kernel of its own: every element moves through native::copy_, whose
+// strided `copy` kernel already handles any strides, broadcasts and dtype casts.  cat, stack,
+// flip and roll are native:: (core/native/shape.h) and use only native views inside, so
+// that they record nothing; autograd/ops/shape_join.cpp records them.  split and chunk are
+// public narrow() views.
 #include <algorithm>
 
 #include "convis/core/factory.h"
-#include "convis/core/ops.h"
+#include "convis/core/native/shape.h"
 
 namespace convis {
 
@@ -52,6 +55,11 @@ void check_cat_shape(const Tensor& ref, size_t r, const Tensor& t, size_t i, int
   }
 }
 
+// x.narrow(d, start, length), unrecorded.
+Tensor part(const Tensor& x, int64_t d, int64_t start, int64_t length) {
+  return native::slice(x, d, start, start + length, 1);
+}
+
 // Note [Reversed views]
 // flip copies from a view whose flipped dims have negated strides and whose offset points at
 // the last element along them.  The strided loop works in signed byte strides, so the copy
@@ -75,17 +83,17 @@ void roll_blocks(const Tensor& out, const Tensor& in, const std::vector<int64_t>
   while (d < in.dim() && shift[size_t(d)] == 0) ++d;
   if (d == in.dim()) {
     Tensor dst = out;
-    dst.copy_(in);
+    native::copy_(dst, in);
     return;
   }
   int64_t n = in.size(d), s = shift[size_t(d)];
-  roll_blocks(out.narrow(d, s, n - s), in.narrow(d, 0, n - s), shift, d + 1);
-  roll_blocks(out.narrow(d, 0, s), in.narrow(d, n - s, s), shift, d + 1);
+  roll_blocks(part(out, d, s, n - s), part(in, d, 0, n - s), shift, d + 1);
+  roll_blocks(part(out, d, 0, s), part(in, d, n - s, s), shift, d + 1);
 }
 
 }  // namespace
 
-Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
+Tensor native::cat(const std::vector<Tensor>& tensors, int64_t dim) {
   const DType dtype = check_cat_inputs(tensors);
   const TensorOptions options = TensorOptions(dtype).device(tensors[0].device());
   auto ref = std::find_if(tensors.begin(), tensors.end(), [](const Tensor& t) { return !is_legacy_empty(t); });
@@ -103,13 +111,14 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
   int64_t offset = 0;
   for (const Tensor& t : tensors) {
     if (is_legacy_empty(t)) continue;
-    out.narrow(d, offset, t.size(d)).copy_(t);
+    Tensor dst = part(out, d, offset, t.size(d));
+    native::copy_(dst, t);
     offset += t.size(d);
   }
   return out;
 }
 
-Tensor stack(const std::vector<Tensor>& tensors, int64_t dim) {
+Tensor native::stack(const std::vector<Tensor>& tensors, int64_t dim) {
   CONVIS_CHECK(!tensors.empty(), "stack", "expected a non-empty list of tensors, got an empty list");
   for (size_t i = 0; i < tensors.size(); ++i) {
     CONVIS_CHECK(tensors[i].defined(), "stack", "expected defined tensors, got an undefined Tensor() at entry {}",
@@ -121,8 +130,8 @@ Tensor stack(const std::vector<Tensor>& tensors, int64_t dim) {
   const int64_t d = normalize_dim(dim, tensors[0].dim() + 1, "stack");
   std::vector<Tensor> parts;
   parts.reserve(tensors.size());
-  for (const Tensor& t : tensors) parts.push_back(t.unsqueeze(d));
-  return cat(parts, d);
+  for (const Tensor& t : tensors) parts.push_back(native::unsqueeze(t, d));
+  return native::cat(parts, d);
 }
 
 std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim) {
@@ -157,24 +166,24 @@ std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim) {
   return split(x, (n + chunks - 1) / chunks, d);
 }
 
-Tensor flip(const Tensor& x, const Shape& dims) {
+Tensor native::flip(const Tensor& x, const Shape& dims) {
   CONVIS_CHECK(x.defined(), "flip", "expected a defined tensor, got an undefined Tensor()");
   std::vector<int64_t> ds = dims.empty() ? std::vector<int64_t>{} : normalize_dims(dims, x.dim(), "flip");
   Tensor out = empty(x.sizes(), x.options());
   if (x.numel() == 0) return out;
   if (x.dim() == 0) ds.clear();  // flipping the one element of a 0-dim tensor changes nothing
-  out.copy_(reversed_view(x, ds));
+  native::copy_(out, reversed_view(x, ds));
   return out;
 }
 
-Tensor roll(const Tensor& x, const Shape& shifts, const Shape& dims) {
+Tensor native::roll(const Tensor& x, const Shape& shifts, const Shape& dims) {
   CONVIS_CHECK(x.defined(), "roll", "expected a defined tensor, got an undefined Tensor()");
   CONVIS_CHECK(!shifts.empty(), "roll", "expected at least one shift, got an empty list of shifts");
   if (dims.empty()) {
     CONVIS_CHECK(shifts.size() == 1, "roll",
                  "expected one shift when no dims are given (the flattened tensor is rolled), got shifts {}", shifts);
-    if (x.dim() == 0) return x.clone();  // one element: nothing moves
-    return roll(x.flatten(), shifts, {0}).view(x.sizes());
+    if (x.dim() == 0) return native::clone(x);  // one element: nothing moves
+    return native::view(native::roll(native::reshape(x, {-1}), shifts, {0}), x.sizes());
   }
   CONVIS_CHECK(shifts.size() == dims.size(), "roll", "expected as many shifts as dims, got shifts {} and dims {}",
                shifts, dims);

@@ -9,15 +9,27 @@
 //
 // Like join.cpp this has no kernel: the interior is one copy_ into a narrow() view of the
 // output and each border slab one more copy_ or fill_ (see Note [Padding dim by dim]).
+// pad is native:: (core/native/shape.h), with only native views and copies inside;
+// autograd/ops/shape_join.cpp records it.
 #include <algorithm>
 #include <string_view>
 
 #include "convis/core/factory.h"
-#include "convis/core/ops.h"
+#include "convis/core/native/shape.h"
 
 namespace convis {
 
 namespace {
+
+// x.narrow(d, start, length), unrecorded.
+Tensor part(const Tensor& x, int64_t d, int64_t start, int64_t length) {
+  return native::slice(x, d, start, start + length, 1);
+}
+
+void fill(Tensor dst, double value) { native::fill_(dst, value); }
+
+// dst <- src (broadcast), unrecorded; dst is a view into the output.
+void put(Tensor dst, const Tensor& src) { native::copy_(dst, src); }
 
 // The padding of one dim: `before` elements in front, `after` behind (negative: cropped).
 struct DimPad {
@@ -54,7 +66,7 @@ Tensor crop(const Tensor& x, std::vector<DimPad>& dims) {
   Tensor out = x;
   for (DimPad& p : dims) {
     int64_t lo = std::max<int64_t>(-p.before, 0), hi = std::max<int64_t>(-p.after, 0);
-    out = out.narrow(p.dim, lo, x.size(p.dim) - lo - hi);
+    out = part(out, p.dim, lo, x.size(p.dim) - lo - hi);
     p.before = std::max<int64_t>(p.before, 0);
     p.after = std::max<int64_t>(p.after, 0);
   }
@@ -82,11 +94,11 @@ Tensor pad_constant(const Tensor& x, std::vector<DimPad> dims, double value) {
   Tensor interior = out;
   for (const DimPad& p : dims) {
     int64_t n = out_shape[size_t(p.dim)];
-    if (p.before > 0) out.narrow(p.dim, 0, p.before).fill_(value);
-    if (p.after > 0) out.narrow(p.dim, n - p.after, p.after).fill_(value);
-    interior = interior.narrow(p.dim, p.before, n - p.before - p.after);
+    if (p.before > 0) fill(part(out, p.dim, 0, p.before), value);
+    if (p.after > 0) fill(part(out, p.dim, n - p.after, p.after), value);
+    interior = part(interior, p.dim, p.before, n - p.before - p.after);
   }
-  interior.copy_(src);
+  put(interior, src);
   return out;
 }
 
@@ -145,14 +157,14 @@ void check_non_constant_sizes(const Tensor& x, const std::vector<DimPad>& dims, 
 void fill_borders(const Tensor& band, const DimPad& p, PadMode mode) {
   const int64_t d = p.dim, b = p.before, a = p.after, n = band.size(d) - b - a;
   if (mode == PadMode::reflect) {  // out[b - j] = out[b + j], out[b+n-1 + j] = out[b+n-1 - j]
-    for (int64_t j = 1; j <= b; ++j) band.narrow(d, b - j, 1).copy_(band.narrow(d, b + j, 1));
-    for (int64_t j = 1; j <= a; ++j) band.narrow(d, b + n - 1 + j, 1).copy_(band.narrow(d, b + n - 1 - j, 1));
+    for (int64_t j = 1; j <= b; ++j) put(part(band, d, b - j, 1), part(band, d, b + j, 1));
+    for (int64_t j = 1; j <= a; ++j) put(part(band, d, b + n - 1 + j, 1), part(band, d, b + n - 1 - j, 1));
   } else if (mode == PadMode::replicate) {  // the edge slice, broadcast by copy_
-    band.narrow(d, 0, b).copy_(band.narrow(d, b, 1));
-    band.narrow(d, b + n, a).copy_(band.narrow(d, b + n - 1, 1));
+    put(part(band, d, 0, b), part(band, d, b, 1));
+    put(part(band, d, b + n, a), part(band, d, b + n - 1, 1));
   } else {  // circular: the last b interior slices in front, the first a behind
-    band.narrow(d, 0, b).copy_(band.narrow(d, n, b));
-    band.narrow(d, b + n, a).copy_(band.narrow(d, b, a));
+    put(part(band, d, 0, b), part(band, d, n, b));
+    put(part(band, d, b + n, a), part(band, d, b, a));
   }
 }
 
@@ -163,11 +175,11 @@ Tensor pad_borders(const Tensor& src, const std::vector<DimPad>& dims, PadMode m
   Tensor out = empty(out_shape, src.options());
   if (out.numel() == 0) return out;
   Tensor interior = out;
-  for (const DimPad& p : dims) interior = interior.narrow(p.dim, p.before, src.size(p.dim));
-  interior.copy_(src);
+  for (const DimPad& p : dims) interior = part(interior, p.dim, p.before, src.size(p.dim));
+  put(interior, src);
   for (size_t i = 0; i < dims.size(); ++i) {  // innermost first, see Note [Padding dim by dim]
     Tensor band = out;
-    for (size_t j = i + 1; j < dims.size(); ++j) band = band.narrow(dims[j].dim, dims[j].before, src.size(dims[j].dim));
+    for (size_t j = i + 1; j < dims.size(); ++j) band = part(band, dims[j].dim, dims[j].before, src.size(dims[j].dim));
     fill_borders(band, dims[i], mode);
   }
   return out;
@@ -195,12 +207,12 @@ Tensor pad_non_constant(const Tensor& x, std::vector<DimPad> dims, PadMode mode)
   if (!any_negative) return padded;
   std::vector<DimPad> negative = dims;
   for (DimPad& p : negative) p.before = std::min<int64_t>(p.before, 0), p.after = std::min<int64_t>(p.after, 0);
-  return crop(padded, negative).clone();
+  return native::clone(crop(padded, negative));
 }
 
 }  // namespace
 
-Tensor pad(const Tensor& x, const Shape& pads, PadMode mode, double value) {
+Tensor native::pad(const Tensor& x, const Shape& pads, PadMode mode, double value) {
   CONVIS_CHECK(x.defined(), "pad", "expected a defined tensor, got an undefined Tensor()");
   std::vector<DimPad> dims = parse_pads(x, pads);
   if (mode == PadMode::constant) return pad_constant(x, std::move(dims), value);

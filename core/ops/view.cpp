@@ -1,9 +1,11 @@
 // core/ops/view.cpp: views.  Each returns a new TensorImpl on the same Storage with new
 // sizes, strides and offset; no element is copied (see Note [Storage owns, TensorImpl views]).
+// The primitives are native:: (core/native/shape.h); autograd/ops/shape.cpp records them.
+// narrow, flatten and broadcast_tensors are written with the public views.
 #include <numeric>
 
 #include "convis/core/factory.h"
-#include "convis/core/ops.h"
+#include "convis/core/native/shape.h"
 
 namespace convis {
 
@@ -69,7 +71,7 @@ std::optional<Shape> view_strides(const Shape& sizes, const Shape& strides, cons
 
 }  // namespace
 
-Tensor view(const Tensor& x, const Shape& shape) {
+Tensor native::view(const Tensor& x, const Shape& shape) {
   Shape target = infer_size(shape, x.numel(), "view");
   auto st = view_strides(x.sizes(), x.strides(), target);
   CONVIS_CHECK(st.has_value(), "view",
@@ -79,14 +81,14 @@ Tensor view(const Tensor& x, const Shape& shape) {
   return make_view(x, target, *st, x.storage_offset());
 }
 
-Tensor reshape(const Tensor& x, const Shape& shape) {
+Tensor native::reshape(const Tensor& x, const Shape& shape) {
   Shape target = infer_size(shape, x.numel(), "reshape");
   auto st = view_strides(x.sizes(), x.strides(), target);
   if (st) return make_view(x, target, *st, x.storage_offset());
-  return view(x.contiguous(), target);
+  return native::view(native::clone(x), target);
 }
 
-Tensor permute(const Tensor& x, const Shape& dims) {
+Tensor native::permute(const Tensor& x, const Shape& dims) {
   CONVIS_CHECK(int64_t(dims.size()) == x.dim(), "permute", "expected {} dims for a tensor of shape {}, got {}",
                x.dim(), x.sizes(), dims);
   auto d = normalize_dims(dims, x.dim(), "permute");
@@ -98,7 +100,7 @@ Tensor permute(const Tensor& x, const Shape& dims) {
   return make_view(x, sizes, strides, x.storage_offset());
 }
 
-Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
+Tensor native::transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
   if (x.dim() == 0) return make_view(x, x.sizes(), x.strides(), x.storage_offset());
   int64_t a = normalize_dim(dim0, x.dim(), "transpose"), b = normalize_dim(dim1, x.dim(), "transpose");
   Shape sizes = x.sizes(), strides = x.strides();
@@ -107,13 +109,14 @@ Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
   return make_view(x, sizes, strides, x.storage_offset());
 }
 
-Tensor t(const Tensor& x) {
+Tensor native::t(const Tensor& x) {
   CONVIS_CHECK(x.dim() <= 2, "t", "expected a tensor with <= 2 dims, got a {}-D tensor of shape {}", x.dim(),
                x.sizes());
-  return x.dim() < 2 ? transpose(x, 0, 0) : transpose(x, 0, 1);
+  return x.dim() < 2 ? native::transpose(x, 0, 0) : native::transpose(x, 0, 1);
 }
 
-Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> start, std::optional<int64_t> end, int64_t step) {
+Tensor native::slice(const Tensor& x, int64_t dim, std::optional<int64_t> start, std::optional<int64_t> end,
+                     int64_t step) {
   CONVIS_CHECK(x.dim() > 0, "slice", "expected a tensor with at least 1 dim, got a 0-dim tensor");
   CONVIS_CHECK(step > 0, "slice", "expected a positive step, got {}", step);
   int64_t d = normalize_dim(dim, x.dim(), "slice");
@@ -127,7 +130,7 @@ Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> start, std::op
   return make_view(x, sizes, strides, x.storage_offset() + s * x.stride(d));
 }
 
-Tensor select(const Tensor& x, int64_t dim, int64_t index) {
+Tensor native::select(const Tensor& x, int64_t dim, int64_t index) {
   CONVIS_CHECK(x.dim() > 0, "select", "expected a tensor with at least 1 dim, got a 0-dim tensor");
   int64_t d = normalize_dim(dim, x.dim(), "select");
   int64_t n = x.size(d);
@@ -151,7 +154,7 @@ Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
   return slice(x, d, start, start + length, 1);
 }
 
-Tensor expand(const Tensor& x, const Shape& size) {
+Tensor native::expand(const Tensor& x, const Shape& size) {
   CONVIS_CHECK(int64_t(size.size()) >= x.dim(), "expand",
                "expected a target with at least {} dims for a tensor of shape {}, got {}", x.dim(), x.sizes(),
                size);
@@ -177,7 +180,7 @@ Tensor expand(const Tensor& x, const Shape& size) {
   return make_view(x, sizes, strides, x.storage_offset());
 }
 
-Tensor squeeze(const Tensor& x) {
+Tensor native::squeeze(const Tensor& x) {
   Shape sizes, strides;
   for (int64_t d = 0; d < x.dim(); ++d) {
     if (x.size(d) == 1) continue;
@@ -187,7 +190,7 @@ Tensor squeeze(const Tensor& x) {
   return make_view(x, sizes, strides, x.storage_offset());
 }
 
-Tensor squeeze(const Tensor& x, int64_t dim) {
+Tensor native::squeeze(const Tensor& x, int64_t dim) {
   int64_t d = normalize_dim(dim, x.dim(), "squeeze");
   if (x.dim() == 0 || x.size(d) != 1) return make_view(x, x.sizes(), x.strides(), x.storage_offset());
   Shape sizes = x.sizes(), strides = x.strides();
@@ -196,7 +199,7 @@ Tensor squeeze(const Tensor& x, int64_t dim) {
   return make_view(x, sizes, strides, x.storage_offset());
 }
 
-Tensor unsqueeze(const Tensor& x, int64_t dim) {
+Tensor native::unsqueeze(const Tensor& x, int64_t dim) {
   int64_t d = normalize_dim(dim, x.dim() + 1, "unsqueeze");
   Shape sizes = x.sizes(), strides = x.strides();
   int64_t st = d < x.dim() ? x.stride(d) * x.size(d) : 1;
@@ -218,7 +221,7 @@ Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
   return reshape(x, shape);
 }
 
-Tensor unfold(const Tensor& x, int64_t dim, int64_t size, int64_t step) {
+Tensor native::unfold(const Tensor& x, int64_t dim, int64_t size, int64_t step) {
   int64_t d = x.dim() == 0 ? 0 : normalize_dim(dim, x.dim(), "unfold");
   int64_t n = x.dim() == 0 ? 1 : x.size(d);
   CONVIS_CHECK(size >= 0 && size <= n, "unfold", "expected a window size in [0, {}] for dim {}, got {}", n, d,
@@ -235,7 +238,8 @@ Tensor unfold(const Tensor& x, int64_t dim, int64_t size, int64_t step) {
   return make_view(x, sizes, strides, x.storage_offset());
 }
 
-Tensor as_strided(const Tensor& x, const Shape& sizes, const Shape& strides, std::optional<int64_t> storage_offset) {
+Tensor native::as_strided(const Tensor& x, const Shape& sizes, const Shape& strides,
+                          std::optional<int64_t> storage_offset) {
   CONVIS_CHECK(sizes.size() == strides.size(), "as_strided", "expected {} strides for sizes {}, got {}",
                sizes.size(), sizes, strides);
   int64_t offset = storage_offset.value_or(x.storage_offset());
