@@ -5,6 +5,8 @@
 //     auto a = convis::randn({10, 10, 10, 10}, convis::kFloat64);
 //     auto b = convis::randn({10, 10, 10, 10}, convis::kFloat64);
 //     std::cout << (a + b).mean() << "\n";
+//     auto w = convis::randn({3}, convis::requires_grad());
+//     (w * w).sum().backward();          // w.grad() == 2 * w
 //   }
 //
 // Layers, bottom to top (../shared/DESIGN.md): core/ (tensors), kernels/ (never included
@@ -27,3 +29,10 @@
 #include "convis/core/shape.h"
 #include "convis/core/tensor.h"
 #include "convis/core/tensor_options.h"
+
+#include "convis/autograd/anomaly.h"
+#include "convis/autograd/engine.h"
+#include "convis/autograd/function.h"
+#include "convis/autograd/grad_mode.h"
+#include "convis/autograd/gradcheck.h"
+#include "convis/autograd/graph_print.h"
