@@ -277,7 +277,7 @@ namespace autograd {
 
 const std::vector<std::string>& elementwise_differentiable_ops() {
   static const std::vector<std::string> ops = {
-      "add", "sub", "rsub", "mul", "div", "pow", "remainder", "maximum", "minimum", "max", "min", "clamp", "clamp_min",
+      "add", "sub", "rsub", "mul", "div", "pow", "remainder", "maximum", "minimum", "max(a, b)", "min(a, b)", "clamp", "clamp_min",
       "clamp_max", "abs", "neg", "sign", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "reciprocal", "square", "sin",
       "cos", "tanh", "sigmoid", "relu", "floor", "ceil", "round", "where", "masked_fill",
       // in place

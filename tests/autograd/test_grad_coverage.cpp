@@ -11,6 +11,8 @@ TEST_CASE("every differentiable op has a gradcheck row", "[autograd][coverage]")
     for (const auto& row : rows_fn()) covered.insert(row.op);
   std::vector<std::string> ops = convis::autograd::differentiable_ops();
   CHECK(ops.size() >= 60);
+  std::set<std::string> unique(ops.begin(), ops.end());
+  CHECK(unique.size() == ops.size());  // one name per op across the families
   for (const std::string& op : ops) {
     INFO("op without a gradcheck row: " << op);
     CHECK(covered.count(op) == 1);

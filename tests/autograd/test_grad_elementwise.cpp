@@ -72,9 +72,9 @@ void binary_rows(std::vector<GradRow>& r) {
   r.push_back(
       row("minimum", "broadcast", [](auto& x) { return convis::minimum(x[0], x[1]); }, {leaf64({3, 1}), leaf64({3})}));
   r.push_back(
-      row("max", "two tensors", [](auto& x) { return convis::max(x[0], x[1]); }, {leaf64({4}), stepped({1, 4})}));
+      row("max(a, b)", "two tensors", [](auto& x) { return convis::max(x[0], x[1]); }, {leaf64({4}), stepped({1, 4})}));
   r.push_back(
-      row("min", "two tensors", [](auto& x) { return convis::min(x[0], x[1]); }, {leaf64({4}), stepped({1, 4})}));
+      row("min(a, b)", "two tensors", [](auto& x) { return convis::min(x[0], x[1]); }, {leaf64({4}), stepped({1, 4})}));
   r.push_back(row("clamp", "both bounds", [](auto& x) { return x[0].clamp(-0.5, 0.5); }, {transposed({3, 4})}));
   r.push_back(row("clamp", "min only", [](auto& x) { return x[0].clamp(0.0); }, {leaf64({6})}));
   r.push_back(row("clamp_min", "", [](auto& x) { return x[0].clamp_min(-0.2); }, {leaf64({6})}));
