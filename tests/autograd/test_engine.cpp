@@ -202,3 +202,23 @@ TEST_CASE("gradcheck passes a right Function and pinpoints a wrong one", "[autog
   CHECK(r.analytic == Approx(1.0));
   CHECK(r.numeric == Approx(0.6));
 }
+
+TEST_CASE("DetectAnomalyGuard names the node that produced a NaN and where its forward ran", "[autograd]") {
+  Tensor x = tensor({-1.0, 4.0}, dtype(kFloat64).requires_grad(true));
+  x.sqrt().sum().backward();  // without the guard: nan in x.grad, no error
+  CHECK(std::isnan(x.grad()[0].item<double>()));
+  DetectAnomalyGuard anomaly;
+  Tensor y = x.sqrt().sum();
+  CHECK_THROWS_WITH(y.backward(), Catch::Contains("[backward] SqrtBackward0 returned nan values in its output 0") &&
+                                      Catch::Contains("its forward op was called from"));
+}
+
+TEST_CASE("second derivatives through create_graph", "[autograd]") {
+  Tensor x = tensor({0.5, -2.0}, dtype(kFloat64).requires_grad(true));
+  Tensor y = (x * x * x).sum();  // dy/dx = 3x^2, d2y/dx2 = 6x
+  variable_list g = grad({y}, {x}, {}, true, true);
+  CHECK(g[0].requires_grad());
+  CHECK(values(g[0]) == V{0.75, 12.0});
+  g[0].sum().backward();
+  CHECK(values(x.grad()) == V{3.0, -12.0});
+}
