@@ -172,7 +172,7 @@ void print_scale(std::ostream& os, double scale) {
   os << defaultfloat << scale << " *" << std::endl;
 }
 
-// One row of a block of columns: the cells first..last, then a newline and the next row's indent.
+// One row of a block of columns: the cells first..last ("..." for -1), then a newline.
 void print_row(std::ostream& os, const double* row, const std::vector<int64_t>& cells, size_t first, size_t last,
                double scale, int64_t width) {
   for (size_t c = first; c <= last; ++c) {
