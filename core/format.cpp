@@ -19,12 +19,20 @@
 //     block is formatted on its own and indented by one space;
 //   - 0-dim tensors print with the stream's current precision and default float format;
 //   - no summarisation: LibTorch's C++ printer prints every element.
-// Our one extension, set_print_options: `precision` replaces the 4 decimals (and widens or
-// narrows the fixed and scientific columns by precision - 4), `linewidth` replaces the 80.
+// Our extension, set_print_options: `precision` replaces the 4 decimals (and widens or narrows
+// the fixed and scientific columns by precision - 4), `linewidth` replaces the 80, and an opt-in
+// `threshold` summarises as PyTorch's Python printer does: a tensor with more elements keeps
+// only the first and last `edgeitems` indices of each dim longer than 2 * edgeitems. Only the
+// kept elements are read, and they alone choose the format (scale, width), per matrix as above.
+// A skipped run prints as "..." right-aligned in the column width: one "..." line in a 1-D
+// column, a "..." row and a "..." column in a matrix (a block of "Columns" never starts with
+// the "..." column), and a "..." line between the "(i,j,.,.) = " blocks of 3-D and up. Block
+// labels, "Columns a to b" and the footer keep the full tensor's indices and shape.
 // The stream's own format (flags, precision, width) is saved and restored around the print,
 // as LibTorch's FormatGuard does (so a width set before `<< t` applies to what follows).
 #include "convis/core/format.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <ostream>
@@ -54,26 +62,59 @@ std::ostream& defaultfloat(std::ostream& os) {
   return os;
 }
 
-// Row-major values of `t` as doubles, read through its strides (any dtype, any layout).
-std::vector<double> to_doubles(const Tensor& t) {
+// The indices of one dim that are printed, and where the "..." marker goes between them.
+struct Axis {
+  std::vector<int64_t> keep;  // ascending indices into the dim
+  int64_t gap = -1;           // "..." is printed before keep[gap]; -1 when nothing is skipped
+  int64_t size() const { return int64_t(keep.size()); }
+};
+
+// All n indices, or (when summarising a dim longer than 2 * edge) the first and last `edge`.
+Axis make_axis(int64_t n, bool summarise, int64_t edge) {
+  Axis a;
+  if (summarise && n > 2 * edge) {
+    for (int64_t i = 0; i < edge; ++i) a.keep.push_back(i);
+    a.gap = edge;
+    for (int64_t i = n - edge; i < n; ++i) a.keep.push_back(i);
+  } else {
+    for (int64_t i = 0; i < n; ++i) a.keep.push_back(i);
+  }
+  return a;
+}
+
+// Row-major values of the kept elements of `t` (axes[d] per dim) as doubles, read through its
+// strides (any dtype, any layout).  Only what is printed is read.
+std::vector<double> to_doubles(const Tensor& t, const std::vector<Axis>& axes) {
   std::vector<double> out;
-  out.reserve(size_t(t.numel()));
-  if (t.numel() == 0) return out;
-  std::vector<int64_t> idx(size_t(t.dim()), 0);
+  int64_t total = 1;
+  for (const Axis& a : axes) total *= a.size();
+  if (t.numel() == 0 || total == 0) return out;
+  out.reserve(size_t(total));
+  std::vector<int64_t> pos(axes.size(), 0);
   visit_dtype(t.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* base = reinterpret_cast<const T*>(t.storage()->data()) + t.storage_offset();
-    for (int64_t k = 0; k < t.numel(); ++k) {
+    for (int64_t k = 0; k < total; ++k) {
       int64_t off = 0;
-      for (int64_t d = 0; d < t.dim(); ++d) off += idx[size_t(d)] * t.strides()[size_t(d)];
+      for (size_t d = 0; d < axes.size(); ++d) off += axes[d].keep[size_t(pos[d])] * t.strides()[d];
       out.push_back(double(base[off]));
-      for (int64_t d = t.dim() - 1; d >= 0; --d) {
-        if (++idx[size_t(d)] < t.sizes()[size_t(d)]) break;
-        idx[size_t(d)] = 0;
+      for (size_t d = axes.size(); d-- > 0;) {
+        if (++pos[d] < axes[d].size()) break;
+        pos[d] = 0;
       }
     }
   });
   return out;
+}
+
+// The printed cells of an axis in order: positions into axis.keep, and -1 for the "..." marker.
+std::vector<int64_t> cells_of(const Axis& axis) {
+  std::vector<int64_t> cells;
+  for (int64_t i = 0; i < axis.size(); ++i) {
+    if (i == axis.gap) cells.push_back(-1);
+    cells.push_back(i);
+  }
+  return cells;
 }
 
 // Chooses the format of the n values at p (see Note [Printing as LibTorch]), sets it on the
@@ -131,62 +172,91 @@ void print_scale(std::ostream& os, double scale) {
   os << defaultfloat << scale << " *" << std::endl;
 }
 
-// A rows x cols row-major matrix at p, in blocks of columns that fit in `linesize`.
-void print_matrix(std::ostream& os, const double* p, int64_t rows, int64_t cols, int64_t linesize, int64_t indent,
-                  int precision) {
-  auto [scale, width] = print_format(os, p, rows * cols, precision);
+// One row of a block of columns: the cells first..last ("..." for -1), then a newline.
+void print_row(std::ostream& os, const double* row, const std::vector<int64_t>& cells, size_t first, size_t last,
+               double scale, int64_t width) {
+  for (size_t c = first; c <= last; ++c) {
+    os << std::setw(int(width));
+    if (cells[c] < 0)
+      os << "...";
+    else
+      os << row[cells[c]] / scale;
+    if (c != last) os << ' ';
+  }
+  os << std::endl;
+}
+
+// The kept rows x cols of a matrix, row-major at p, in blocks of columns that fit in `linesize`.
+// A skipped run of rows prints as one "..." line, of columns as one "..." column.
+void print_matrix(std::ostream& os, const double* p, const Axis& rows, const Axis& cols, int64_t linesize,
+                  int64_t indent, int precision) {
+  auto [scale, width] = print_format(os, p, rows.size() * cols.size(), precision);
   print_indent(os, indent);
-  int64_t per_line = std::max<int64_t>((linesize - indent) / (width + 1), 1);
-  for (int64_t first = 0; first < cols;) {
-    int64_t last = first + per_line <= cols ? first + per_line - 1 : cols - 1;
-    if (per_line < cols) {
+  std::vector<int64_t> row_cells = cells_of(rows), col_cells = cells_of(cols);
+  size_t ncells = col_cells.size();
+  size_t per_line = size_t(std::max<int64_t>((linesize - indent) / (width + 1), 1));
+  for (size_t first = 0; first < ncells;) {
+    size_t last = std::min(first + per_line, ncells) - 1;
+    if (last + 1 < ncells && col_cells[last + 1] < 0) ++last;  // a block never starts with "..."
+    if (per_line < ncells) {
       if (first != 0) os << std::endl;
-      os << "Columns " << first + 1 << " to " << last + 1;
+      int64_t last_col = col_cells[last] >= 0 ? col_cells[last] : col_cells[last - 1];
+      os << "Columns " << cols.keep[size_t(col_cells[first])] + 1 << " to " << cols.keep[size_t(last_col)] + 1;
       print_indent(os, indent);
     }
     if (scale != 1) {
       print_scale(os, scale);
       print_indent(os, indent);
     }
-    for (int64_t r = 0; r < rows; ++r) {
-      for (int64_t c = first; c <= last; ++c) {
-        os << std::setw(int(width)) << p[r * cols + c] / scale;
-        if (c != last) {
-          os << ' ';
-          continue;
-        }
-        os << std::endl;
-        if (r != rows - 1) {
-          print_indent(os, indent);
-          if (scale != 1) os << ' ';
-        }
+    for (size_t r = 0; r < row_cells.size(); ++r) {
+      if (row_cells[r] < 0)
+        os << std::setw(int(width)) << "..." << std::endl;
+      else
+        print_row(os, p + row_cells[r] * cols.size(), col_cells, first, last, scale, width);
+      if (r + 1 != row_cells.size()) {
+        print_indent(os, indent);
+        if (scale != 1) os << ' ';
       }
     }
     first = last + 1;
   }
 }
 
-// 3-D and up: one "(i,j,.,.) = " block per matrix, the first leading dim running fastest.
-void print_blocks(std::ostream& os, const std::vector<double>& v, const Shape& sizes, const PrintOptions& o) {
-  size_t lead = sizes.size() - 2;
-  int64_t rows = sizes[lead], cols = sizes[lead + 1];
-  Shape strides = contiguous_strides(sizes);
+// A 1-D tensor: one value per line, a skipped run as one "..." line.
+void print_column(std::ostream& os, const std::vector<double>& v, const Axis& axis, int precision) {
+  auto [scale, width] = print_format(os, v.data(), int64_t(v.size()), precision);
+  if (scale != 1) print_scale(os, scale);
+  for (int64_t i = 0; i < axis.size(); ++i) {
+    if (i == axis.gap) os << std::setw(int(width)) << "..." << std::endl;
+    os << std::setw(int(width)) << v[size_t(i)] / scale << std::endl;
+  }
+}
+
+// 3-D and up: one "(i,j,.,.) = " block per kept matrix, the first leading dim running fastest;
+// where a leading index skips a run, a "..." line stands for the skipped blocks.
+void print_blocks(std::ostream& os, const std::vector<double>& v, const std::vector<Axis>& axes,
+                  const PrintOptions& o) {
+  size_t lead = axes.size() - 2;
+  Shape kept;
+  for (const Axis& a : axes) kept.push_back(a.size());
+  Shape strides = contiguous_strides(kept);
   std::vector<int64_t> counter(lead, 0);
   for (bool start = true;; start = false) {
     if (!start) {
       size_t i = 0;
-      while (i < lead && ++counter[i] >= sizes[i]) counter[i++] = 0;
+      while (i < lead && ++counter[i] >= kept[i]) counter[i++] = 0;
       if (i == lead) break;
       os << std::endl;
+      if (counter[i] == axes[i].gap) os << "..." << std::endl << std::endl;
     }
     os << "(";
     int64_t offset = 0;
     for (size_t i = 0; i < lead; ++i) {
       offset += counter[i] * strides[i];
-      os << counter[i] + 1 << ",";
+      os << axes[i].keep[size_t(counter[i])] + 1 << ",";
     }
     os << ".,.) = " << std::endl;
-    print_matrix(os, v.data() + offset, rows, cols, o.linewidth, 1, o.precision);
+    print_matrix(os, v.data() + offset, axes[lead], axes[lead + 1], o.linewidth, 1, o.precision);
   }
 }
 
@@ -199,17 +269,17 @@ void print_sizes(std::ostream& os, const Shape& sizes) {
 void print_tensor(std::ostream& os, const Tensor& t) {
   const PrintOptions o = g_options;
   Tensor cpu = t.is_cpu() ? t : t.cpu();
-  std::vector<double> v = to_doubles(cpu);
+  std::vector<Axis> axes;
+  for (int64_t d = 0; d < t.dim(); ++d) axes.push_back(make_axis(t.size(d), t.numel() > o.threshold, o.edgeitems));
+  std::vector<double> v = to_doubles(cpu, axes);
   if (t.dim() == 0) {
     os << defaultfloat << v[0] << std::endl;
   } else if (t.dim() == 1 && !v.empty()) {
-    auto [scale, width] = print_format(os, v.data(), int64_t(v.size()), o.precision);
-    if (scale != 1) print_scale(os, scale);
-    for (double x : v) os << std::setw(int(width)) << x / scale << std::endl;
+    print_column(os, v, axes[0], o.precision);
   } else if (t.dim() == 2 && !v.empty()) {
-    print_matrix(os, v.data(), t.size(0), t.size(1), o.linewidth, 0, o.precision);
+    print_matrix(os, v.data(), axes[0], axes[1], o.linewidth, 0, o.precision);
   } else if (!v.empty()) {
-    print_blocks(os, v, t.sizes(), o);
+    print_blocks(os, v, axes, o);
   }
   os << "[ " << type_string(t);
   print_sizes(os, t.sizes());
@@ -223,6 +293,10 @@ void set_print_options(const PrintOptions& options) {
                "expected a precision in [0, 30], got {}", options.precision);
   CONVIS_CHECK(options.linewidth > 0, "set_print_options", "expected a positive linewidth, got {}",
                options.linewidth);
+  CONVIS_CHECK(options.threshold >= 0, "set_print_options", "expected a non-negative threshold, got {}",
+               options.threshold);
+  CONVIS_CHECK(options.edgeitems > 0, "set_print_options", "expected a positive edgeitems, got {}",
+               options.edgeitems);
   g_options = options;
 }
 
