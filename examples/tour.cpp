@@ -42,6 +42,16 @@ int main() {
   Tensor smoothed = conv3d(video, kernel, {}, 1, 1);
   std::cout << "output shape " << smoothed.sizes() << ", mean " << smoothed.mean().item<float>() << "\n";
 
+  std::cout << "\n== Autograd: c = (a + b).mean(), then c.backward() ==\n";
+  a.requires_grad_(true);
+  b.requires_grad_(true);
+  Tensor c2 = (a + b).mean();
+  c2.backward();
+  std::cout << "c.grad_fn() = " << c2.grad_fn()->name() << ", a.grad() has shape " << a.grad().sizes()
+            << " and every element is " << a.grad()[0][0][0][0].item<double>() << " = 1/" << a.numel()
+            << " (the gradient of a mean; a sum would give 1)\n";
+  std::cout << "(more in examples/autograd_tour.cpp and docs/autograd.md)\n";
+
   MemoryStats stats = cpu_memory_stats();
   std::cout << "\nCPU memory: " << stats.live_bytes << " bytes live, peak " << stats.peak_bytes << ", "
             << stats.allocations << " allocations\n";
