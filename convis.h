@@ -29,6 +29,7 @@
 #include "convis/core/shape.h"
 #include "convis/core/tensor.h"
 #include "convis/core/tensor_options.h"
+#include "convis/core/threading.h"
 
 #include "convis/autograd/anomaly.h"
 #include "convis/autograd/engine.h"

@@ -217,3 +217,18 @@ TEST_CASE("random factories honour requires_grad", "[random]") {
   CHECK(convis::randn({2}, convis::TensorOptions(convis::kFloat64).requires_grad(true)).is_leaf());
   CHECK_FALSE(convis::randn({2}).requires_grad());
 }
+
+TEST_CASE("the same seed gives the same numbers for every thread count", "[random]") {
+  int before = convis::get_num_threads();
+  std::vector<convis::Tensor> draws;
+  for (int threads : {1, 2, 3}) {
+    convis::set_num_threads(threads);
+    CHECK(convis::get_num_threads() == threads);
+    convis::manual_seed(7);
+    draws.push_back(convis::randn({300001}));  // above the size where the draw goes parallel
+  }
+  convis::set_num_threads(before);
+  CHECK(convis::equal(draws[0], draws[1]));
+  CHECK(convis::equal(draws[0], draws[2]));
+  CHECK_THROWS_WITH(convis::set_num_threads(0), Catch::Contains("[set_num_threads] expected at least 1 thread"));
+}
