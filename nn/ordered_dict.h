@@ -40,7 +40,8 @@ class OrderedDict {
   };
 
   // `key_description` names keys in error messages ("Key", "Parameter", "Submodule").
-  explicit OrderedDict(std::string key_description = "Key") : key_description_(std::move(key_description)) {}
+  OrderedDict() : key_description_("Key") {}
+  explicit OrderedDict(std::string key_description) : key_description_(std::move(key_description)) {}
   OrderedDict(std::initializer_list<Item> items) : OrderedDict() {
     for (const auto& item : items) insert(item.key(), item.value());
   }

@@ -36,6 +36,7 @@ struct MaxPool3dOptions {
 class MaxPool3d : public Module {
  public:
   explicit MaxPool3d(const MaxPool3dOptions& options_) : options(options_) { expand(); }
+  explicit MaxPool3d(Shape kernel_size) : MaxPool3d(MaxPool3dOptions(std::move(kernel_size))) {}
   Tensor forward(const Tensor& input) {
     return max_pool3d(input, options.kernel_size(), options.stride(), options.padding(), options.dilation(),
                       options.ceil_mode());
@@ -87,6 +88,7 @@ class AvgPool3d : public Module {
     options.stride(expand_spatial_param("AvgPool3d", "stride", options.stride(), 3));
     options.padding(expand_spatial_param("AvgPool3d", "padding", options.padding(), 3));
   }
+  explicit AvgPool3d(Shape kernel_size) : AvgPool3d(AvgPool3dOptions(std::move(kernel_size))) {}
   Tensor forward(const Tensor& input) {
     return avg_pool3d(input, options.kernel_size(), options.stride(), options.padding(), options.ceil_mode(),
                       options.count_include_pad());
