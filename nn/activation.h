@@ -1,0 +1,155 @@
+// nn/activation.h: activation layers, Flatten and Identity.
+//
+//   auto act = std::make_shared<nn::LeakyReLU>(nn::LeakyReLUOptions().negative_slope(0.2));
+//   Tensor y = act->forward(randn({4}));
+//   auto gelu = std::make_shared<nn::GELU>(nn::GELUOptions().approximate("tanh"));
+//   auto flat = std::make_shared<nn::Flatten>();            // [N, C, H, W] -> [N, C*H*W]
+//
+// Every one is built from differentiable public ops (GELU's erf is a small autograd
+// Function here), so gradients flow through all of them.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "convis/core/ops.h"
+#include "convis/nn/module.h"
+
+namespace convis::nn {
+
+namespace detail {
+// erf(x), differentiable: d/dx erf(x) = 2 / sqrt(pi) * exp(-x^2).
+Tensor erf(const Tensor& x);
+}  // namespace detail
+
+struct ReLUOptions {
+  ReLUOptions(bool inplace = false) : inplace_(inplace) {}  // NOLINT: implicit as LibTorch
+  ReLUOptions& inplace(bool v) { inplace_ = v; return *this; }
+  bool inplace() const { return inplace_; }
+
+ private:
+  bool inplace_;
+};
+
+class ReLU : public Module {
+ public:
+  explicit ReLU(const ReLUOptions& options_ = {}) : options(options_) {}
+  Tensor forward(Tensor input) { return options.inplace() ? input.relu_() : input.relu(); }
+  Tensor operator()(const Tensor& input) { return forward(input); }
+  void pretty_print(std::ostream& stream) const override {
+    stream << "convis::nn::ReLU(" << (options.inplace() ? "inplace=true" : "") << ")";
+  }
+  ReLUOptions options;
+};
+
+struct LeakyReLUOptions {
+  LeakyReLUOptions& negative_slope(double v) { negative_slope_ = v; return *this; }
+  LeakyReLUOptions& inplace(bool v) { inplace_ = v; return *this; }
+  double negative_slope() const { return negative_slope_; }
+  bool inplace() const { return inplace_; }
+
+ private:
+  double negative_slope_ = 1e-2;
+  bool inplace_ = false;
+};
+
+class LeakyReLU : public Module {
+ public:
+  explicit LeakyReLU(const LeakyReLUOptions& options_ = {}) : options(options_) {}
+  Tensor forward(Tensor input) {
+    Tensor out = where(input > 0, input, input * options.negative_slope());
+    return options.inplace() ? input.copy_(out) : out;
+  }
+  Tensor operator()(const Tensor& input) { return forward(input); }
+  void pretty_print(std::ostream& stream) const override {
+    stream << "convis::nn::LeakyReLU(negative_slope=" << options.negative_slope()
+           << (options.inplace() ? ", inplace=true" : "") << ")";
+  }
+  LeakyReLUOptions options;
+};
+
+class Sigmoid : public Module {
+ public:
+  Tensor forward(const Tensor& input) { return input.sigmoid(); }
+  Tensor operator()(const Tensor& input) { return forward(input); }
+  void pretty_print(std::ostream& stream) const override { stream << "convis::nn::Sigmoid()"; }
+};
+
+class Tanh : public Module {
+ public:
+  Tensor forward(const Tensor& input) { return input.tanh(); }
+  Tensor operator()(const Tensor& input) { return forward(input); }
+  void pretty_print(std::ostream& stream) const override { stream << "convis::nn::Tanh()"; }
+};
+
+struct SoftplusOptions {
+  SoftplusOptions& beta(double v) { beta_ = v; return *this; }
+  SoftplusOptions& threshold(double v) { threshold_ = v; return *this; }
+  double beta() const { return beta_; }
+  double threshold() const { return threshold_; }
+
+ private:
+  double beta_ = 1;
+  double threshold_ = 20;
+};
+
+// log(1 + exp(beta x)) / beta, and x itself where beta x > threshold.
+class Softplus : public Module {
+ public:
+  explicit Softplus(const SoftplusOptions& options_ = {}) : options(options_) {}
+  Tensor forward(const Tensor& input);
+  Tensor operator()(const Tensor& input) { return forward(input); }
+  void pretty_print(std::ostream& stream) const override {
+    stream << "convis::nn::Softplus(beta=" << options.beta() << ", threshold=" << options.threshold() << ")";
+  }
+  SoftplusOptions options;
+};
+
+struct GELUOptions {
+  GELUOptions& approximate(std::string v) { approximate_ = std::move(v); return *this; }
+  const std::string& approximate() const { return approximate_; }
+
+ private:
+  std::string approximate_ = "none";
+};
+
+// x * Phi(x) ("none", with erf) or its tanh approximation ("tanh").
+class GELU : public Module {
+ public:
+  explicit GELU(const GELUOptions& options = {});
+  Tensor forward(const Tensor& input);
+  Tensor operator()(const Tensor& input) { return forward(input); }
+  void pretty_print(std::ostream& stream) const override { stream << "convis::nn::GELU()"; }
+  GELUOptions options;
+};
+
+struct FlattenOptions {
+  FlattenOptions& start_dim(int64_t v) { start_dim_ = v; return *this; }
+  FlattenOptions& end_dim(int64_t v) { end_dim_ = v; return *this; }
+  int64_t start_dim() const { return start_dim_; }
+  int64_t end_dim() const { return end_dim_; }
+
+ private:
+  int64_t start_dim_ = 1;
+  int64_t end_dim_ = -1;
+};
+
+class Flatten : public Module {
+ public:
+  explicit Flatten(const FlattenOptions& options_ = {}) : options(options_) {}
+  Tensor forward(const Tensor& input) { return input.flatten(options.start_dim(), options.end_dim()); }
+  Tensor operator()(const Tensor& input) { return forward(input); }
+  void pretty_print(std::ostream& stream) const override {
+    stream << "convis::nn::Flatten(start_dim=" << options.start_dim() << ", end_dim=" << options.end_dim() << ")";
+  }
+  FlattenOptions options;
+};
+
+class Identity : public Module {
+ public:
+  Tensor forward(const Tensor& input) { return input; }
+  Tensor operator()(const Tensor& input) { return forward(input); }
+  void pretty_print(std::ostream& stream) const override { stream << "convis::nn::Identity()"; }
+};
+
+}  // namespace convis::nn
