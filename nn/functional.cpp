@@ -33,6 +33,26 @@ struct ErfFunction : autograd::Function<ErfFunction> {
   }
 };
 
+// Note [BCE gradient]
+// The loss clamps each log at -100, so at p = 0 or 1 the composed gradient would be
+// 0 * inf = NaN.  LibTorch's backward is instead g (p - t) / max(p (1 - p), 1e-12), finite
+// everywhere; this Function gives that (made of ops, so it differentiates again).
+struct BinaryCrossEntropyFunction : autograd::Function<BinaryCrossEntropyFunction> {
+  static Tensor forward(autograd::AutogradContext* ctx, Tensor p, Tensor t) {
+    ctx->save_for_backward({p, t});
+    return -(t * clamp_min(log(p), -100.0) + (1.0 - t) * clamp_min(log(1.0 - p), -100.0));
+  }
+  static autograd::variable_list backward(autograd::AutogradContext* ctx, autograd::variable_list g) {
+    auto saved = ctx->get_saved_variables();
+    const Tensor &p = saved[0], &t = saved[1];
+    Tensor grad_p = g[0] * (p - t) / clamp_min(p * (1.0 - p), 1e-12);
+    Tensor grad_t = ctx->needs_input_grad(1)
+                        ? g[0] * (clamp_min(log(1.0 - p), -100.0) - clamp_min(log(p), -100.0))
+                        : Tensor();
+    return {grad_p, grad_t};
+  }
+};
+
 // log(1 + exp(z)) without overflow; its gradient is sigmoid(z) everywhere (unlike forms built
 // on abs or max, whose subgradient at 0 is off).  Above 30 the two differ by < 1e-13.
 Tensor stable_softplus(const Tensor& z) { return where(z > 30.0, z, log1p(exp(clamp_max(z, 30.0)))); }
@@ -164,9 +184,7 @@ Tensor poisson_nll_loss(const Tensor& input, const Tensor& target, Reduction red
 
 Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const BinaryCrossEntropyFuncOptions& options) {
   check_same_shape(input, target, "binary_cross_entropy");
-  Tensor log_p = clamp_min(log(input), -100.0);
-  Tensor log_q = clamp_min(log(1.0 - input), -100.0);
-  Tensor loss = -(target * log_p + (1.0 - target) * log_q);
+  Tensor loss = BinaryCrossEntropyFunction::apply(input, target);
   if (options.weight().defined()) loss = loss * options.weight();
   return apply_reduction(loss, options.reduction());
 }
