@@ -53,77 +53,99 @@ struct SearchResult {
 // non-negative; phase 2 ("zoom") shrinks the bracket by cubic interpolation, guarding
 // against steps too close to its ends.  Constants c1 = 1e-4, c2 = 0.9, 25 evaluations at
 // most, as PyTorch's _strong_wolfe.
-SearchResult strong_wolfe(const Objective& obj, double t, const Tensor& d, double f, const Tensor& g, double gtd,
-                          double tolerance_change) {
-  const double c1 = 1e-4, c2 = 0.9;
-  const int64_t max_ls = 25;
-  double d_norm = abs_max(d);
-  auto [f_new, g_new] = obj(t);
-  int64_t evals = 1, ls_iter = 0;
-  double gtd_new = dot_value(g_new, d);
-  Point prev{0, f, g.clone(), gtd};
+constexpr double kC1 = 1e-4, kC2 = 0.9;
+constexpr int64_t kMaxLineSearch = 25;
+
+struct Search {
+  const Objective& obj;
+  const Tensor& d;
+  Point start;  // t = 0: the current loss, gradient and slope
   std::vector<Point> bracket;
   bool done = false;
-  while (ls_iter < max_ls) {
-    if (f_new > f + c1 * t * gtd || (ls_iter > 1 && f_new >= prev.f)) {
-      bracket = {prev, {t, f_new, g_new.clone(), gtd_new}};
-      break;
-    }
-    if (std::abs(gtd_new) <= -c2 * gtd) {
-      bracket = {{t, f_new, g_new, gtd_new}};
-      done = true;
-      break;
-    }
-    if (gtd_new >= 0) {
-      bracket = {prev, {t, f_new, g_new.clone(), gtd_new}};
-      break;
-    }
-    double next = cubic_interpolate(prev.t, prev.f, prev.gtd, t, f_new, gtd_new,
-                                    std::pair{t + 0.01 * (t - prev.t), t * 10});
-    prev = {t, f_new, g_new.clone(), gtd_new};
-    t = next;
-    std::tie(f_new, g_new) = obj(t);
+  int64_t iter = 0, evals = 0;
+
+  Point evaluate(double t) {
+    auto [f, g] = obj(t);
     ++evals;
-    gtd_new = dot_value(g_new, d);
-    ++ls_iter;
+    return {t, f, g, dot_value(g, d)};
   }
-  if (ls_iter == max_ls) bracket = {{0, f, g, gtd}, {t, f_new, g_new, gtd_new}};
-  bool insuf_progress = false;
-  size_t low = bracket.front().f <= bracket.back().f ? 0 : 1, high = 1 - low;
-  while (!done && ls_iter < max_ls) {
-    if (std::abs(bracket[1].t - bracket[0].t) * d_norm < tolerance_change) break;
-    t = cubic_interpolate(bracket[0].t, bracket[0].f, bracket[0].gtd, bracket[1].t, bracket[1].f, bracket[1].gtd);
-    double b_max = std::max(bracket[0].t, bracket[1].t), b_min = std::min(bracket[0].t, bracket[1].t);
-    double eps = 0.1 * (b_max - b_min);
-    if (std::min(b_max - t, t - b_min) < eps) {
-      if (insuf_progress || t >= b_max || t <= b_min) {
-        t = std::abs(t - b_max) < std::abs(t - b_min) ? b_max - eps : b_min + eps;
-        insuf_progress = false;
-      } else {
-        insuf_progress = true;
+  bool sufficient_decrease_fails(const Point& p) const { return p.f > start.f + kC1 * p.t * start.gtd; }
+  bool curvature_holds(const Point& p) const { return std::abs(p.gtd) <= -kC2 * start.gtd; }
+
+  void bracket_phase(double t) {
+    Point prev = start;
+    Point cur = evaluate(t);
+    for (; iter < kMaxLineSearch; ++iter) {
+      if (sufficient_decrease_fails(cur) || (iter > 1 && cur.f >= prev.f)) {
+        bracket = {prev, cur};
+        return;
       }
-    } else {
-      insuf_progress = false;
-    }
-    std::tie(f_new, g_new) = obj(t);
-    ++evals;
-    gtd_new = dot_value(g_new, d);
-    ++ls_iter;
-    if (f_new > f + c1 * t * gtd || f_new >= bracket[low].f) {
-      bracket[high] = {t, f_new, g_new.clone(), gtd_new};
-      low = bracket[0].f <= bracket[1].f ? 0 : 1;
-      high = 1 - low;
-    } else {
-      if (std::abs(gtd_new) <= -c2 * gtd) {
+      if (curvature_holds(cur)) {
+        bracket = {cur};
         done = true;
-      } else if (gtd_new * (bracket[high].t - bracket[low].t) >= 0) {
-        bracket[high] = bracket[low];
+        return;
       }
-      bracket[low] = {t, f_new, g_new.clone(), gtd_new};
+      if (cur.gtd >= 0) {
+        bracket = {prev, cur};
+        return;
+      }
+      double next = cubic_interpolate(prev.t, prev.f, prev.gtd, cur.t, cur.f, cur.gtd,
+                                      std::pair{cur.t + 0.01 * (cur.t - prev.t), cur.t * 10});
+      prev = cur;
+      cur = evaluate(next);
     }
+    bracket = {start, cur};  // no bracket within the budget
   }
-  const Point& best = bracket.size() == 1 ? bracket[0] : bracket[low];
-  return {best.f, best.g, best.t, evals};
+
+  // A trial step inside the bracket, kept 10% of its width away from the ends.
+  double zoom_trial(bool& insuf_progress) const {
+    double t = cubic_interpolate(bracket[0].t, bracket[0].f, bracket[0].gtd, bracket[1].t, bracket[1].f,
+                                 bracket[1].gtd);
+    double hi = std::max(bracket[0].t, bracket[1].t), lo = std::min(bracket[0].t, bracket[1].t);
+    double eps = 0.1 * (hi - lo);
+    if (std::min(hi - t, t - lo) >= eps) {
+      insuf_progress = false;
+    } else if (insuf_progress || t >= hi || t <= lo) {
+      t = std::abs(t - hi) < std::abs(t - lo) ? hi - eps : lo + eps;
+      insuf_progress = false;
+    } else {
+      insuf_progress = true;
+    }
+    return t;
+  }
+
+  // Returns the index of the bracket's best end.
+  size_t zoom_phase(double tolerance_change) {
+    double d_norm = abs_max(d);
+    bool insuf_progress = false;
+    size_t low = bracket.front().f <= bracket.back().f ? 0 : 1, high = 1 - low;
+    while (!done && iter < kMaxLineSearch) {
+      if (std::abs(bracket[1].t - bracket[0].t) * d_norm < tolerance_change) break;
+      Point p = evaluate(zoom_trial(insuf_progress));
+      ++iter;
+      if (sufficient_decrease_fails(p) || p.f >= bracket[low].f) {
+        bracket[high] = p;
+        low = bracket[0].f <= bracket[1].f ? 0 : 1;
+        high = 1 - low;
+      } else {
+        if (curvature_holds(p)) {
+          done = true;
+        } else if (p.gtd * (bracket[high].t - bracket[low].t) >= 0) {
+          bracket[high] = bracket[low];
+        }
+        bracket[low] = p;
+      }
+    }
+    return bracket.size() == 1 ? 0 : low;
+  }
+};
+
+SearchResult strong_wolfe(const Objective& obj, double t, const Tensor& d, double f, const Tensor& g, double gtd,
+                          double tolerance_change) {
+  Search search{obj, d, {0, f, g, gtd}, {}, false, 0, 0};
+  search.bracket_phase(t);
+  const Point& best = search.bracket[search.zoom_phase(tolerance_change)];
+  return {best.f, best.g, best.t, search.evals};
 }
 
 }  // namespace
@@ -213,6 +235,31 @@ Tensor two_loop_direction(OptimizerParamState& state, const Tensor& flat_grad, d
 
 }  // namespace
 
+void LBFGS::take_step(const LossClosure& closure, const LBFGSOptions& o, const Tensor& d, double gtd, bool last,
+                      Move& m) {
+  if (o.line_search_fn()) {
+    std::vector<Tensor> x_init = clone_params();
+    Objective objective = [&](double step) {
+      add_grad(step, d);
+      double f = evaluate(closure).item<double>();
+      Tensor g = gather_flat_grad();
+      set_params(x_init);
+      return std::pair{f, g};
+    };
+    SearchResult r = strong_wolfe(objective, m.t, d, m.loss, m.flat_grad, gtd, o.tolerance_change());
+    m.loss = r.f, m.flat_grad = r.g, m.t = r.t, m.evals = r.evals;
+    add_grad(m.t, d);
+    m.opt_cond = abs_max(m.flat_grad) <= o.tolerance_grad();
+    return;
+  }
+  add_grad(m.t, d);
+  if (last) return;  // the last iteration does not re-evaluate
+  m.loss = evaluate(closure).item<double>();
+  m.flat_grad = gather_flat_grad();
+  m.opt_cond = abs_max(m.flat_grad) <= o.tolerance_grad();
+  m.evals = 1;
+}
+
 // Note [LBFGS]
 // Each step evaluates the closure once, then iterates: direction d = -g on the very first
 // iteration (counted over all steps), else the two-loop recursion over the stored pairs;
@@ -253,30 +300,11 @@ Tensor LBFGS::step(LossClosure closure) {
     double gtd = dot_value(flat_grad, d);
     if (gtd > -o.tolerance_change()) break;
 
-    int64_t ls_evals = 0;
-    bool opt_cond = false;
-    if (o.line_search_fn()) {
-      std::vector<Tensor> x_init = clone_params();
-      Objective objective = [&](double step) {
-        add_grad(step, d);
-        double f = evaluate(closure).item<double>();
-        Tensor g = gather_flat_grad();
-        set_params(x_init);
-        return std::pair{f, g};
-      };
-      SearchResult r = strong_wolfe(objective, t, d, loss, flat_grad, gtd, o.tolerance_change());
-      loss = r.f, flat_grad = r.g, t = r.t, ls_evals = r.evals;
-      add_grad(t, d);
-      opt_cond = abs_max(flat_grad) <= o.tolerance_grad();
-    } else {
-      add_grad(t, d);
-      if (n_iter != o.max_iter()) {
-        loss = evaluate(closure).item<double>();
-        flat_grad = gather_flat_grad();
-        opt_cond = abs_max(flat_grad) <= o.tolerance_grad();
-        ls_evals = 1;
-      }
-    }
+    Move move{loss, flat_grad, t, 0, false};
+    take_step(closure, o, d, gtd, n_iter == o.max_iter(), move);
+    loss = move.loss, flat_grad = move.flat_grad, t = move.t;
+    int64_t ls_evals = move.evals;
+    bool opt_cond = move.opt_cond;
     current_evals += ls_evals;
     state.numbers["func_evals"] += double(ls_evals);
     if (n_iter == o.max_iter() || current_evals >= max_eval || opt_cond) break;

@@ -54,6 +54,15 @@ class LBFGS : public Optimizer {
   Tensor step(LossClosure closure = nullptr) override;  // a closure is required
 
  private:
+  struct Move {  // one iteration's move along d: where it ends and what it cost
+    double loss;
+    Tensor flat_grad;
+    double t;
+    int64_t evals;
+    bool opt_cond;
+  };
+  void take_step(const LossClosure& closure, const LBFGSOptions& o, const Tensor& d, double gtd, bool last,
+                 Move& move);
   Tensor gather_flat_grad() const;
   void add_grad(double t, const Tensor& d);
   std::vector<Tensor> clone_params() const;
