@@ -153,3 +153,33 @@ TEST_CASE("optimizer options are checked", "[nn][optim]") {
   CHECK(AdamOptions().lr() == 1e-3);
   CHECK(LBFGSOptions().history_size() == 100);
 }
+
+TEST_CASE("optimizers keep float32 parameters float32", "[nn][optim]") {
+  auto target = tensor({1.0f, -2.0f, 3.0f});
+  std::vector<std::function<std::unique_ptr<Optimizer>(Tensor)>> makers{
+      [](Tensor w) { return std::make_unique<SGD>(std::vector<Tensor>{w}, SGDOptions(0.1).momentum(0.9).nesterov(true)); },
+      [](Tensor w) { return std::make_unique<Adam>(std::vector<Tensor>{w}, AdamOptions(0.1).amsgrad(true)); },
+      [](Tensor w) { return std::make_unique<AdamW>(std::vector<Tensor>{w}, AdamWOptions(0.1)); },
+      [](Tensor w) { return std::make_unique<RMSprop>(std::vector<Tensor>{w}, RMSpropOptions().centered(true)); },
+      [](Tensor w) { return std::make_unique<Adagrad>(std::vector<Tensor>{w}, AdagradOptions(0.1)); },
+      [](Tensor w) {
+        return std::make_unique<LBFGS>(std::vector<Tensor>{w}, LBFGSOptions().line_search_fn("strong_wolfe"));
+      },
+  };
+  for (auto& make : makers) {
+    Tensor w = zeros({3}, requires_grad());
+    auto opt = make(w);
+    double first = 0;
+    for (int i = 0; i < 20; ++i) {
+      Tensor loss = opt->step([&] {
+        opt->zero_grad();
+        Tensor l = (w - target).square().sum();
+        l.backward();
+        return l;
+      });
+      if (i == 0) first = loss.item<double>();
+    }
+    CHECK(w.dtype() == kFloat32);
+    CHECK((w - target).square().sum().item<double>() < first);
+  }
+}
