@@ -2,7 +2,7 @@
 // programs (examples/train_spiral.cpp, examples/train_moving_bars.cpp) and the test that
 // asserts their results (tests/nn/test_training.cpp).
 //
-//   TrainResult r = convis::examples::train_spiral_mlp(/*epochs=*/300, /*verbose=*/true);
+//   TrainResult r = convis::examples::train_spiral_mlp(/*epochs=*/80, /*verbose=*/true);
 //   r.accuracy   // training accuracy after the last epoch, >= 0.95
 //
 // Both are seeded, so every run prints and returns the same numbers.
@@ -30,23 +30,30 @@ inline double accuracy(const Tensor& logits, const Tensor& labels) {
   return logits.argmax(1).eq(labels).to(kFloat64).mean().item<double>();
 }
 
-// Full-batch training with Adam and cross-entropy; prints one line per `report` epochs.
+// Mini-batch training with Adam and cross-entropy: each epoch visits every sample once in a
+// fresh random order, in batches of `batch` samples; one progress line per epoch.
 inline TrainResult fit(nn::Module& model, const std::function<Tensor(const Tensor&)>& forward, const Tensor& x,
-                       const Tensor& labels, int epochs, double lr, bool verbose, int report) {
+                       const Tensor& labels, int epochs, int64_t batch, double lr, bool verbose) {
   optim::Adam opt(model.parameters(), optim::AdamOptions(lr));
   TrainResult r;
+  const int64_t n = x.size(0);
   for (int epoch = 1; epoch <= epochs; ++epoch) {
-    opt.zero_grad();
-    Tensor logits = forward(x);
-    Tensor loss = nn::functional::cross_entropy(logits, labels);
-    loss.backward();
-    opt.step();
-    double l = loss.item<double>();
-    if (epoch == 1) r.first_loss = l;
-    r.final_loss = l;
-    if (verbose && (epoch % report == 0 || epoch == 1)) {
+    Tensor order = randperm(n);
+    double total = 0;
+    for (int64_t start = 0; start < n; start += batch) {
+      Tensor idx = order.slice(0, start, std::min(start + batch, n));
+      opt.zero_grad();
+      Tensor loss = nn::functional::cross_entropy(forward(x.index_select(0, idx)), labels.index_select(0, idx));
+      loss.backward();
+      opt.step();
+      total += loss.item<double>() * double(idx.numel());
+    }
+    double mean_loss = total / double(n);
+    if (epoch == 1) r.first_loss = mean_loss;
+    r.final_loss = mean_loss;
+    if (verbose) {
       NoGradGuard no_grad;
-      std::printf("epoch %4d  loss %.4f  accuracy %.3f\n", epoch, l, accuracy(forward(x), labels));
+      std::printf("epoch %3d  loss %.4f  accuracy %.3f\n", epoch, mean_loss, accuracy(forward(x), labels));
     }
   }
   NoGradGuard no_grad;
@@ -67,14 +74,14 @@ inline std::pair<Tensor, Tensor> spirals(int64_t n) {
   return {cat(xs), cat(ys)};
 }
 
-inline TrainResult train_spiral_mlp(int epochs = 300, bool verbose = false) {
+inline TrainResult train_spiral_mlp(int epochs = 80, bool verbose = false) {
   manual_seed(1);
   auto [x, labels] = spirals(100);
   auto mlp = std::make_shared<nn::Sequential>(std::make_shared<nn::Linear>(2, 64), std::make_shared<nn::Tanh>(),
                                               std::make_shared<nn::Linear>(64, 64), std::make_shared<nn::Tanh>(),
                                               std::make_shared<nn::Linear>(64, 2));
   if (verbose) std::cout << *mlp << "\n";
-  return fit(*mlp, [&](const Tensor& in) { return mlp->forward(in); }, x, labels, epochs, 0.01, verbose, 50);
+  return fit(*mlp, [&](const Tensor& in) { return mlp->forward(in); }, x, labels, epochs, 20, 0.02, verbose);
 }
 
 // Videos [n, 1, T=6, 7, 7] of a vertical bright bar on noise, moving one pixel per frame to
@@ -106,13 +113,13 @@ struct BarNet : nn::Module {
   std::shared_ptr<nn::Linear> readout;
 };
 
-inline TrainResult train_moving_bars(int epochs = 60, bool verbose = false) {
+inline TrainResult train_moving_bars(int epochs = 15, bool verbose = false) {
   manual_seed(2);
   auto [videos, labels] = moving_bars(64);
   auto net = std::make_shared<BarNet>();
   if (verbose) std::cout << *net << "\n";
   TrainResult r =
-      fit(*net, [&](const Tensor& in) { return net->forward(in); }, videos, labels, epochs, 0.05, verbose, 10);
+      fit(*net, [&](const Tensor& in) { return net->forward(in); }, videos, labels, epochs, 16, 0.05, verbose);
   auto [fresh, fresh_labels] = moving_bars(256);  // bars the network never saw
   NoGradGuard no_grad;
   r.test_accuracy = accuracy(net->forward(fresh), fresh_labels);
