@@ -3,6 +3,7 @@
 //   convis::DType t = convis::kFloat32;            // also spelled kFloat, as in LibTorch
 //   convis::dtype_size(t)      == 4
 //   convis::dtype_name(t)      == "float32"
+//   std::cout << t;            // prints "Float", as LibTorch prints a ScalarType
 //   convis::promote_types(kInt64, kFloat32) == kFloat32
 //
 // Note [DType order]
@@ -12,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <string_view>
 #include <type_traits>
 
@@ -49,6 +51,18 @@ constexpr std::string_view dtype_name(DType t) {
   }
   return "?";
 }
+
+// LibTorch's ScalarType names ("Float", "Double", "Long", "Bool"): what `std::cout << dtype` prints.
+constexpr std::string_view scalar_type_name(DType t) {
+  switch (t) {
+    case DType::Bool: return "Bool";
+    case DType::Int64: return "Long";
+    case DType::Float32: return "Float";
+    case DType::Float64: return "Double";
+  }
+  return "?";
+}
+std::ostream& operator<<(std::ostream& os, DType t);  // prints scalar_type_name(t), as LibTorch
 
 constexpr bool is_floating_point(DType t) { return t == kFloat32 || t == kFloat64; }
 constexpr bool is_integral(DType t, bool include_bool = false) {

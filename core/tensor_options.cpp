@@ -1,6 +1,7 @@
 #include "convis/core/tensor_options.h"
 
 #include <atomic>
+#include <ostream>
 
 #include "convis/core/error.h"
 
@@ -16,6 +17,8 @@ void set_default_dtype(DType d) {
   CONVIS_CHECK(is_floating_point(d), "set_default_dtype", "expected kFloat32 or kFloat64, got {}", dtype_name(d));
   g_default_dtype.store(d);
 }
+
+std::ostream& operator<<(std::ostream& os, DType t) { return os << scalar_type_name(t); }
 
 DType TensorOptions::dtype() const { return dtype_.value_or(get_default_dtype()); }
 

@@ -1,6 +1,8 @@
 // Storage, TensorImpl, factories, memory statistics, devices and the dispatch table.
 #include "helpers.h"
 
+#include <sstream>
+
 #include "convis/kernels/dispatch.h"
 
 using namespace convis;
@@ -115,4 +117,11 @@ TEST_CASE("0-dim and empty tensors: metadata, copies, views", "[tensor]") {
   e.fill_(1);  // nothing to write, no crash
   CHECK(e.view({0, 6}).sizes() == Shape{0, 6});
   CHECK(e.reshape({-1, 2}).sizes() == Shape{0, 2});
+}
+
+TEST_CASE("dtypes, devices and shapes print as LibTorch prints them", "[tensor]") {
+  std::ostringstream os;
+  os << kFloat32 << " " << kFloat64 << " " << kInt64 << " " << kBool << " " << zeros({2, 3}).scalar_type() << " "
+     << zeros({2, 3}).sizes() << " " << zeros({1}).device();
+  CHECK(os.str() == "Float Double Long Bool Float [2, 3] cpu");
 }
