@@ -3,7 +3,7 @@
 
 namespace convis::nn {
 
-Sequential::Sequential(std::initializer_list<std::pair<std::string, AnyModule>> named) {
+Sequential::Sequential(std::initializer_list<std::pair<std::string, AnyModule>> named) : Sequential() {
   for (const auto& [name, module] : named) push_back(name, module);
 }
 
@@ -17,12 +17,6 @@ void Sequential::push_back(std::string name, AnyModule module) {
 
 void Sequential::extend(const Sequential& other) {
   for (const auto& entry : other.entries_) push_back(entry);
-}
-
-std::shared_ptr<Module> Sequential::ptr(size_t index) const {
-  CONVIS_CHECK(index < modules_.size(), "Sequential", "expected an index below the size {}, got {}", modules_.size(),
-               index);
-  return modules_[index];
 }
 
 // See Note [Sequential's forward].
@@ -45,12 +39,6 @@ void ModuleList::push_back(std::shared_ptr<Module> module) {
 
 void ModuleList::extend(const ModuleList& other) {
   for (const auto& m : other.modules_) push_back(m);
-}
-
-std::shared_ptr<Module> ModuleList::ptr(size_t index) const {
-  CONVIS_CHECK(index < modules_.size(), "ModuleList", "expected an index below the size {}, got {}", modules_.size(),
-               index);
-  return modules_[index];
 }
 
 ModuleDict::ModuleDict(const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& modules) {

@@ -42,11 +42,42 @@ struct AnyModule {
   std::function<Tensor(const Tensor&)> forward;  // empty when the type has no forward(Tensor)
 };
 
-class Sequential : public Module {
+// What Sequential and ModuleList share: an ordered list of modules, read by position.
+class IndexedModules : public Module {
  public:
-  Sequential() = default;
+  size_t size() const { return modules_.size(); }
+  bool is_empty() const { return modules_.empty(); }
+  std::shared_ptr<Module> operator[](size_t index) const { return ptr(index); }
+  std::shared_ptr<Module> ptr(size_t index) const {
+    CONVIS_CHECK(index < modules_.size(), kind_, "expected an index below the size {}, got {}", modules_.size(),
+                 index);
+    return modules_[index];
+  }
+  template <typename T>
+  std::shared_ptr<T> ptr(size_t index) const {
+    auto typed = std::dynamic_pointer_cast<T>(ptr(index));
+    CONVIS_CHECK(typed != nullptr, kind_, "expected module {} to have the requested type, got {}", index,
+                 ptr(index)->name());
+    return typed;
+  }
+  template <typename T>
+  T& at(size_t index) const { return *ptr<T>(index); }
+  auto begin() const { return modules_.begin(); }
+  auto end() const { return modules_.end(); }
+
+ protected:
+  explicit IndexedModules(const char* kind) : kind_(kind) {}
+  std::vector<std::shared_ptr<Module>> modules_;
+
+ private:
+  const char* kind_;  // "Sequential" or "ModuleList", for error messages
+};
+
+class Sequential : public IndexedModules {
+ public:
+  Sequential() : IndexedModules("Sequential") {}
   template <typename... M>
-  explicit Sequential(std::shared_ptr<M>... modules) {
+  explicit Sequential(std::shared_ptr<M>... modules) : Sequential() {
     (push_back(AnyModule(std::move(modules))), ...);
   }
   // Named entries: Sequential({{"fc", std::make_shared<Linear>(3, 4)}, {"act", ...}}).
@@ -59,57 +90,23 @@ class Sequential : public Module {
   Tensor forward(const Tensor& input);
   Tensor operator()(const Tensor& input) { return forward(input); }
 
-  size_t size() const { return entries_.size(); }
-  bool is_empty() const { return entries_.empty(); }
-  std::shared_ptr<Module> operator[](size_t index) const { return ptr(index); }
-  std::shared_ptr<Module> ptr(size_t index) const;
-  template <typename T>
-  std::shared_ptr<T> ptr(size_t index) const {
-    auto typed = std::dynamic_pointer_cast<T>(ptr(index));
-    CONVIS_CHECK(typed != nullptr, "Sequential", "expected module {} to have the requested type, got {}", index,
-                 ptr(index)->name());
-    return typed;
-  }
-  template <typename T>
-  T& at(size_t index) const { return *ptr<T>(index); }
-  auto begin() const { return modules_.begin(); }
-  auto end() const { return modules_.end(); }
   void pretty_print(std::ostream& stream) const override { stream << "convis::nn::Sequential"; }
 
  private:
-  std::vector<AnyModule> entries_;
-  std::vector<std::shared_ptr<Module>> modules_;
+  std::vector<AnyModule> entries_;  // parallel to modules_, with each one's forward
 };
 
-class ModuleList : public Module {
+class ModuleList : public IndexedModules {
  public:
-  ModuleList() = default;
+  ModuleList() : IndexedModules("ModuleList") {}
   template <typename... M>
-  explicit ModuleList(std::shared_ptr<M>... modules) {
+  explicit ModuleList(std::shared_ptr<M>... modules) : ModuleList() {
     (push_back(std::move(modules)), ...);
   }
 
   void push_back(std::shared_ptr<Module> module);  // named by its position
   void extend(const ModuleList& other);
-  size_t size() const { return modules_.size(); }
-  bool is_empty() const { return modules_.empty(); }
-  std::shared_ptr<Module> operator[](size_t index) const { return ptr(index); }
-  std::shared_ptr<Module> ptr(size_t index) const;
-  template <typename T>
-  std::shared_ptr<T> ptr(size_t index) const {
-    auto typed = std::dynamic_pointer_cast<T>(ptr(index));
-    CONVIS_CHECK(typed != nullptr, "ModuleList", "expected module {} to have the requested type, got {}", index,
-                 ptr(index)->name());
-    return typed;
-  }
-  template <typename T>
-  T& at(size_t index) const { return *ptr<T>(index); }
-  auto begin() const { return modules_.begin(); }
-  auto end() const { return modules_.end(); }
   void pretty_print(std::ostream& stream) const override { stream << "convis::nn::ModuleList"; }
-
- private:
-  std::vector<std::shared_ptr<Module>> modules_;
 };
 
 class ModuleDict : public Module {

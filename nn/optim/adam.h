@@ -13,24 +13,36 @@
 
 namespace convis::optim {
 
-struct AdamOptions : OptimizerCloneableOptions<AdamOptions> {
-  AdamOptions(double lr = 1e-3) : lr_(lr) {}  // NOLINT: implicit, as LibTorch's
-  AdamOptions& lr(double v) { lr_ = v; return *this; }
-  AdamOptions& betas(std::tuple<double, double> v) { betas_ = v; return *this; }
-  AdamOptions& eps(double v) { eps_ = v; return *this; }
-  AdamOptions& weight_decay(double v) { weight_decay_ = v; return *this; }
-  AdamOptions& amsgrad(bool v) { amsgrad_ = v; return *this; }
+// The options Adam and AdamW share, field for field; only the default weight decay differs
+// (0 for Adam's L2 term, 1e-2 for AdamW's decoupled decay).  Derived is the options type
+// itself, so the chained setters return it.
+template <typename Derived>
+struct AdamLikeOptions : OptimizerCloneableOptions<Derived> {
+  Derived& lr(double v) { lr_ = v; return self(); }
+  Derived& betas(std::tuple<double, double> v) { betas_ = v; return self(); }
+  Derived& eps(double v) { eps_ = v; return self(); }
+  Derived& weight_decay(double v) { weight_decay_ = v; return self(); }
+  Derived& amsgrad(bool v) { amsgrad_ = v; return self(); }
   double lr() const { return lr_; }
   std::tuple<double, double> betas() const { return betas_; }
   double eps() const { return eps_; }
   double weight_decay() const { return weight_decay_; }
   bool amsgrad() const { return amsgrad_; }
 
+ protected:
+  AdamLikeOptions(double lr, double weight_decay) : lr_(lr), weight_decay_(weight_decay) {}
+
  private:
+  Derived& self() { return static_cast<Derived&>(*this); }
   double lr_;
   std::tuple<double, double> betas_{0.9, 0.999};
-  double eps_ = 1e-8, weight_decay_ = 0;
+  double eps_ = 1e-8;
+  double weight_decay_;
   bool amsgrad_ = false;
+};
+
+struct AdamOptions : AdamLikeOptions<AdamOptions> {
+  AdamOptions(double lr = 1e-3) : AdamLikeOptions(lr, 0) {}  // NOLINT: implicit, as LibTorch's
 };
 
 class Adam : public Optimizer {

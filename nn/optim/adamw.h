@@ -11,24 +11,8 @@
 
 namespace convis::optim {
 
-struct AdamWOptions : OptimizerCloneableOptions<AdamWOptions> {
-  AdamWOptions(double lr = 1e-3) : lr_(lr) {}  // NOLINT: implicit, as LibTorch's
-  AdamWOptions& lr(double v) { lr_ = v; return *this; }
-  AdamWOptions& betas(std::tuple<double, double> v) { betas_ = v; return *this; }
-  AdamWOptions& eps(double v) { eps_ = v; return *this; }
-  AdamWOptions& weight_decay(double v) { weight_decay_ = v; return *this; }
-  AdamWOptions& amsgrad(bool v) { amsgrad_ = v; return *this; }
-  double lr() const { return lr_; }
-  std::tuple<double, double> betas() const { return betas_; }
-  double eps() const { return eps_; }
-  double weight_decay() const { return weight_decay_; }
-  bool amsgrad() const { return amsgrad_; }
-
- private:
-  double lr_;
-  std::tuple<double, double> betas_{0.9, 0.999};
-  double eps_ = 1e-8, weight_decay_ = 1e-2;
-  bool amsgrad_ = false;
+struct AdamWOptions : AdamLikeOptions<AdamWOptions> {
+  AdamWOptions(double lr = 1e-3) : AdamLikeOptions(lr, 1e-2) {}  // NOLINT: implicit, as LibTorch's
 };
 
 class AdamW : public Optimizer {
