@@ -32,6 +32,11 @@ std::string compare_tensors(const convis::Tensor& actual, const convis::Tensor& 
 #define CHECK_ALLCLOSE(actual, expected) CHECK_ALLCLOSE_TOL(actual, expected, 1e-5, 1e-6)
 
 namespace convis_test {
+// Overwrites `t` with `value` outside autograd (loading reference weights into a layer).
+inline void set_no_grad(convis::Tensor& t, const convis::Tensor& value) {
+  convis::NoGradGuard no_grad;
+  t.copy_(value);
+}
 // The elements of `t` in row-major order, as doubles (reads any strides and dtype).
 std::vector<double> values(const convis::Tensor& t);
 }  // namespace convis_test

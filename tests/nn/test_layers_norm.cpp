@@ -13,10 +13,7 @@ namespace {
 
 Tensor g(const std::string& name) { return golden("module/" + name + ".npy"); }
 
-void set(Tensor& param, const Tensor& value) {
-  NoGradGuard no_grad;
-  param.copy_(value);
-}
+void set(Tensor& param, const Tensor& value) { convis_test::set_no_grad(param, value); }
 
 }  // namespace
 
