@@ -1,0 +1,150 @@
+// nn/convis/layer.h: convis::Layer, the module of the convis toolbox: 5-D video in, chunked
+// runs with state carried between chunks, state snapshots, and built-in fitting.
+//
+//   auto ln = std::make_shared<convis::models::LN>(Shape{5, 3, 3});
+//   Tensor video = convis::samples::moving_bar(200, 20, 20);      // (T, X, Y)
+//   convis::Output o = ln->run(video, /*dt=*/50);                 // 4 chunks, state carried
+//   o[0].sizes();                                                 // [1, 1, 200, 20, 20]
+//   ln->clear_state();                                            // as if fresh
+//
+//   ln->set_optimizer<optim::Adam>(optim::AdamOptions(0.01));
+//   std::vector<double> losses = ln->optimize(video, target, /*dt=*/50);  // one step per chunk
+//
+// Writing a layer: derive from Layer, register parameters (with a doc string), submodules
+// and state slots in the constructor, and override forward (one output) or forward_outputs
+// (several).  forward always receives 5-D [batch, channel, time, x, y] input when dims()
+// is 5.  See nn/convis/README.md for the rules every stateful filter follows.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "convis/nn/convis/output.h"
+#include "convis/nn/convis/streams.h"
+#include "convis/nn/module.h"
+#include "convis/nn/optim/optimizer.h"
+
+namespace convis {
+
+// Note [State between chunks]
+// A chunked run calls forward once per chunk; every stateful layer keeps what it needs from
+// the previous chunk (the last kT-1 input frames of a convolution, the last value of a
+// recursive filter, membrane potentials) in registered state slots, so that the chunked
+// output equals the one-call output for every chunk size.  Gradients: a layer stores its
+// state through store_state(), which detaches the value unless keep_state_graph(true) was
+// set on the layer (or an ancestor).  So by default the loss of chunk n has no gradient
+// with respect to the input of chunk n - 1, for every stateful filter alike, and graphs do
+// not grow from chunk to chunk.  Within one call everything is differentiable.
+
+class Layer : public nn::Module {
+ public:
+  using LossFunction = std::function<Tensor(const Tensor& output, const Tensor& target)>;
+
+  // dims: what forward expects: 5 ([B, C, T, X, Y]), 3 ((T, X, Y)) or 1 ((T)).
+  explicit Layer(int dims = 5);
+  explicit Layer(std::string name, int dims = 5);
+
+  int dims() const { return dims_; }
+  void set_dims(int dims);
+
+  // ---- calling ----
+  // One output: override forward.  Several outputs: override forward_outputs (and forward,
+  // if wanted, returns its first).  Both receive prepared input (see prepare_input).
+  virtual Tensor forward(const Tensor& input);
+  virtual Output forward_outputs(const Tensor& input);
+  // prepare_input, then forward.
+  Tensor operator()(const Tensor& input);
+  // Broadcasts input to what forward expects.  For dims 5: (T) -> [1,1,T,1,1],
+  // (X,Y) -> [1,1,1,X,Y], (T,X,Y) -> [1,1,T,X,Y], 4-D -> [1,...], 5-D unchanged.
+  // For dims 3: 5-D [1,1,T,X,Y] -> (T,X,Y).  For dims 1: [1,1,T,1,1] -> (T).
+  Tensor prepare_input(const Tensor& input) const;
+
+  // ---- chunked runs ----
+  // dt = 0: one call.  Otherwise chunks of dt frames along time (the last may be shorter),
+  // state carried between them, each output concatenated along time.
+  Output run(const Tensor& input, int64_t dt = 0);
+  // Runs the first tensor of an earlier Output (detached).
+  Output run(const Output& input, int64_t dt = 0);
+  // Pulls chunks of dt frames until max_t frames (or the stream's end); exactly that many
+  // frames come back.  An endless stream without max_t is an Error.
+  Output run(streams::Stream& stream, int64_t dt, std::optional<int64_t> max_t = std::nullopt);
+
+  // ---- state (the memory between chunks; not the state_dict) ----
+  // Registers a slot of this layer with its default value (cloned); the slot holds the default.
+  // An undefined default is allowed (e.g. "no history yet").
+  Tensor& register_state(std::string name, Tensor initial);
+  // This layer's own slot (no dots); throws for an unknown name.
+  Tensor& state(const std::string& name);
+  const Tensor& state(const std::string& name) const;
+  // Stores a new value into an own slot, detached unless keep_state_graph (Note [State between chunks]).
+  void store_state(const std::string& name, const Tensor& value);
+  // Every slot of the module tree, dotted names ("conv.history", "opl.lowpass.y").
+  nn::OrderedDict<std::string, Tensor> get_state() const;
+  // Sets the named slots (dotted); an unknown name is an Error.
+  void set_state(const nn::OrderedDict<std::string, Tensor>& state);
+  // Every slot of the tree back to its registered default.
+  void clear_state();
+  // Snapshots (copies, not references) of the whole tree's state on a stack.
+  void push_state();
+  void pop_state();
+  size_t state_stack_size() const { return state_stack_.size(); }
+  // Replaces every state tensor of the tree by its detached value.
+  void detach_state();
+  // Whether stored state keeps its graph (for this layer and every sub-layer).
+  void keep_state_graph(bool keep);
+  bool keeps_state_graph() const { return keep_state_graph_; }
+
+  // ---- parameters by flat name ("conv.weight" -> "conv_weight") ----
+  // Every named parameter (buffers excluded), flat underscore names, values detached.
+  nn::OrderedDict<std::string, Tensor> get_parameters() const;
+  // Copies values into the parameters with those flat (or dotted) names.  Unknown names are
+  // ignored, or an Error when strict; returns the names that were not used.
+  std::vector<std::string> set_parameters(const nn::OrderedDict<std::string, Tensor>& values, bool strict = false);
+  // One parameter by flat or dotted name, from a number, a string holding a number, or a tensor.
+  void set_parameter(const std::string& name, double value);
+  void set_parameter(const std::string& name, const std::string& value);
+  void set_parameter(const std::string& name, const Tensor& value);
+  void save_parameters(const std::string& path) const;  // .npz with the flat names
+  std::vector<std::string> load_parameters(const std::string& path, bool strict = false);
+
+  // ---- fitting ----
+  // Any optimizer over this layer's parameters, kept by the layer:
+  //   layer->set_optimizer<optim::Adam>(optim::AdamOptions(0.01));
+  template <typename Opt, typename Options>
+  void set_optimizer(Options options) {
+    set_optimizer(std::make_shared<Opt>(parameters(), std::move(options)));
+  }
+  void set_optimizer(std::shared_ptr<optim::Optimizer> optimizer);
+  std::shared_ptr<optim::Optimizer> optimizer() const { return optimizer_; }
+  // One optimizer step per chunk of dt frames (dt = 0: one step on the whole input); returns
+  // the loss of each chunk before its step.  See Note [Fitting in chunks] in layer_fit.cpp.
+  // The default loss is the sum of squared errors.  Frames before t_skip run without steps.
+  std::vector<double> optimize(const Tensor& input, const Tensor& target, int64_t dt = 0, LossFunction loss = {},
+                               int64_t t_skip = 0);
+  // The per-chunk losses optimize would report, without changing parameters or state.
+  std::vector<double> compute_loss(const Tensor& input, const Tensor& target, int64_t dt = 0,
+                                   LossFunction loss = {});
+
+ private:
+  Layer* as_layer(Module& m) const;
+  void for_each_layer(const std::function<void(const std::string&, Layer&)>& fn);
+  void for_each_layer(const std::function<void(const std::string&, const Layer&)>& fn) const;
+  Tensor* find_parameter(const std::string& flat_or_dotted);
+  Output run_chunks(const std::function<Tensor(int64_t start, int64_t length)>& next_chunk, int64_t total, int64_t dt);
+
+  int dims_ = 5;
+  bool keep_state_graph_ = false;
+  nn::OrderedDict<std::string, Tensor> states_{"State"};
+  nn::OrderedDict<std::string, Tensor> state_defaults_{"State"};
+  std::vector<nn::OrderedDict<std::string, Tensor>> state_stack_;
+  std::shared_ptr<optim::Optimizer> optimizer_;
+};
+
+// Sum of squared errors, the default loss of optimize and compute_loss.
+Tensor sum_of_squared_errors(const Tensor& output, const Tensor& target);
+
+}  // namespace convis
