@@ -85,7 +85,7 @@ TEST_CASE("streams: RandomStream is mean + level U(0, 1), endless, seeded", "[co
   CHECK(a.dtype() == kFloat32);
   CHECK(a.min().item<double>() >= -1.0);
   CHECK(a.max().item<double>() < 1.0);
-  CHECK(a.mean().item<double>() == Catch::Approx(0.0).margin(0.05));  // 6000 draws, sd 0.015
+  CHECK(a.mean().item<double>() == Approx(0.0).margin(0.05));  // 6000 draws, sd 0.015
   // The same seed gives the same frames however they are chunked; the numbers are the
   // generator's uniforms for that seed.
   RandomStream t({5, 4}, 2.0, -1.0, 9);
