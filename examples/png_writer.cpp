@@ -177,7 +177,9 @@ Tensor spike_raster(const Tensor& on, const Tensor& off, const RasterOptions& o)
   for (const Tensor& g : groups)
     CONVIS_CHECK(g.size(0) == t, "spike_raster", "expected ON and OFF spikes over the same {} steps, got {}", t,
                  g.size(0));
-  const int64_t bin = (t + o.max_width - 1) / o.max_width, columns = (t + bin - 1) / bin;
+  // Steps per column when time must shrink to fit, else columns per step (wider dots).
+  const int64_t bin = (t + o.max_width - 1) / o.max_width, dot = bin > 1 ? 1 : std::max<int64_t>(1, o.max_width / t);
+  const int64_t columns = (t + bin - 1) / bin * dot;
   int64_t rows = 0;
   for (const Tensor& g : groups) rows += g.size(1);
   const int64_t separator = groups.size() > 1 ? 3 : 0;
@@ -190,7 +192,7 @@ Tensor spike_raster(const Tensor& on, const Tensor& off, const RasterOptions& o)
     for (int64_t k = 0; k < t; ++k)
       for (int64_t c = 0; c < cells; ++c)
         if (p[k * cells + c] != 0.0)
-          canvas.fill_rect(o.margin + 1 + k / bin, top + c * o.row_height, o.margin + 2 + k / bin,
+          canvas.fill_rect(o.margin + 1 + k / bin * dot, top + c * o.row_height, o.margin + 1 + (k / bin + 1) * dot,
                            top + (c + 1) * o.row_height, colour);
     top += cells * o.row_height;
     if (n + 1 < groups.size()) {

@@ -61,7 +61,8 @@ struct MontageOptions {
 Tensor frame_montage(const Tensor& video, const MontageOptions& options = {});
 
 struct RasterOptions {
-  int64_t max_width = 1000;  // time bins are merged to fit (a dot when any frame of a bin spikes)
+  int64_t max_width = 1000;  // longer runs merge time steps into columns (a dot when any step
+                             // of a column spikes); shorter ones widen each step's dot to fit
   int64_t row_height = 2;    // pixels per cell
   int64_t margin = 10;
 };

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "convis/convis.h"
+#include "convis/nn/convis/samples.h"
 #include "png_writer.h"
 
 using namespace convis;
