@@ -54,6 +54,8 @@ struct Draw {
   Draw(std::optional<uint64_t> seed, uint64_t n) : own(seed.value_or(0)), gen(seed ? &own : &default_generator()) {
     first = gen->reserve(n);
   }
+  Draw(const Draw&) = delete;  // gen may point at own
+  Draw& operator=(const Draw&) = delete;
   double uniform(uint64_t i) const { return gen->uniform(first + i); }
   float uniform_float(uint64_t i) const { return gen->uniform_float(first + i); }
 };
@@ -173,18 +175,20 @@ Tensor chirp(int64_t t, int64_t x, int64_t y, const ChirpOptions& o) {
                "expected stimulus_off >= 1 and frames_per_second > 0, got {} and {}", o.stimulus_off,
                o.frames_per_second);
   const double s = o.scale ? static_cast<double>(t) / static_cast<double>(o.stimulus_off) : 1.0;
-  auto at = [&](int64_t frame) { return std::clamp<int64_t>(static_cast<int64_t>(frame * s), 0, t); };
+  auto at = [&](int64_t frame) { return static_cast<int64_t>(static_cast<double>(frame) * s); };
   const int64_t p0 = at(o.pulse_on), p1 = at(o.pulse_off), a0 = at(o.amp_on), a1 = at(o.amp_off);
   const int64_t f0 = at(o.freq_on), f1 = at(o.freq_off);
+  CONVIS_CHECK(p0 >= 0 && a0 >= 0 && f0 >= 0, "samples::chirp", "expected segments starting at frame 0 or later");
   const double two_pi = 2.0 * std::numbers::pi, fps = o.frames_per_second;
+  // Segments past frame t are cut off (without changing the part that is shown).
   std::vector<double> frame(static_cast<size_t>(t), 0.0);
-  for (int64_t k = p0; k < p1; ++k) frame[static_cast<size_t>(k)] = 1.0;
-  for (int64_t k = a0; k < a1; ++k) {
+  for (int64_t k = p0; k < std::min(p1, t); ++k) frame[static_cast<size_t>(k)] = 1.0;
+  for (int64_t k = a0; k < std::min(a1, t); ++k) {
     const int64_t i = k - a0;
     frame[static_cast<size_t>(k)] =
         linspace_at(o.amp_1, o.amp_2, a1 - a0, i) * std::sin(two_pi * o.amp_freq * static_cast<double>(i) / fps);
   }
-  for (int64_t k = f0; k < f1; ++k) {
+  for (int64_t k = f0; k < std::min(f1, t); ++k) {
     const auto i = static_cast<double>(k - f0);
     const double rise = f1 - f0 > 1 ? (o.freq_2 - o.freq_1) / static_cast<double>(f1 - f0 - 1) : 0.0;
     frame[static_cast<size_t>(k)] = std::sin(two_pi / fps * (o.freq_1 * i + 0.5 * rise * i * i));

@@ -231,9 +231,10 @@ TEST_CASE("samples: chirp rescales its timetable to t", "[convis][samples]") {
   CHECK(values(c.narrow(0, 1777, 223)) == std::vector<double>(223, 0.0));
   samples::ChirpOptions unscaled;
   unscaled.scale = false;
-  Tensor u = samples::chirp(1200, 1, 1, unscaled);  // the template's first 1200 frames
+  Tensor u = samples::chirp(1600, 1, 1, unscaled);  // the template's first 1600 frames
   CHECK(at(u, 500, 0, 0) == 1.0f);
   CHECK(at(u, 1000, 0, 0) == 0.0f);
+  CHECK(at(u, 1550, 0, 0) == Approx(50.0 / 999.0).margin(1e-6));  // the ramp as in the full template
 }
 
 TEST_CASE("samples: masks", "[convis][samples]") {
