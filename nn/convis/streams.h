@@ -6,6 +6,8 @@
 //   auto all = layer->run(seq, 100);                                  // every frame of video
 //   convis::streams::NpyWriter out("spikes.npy");                     // put() collects frames,
 //   out.put(all[0]);                                                  // close() writes them
+//   convis::streams::ProcessingStream seen(                           // a stream through a layer:
+//       std::make_shared<convis::streams::NpyReader>("movie.npy"), layer);  // get(n) = layer(frames)
 //
 // A stream hands out frames as (n, X, Y) tensors.  A finite stream knows how many frames
 // it still has (remaining()); an endless one returns std::nullopt there, and running a
