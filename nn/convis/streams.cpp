@@ -32,7 +32,7 @@ Tensor as_frames(const Tensor& t, const char* op) {
 }  // namespace
 
 void Stream::put(const Tensor& /*frames*/) {
-  CONVIS_CHECK(false, "Stream::put", "expected a stream that takes output, got a read-only stream");
+  CONVIS_CHECK(false, "Stream::put", "expected a stream that takes output frames, got a read-only stream");
 }
 
 namespace {
