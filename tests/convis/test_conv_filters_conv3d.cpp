@@ -284,3 +284,18 @@ TEST_CASE("Conv3d: clear errors for a new frame size, wrong channels and bad arg
   auto valid = std::make_shared<Conv3d>(1, 1, Shape{3, 1, 1}, true, false);
   CHECK_THROWS_WITH(valid->forward(zeros({1, 1, 2, 3, 3})), Catch::Contains("at least kT=3 frames"));
 }
+
+TEST_CASE("Conv3d through Layer: (T, X, Y) input is broadcast; run(x, dt) equals one call", "[convis][conv_filters]") {
+  manual_seed(14);
+  auto conv = random_conv({10, 3, 3}, 1, 1, kFloat32);
+  Tensor video = rand({200, 8, 8});
+  Tensor whole = (*conv)(video);
+  CHECK(whole.sizes() == Shape{1, 1, 200, 8, 8});
+  for (int64_t dt : {50, 7, 1}) {
+    INFO("dt " << dt);
+    conv->clear_state();
+    Output o = conv->run(video, dt);
+    CHECK(o[0].sizes() == Shape{1, 1, 200, 8, 8});
+    CHECK_ALLCLOSE_TOL(o[0], whole, 1e-6, 1e-6);
+  }
+}
