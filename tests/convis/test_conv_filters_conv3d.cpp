@@ -2,6 +2,7 @@
 // borders, exact chunking, state rules, set_weight, gradients (reference/convis.md 1.4 and
 // section 2 items 2-6, 9-11, 17).
 #include <cmath>
+#include <sstream>
 
 #include "helpers.h"
 
@@ -53,6 +54,9 @@ TEST_CASE("Conv3d: zero weight and bias, documented parameters, same-size output
   CHECK(nobias->forward(rand({1, 2, 3, 4, 4})).sizes() == Shape{1, 3, 3, 4, 4});
   auto valid = std::make_shared<Conv3d>(1, 1, Shape{3, 3, 3}, true, /*time_pad=*/false, /*autopad=*/false);
   CHECK(valid->forward(rand({1, 1, 6, 5, 5})).sizes() == Shape{1, 1, 4, 3, 3});
+  std::ostringstream printed;
+  printed << *valid;
+  CHECK(printed.str() == "convis::filters::Conv3d(1, 1, kernel_size=[3, 3, 3], time_pad=false, autopad=false)");
 }
 
 TEST_CASE("Conv3d: the impulse response equals the weight, with r = n - 1 - floor(n/2)", "[convis][conv_filters]") {

@@ -104,6 +104,20 @@ TEST_CASE("Conv1d: per-pixel causal temporal filter, exact chunking", "[convis][
     c->clear_state();
     CHECK(equal(chunked(*c, v, dt), whole));
   }
+  // gradcheck through input, weight and bias, after a chunk of history
+  auto g = std::make_shared<Conv1d>(2, 2, 3);
+  g->to(kFloat64);
+  g->set_weight(randn({2, 2, 3}, kFloat64));
+  Tensor hist = randn({1, 2, 3, 2, 2}, kFloat64), in = randn({1, 2, 2, 2, 2}, kFloat64).requires_grad_(true);
+  auto r = autograd::gradcheck(
+      [&](const autograd::variable_list& v) {
+        g->clear_state();
+        g->forward(hist);
+        return g->forward(v[0]);
+      },
+      {in, g->weight, g->bias});
+  INFO(r.message);
+  CHECK(r.ok);
   c->exponential(0.01);
   CHECK(c->weight.sizes() == Shape{1, 1, 47});
   CHECK(c->filter_length() == 46);
