@@ -1,8 +1,8 @@
-// nn/convis/convis.h: the convis layer model in one include (Layer, filters, models, samples).
+// nn/convis/convis.h: everything of the convis layer model in one include.
 //
 //   #include "convis/nn/convis/convis.h"
-//   auto conv = std::make_shared<convis::filters::Conv3d>(1, 1, Shape{10, 3, 3});
-//   conv->set_weight(convis::filters::exponential_filter_1d(0.01));
+//   auto retina = std::make_shared<convis::models::Retina>();
+//   convis::Output spikes = retina->run(convis::samples::moving_bar(2000, 50, 50), 100);
 #pragma once
 
 #include "convis/nn/convis/filters/conv3d.h"
@@ -10,3 +10,6 @@
 #include "convis/nn/convis/filters/kernels.h"
 #include "convis/nn/convis/filters/resolution.h"
 #include "convis/nn/convis/filters/time_padding.h"
+#include "convis/nn/convis/layer.h"
+#include "convis/nn/convis/output.h"
+#include "convis/nn/convis/streams.h"
