@@ -59,3 +59,4 @@
 #include "convis/nn/ordered_dict.h"
 #include "convis/nn/pooling.h"
 #include "convis/nn/safetensors.h"
+#include "convis/nn/convis/convis.h"

@@ -133,7 +133,7 @@ class Layer : public nn::Module {
   Layer* as_layer(Module& m) const;
   void for_each_layer(const std::function<void(const std::string&, Layer&)>& fn);
   void for_each_layer(const std::function<void(const std::string&, const Layer&)>& fn) const;
-  Tensor* find_parameter(const std::string& flat_or_dotted);
+  std::optional<Tensor> find_parameter(const std::string& flat_or_dotted) const;
   Output run_chunks(const std::function<Tensor(int64_t start, int64_t length)>& next_chunk, int64_t total, int64_t dt);
 
   int dims_ = 5;

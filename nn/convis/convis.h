@@ -1,0 +1,11 @@
+// nn/convis/convis.h: everything of the convis layer model in one include.
+//
+//   #include "convis/nn/convis/convis.h"
+//   auto retina = std::make_shared<convis::models::Retina>();
+//   convis::Output spikes = retina->run(convis::samples::moving_bar(2000, 50, 50), 100);
+#pragma once
+
+#include "convis/nn/convis/filters/resolution.h"
+#include "convis/nn/convis/layer.h"
+#include "convis/nn/convis/output.h"
+#include "convis/nn/convis/streams.h"
