@@ -9,6 +9,7 @@
 #include "convis/nn/convis/filters/conv_variants.h"
 #include "convis/nn/convis/filters/kernels.h"
 #include "convis/nn/convis/filters/resolution.h"
+#include "convis/nn/convis/filters/smooth_conv.h"
 #include "convis/nn/convis/filters/time_padding.h"
 #include "convis/nn/convis/layer.h"
 #include "convis/nn/convis/output.h"
