@@ -5,6 +5,7 @@
 //   convis::Output spikes = retina->run(convis::samples::moving_bar(2000, 50, 50), 100);
 #pragma once
 
+#include "convis/nn/convis/filters/recursive.h"
 #include "convis/nn/convis/filters/resolution.h"
 #include "convis/nn/convis/layer.h"
 #include "convis/nn/convis/output.h"
