@@ -5,8 +5,12 @@
 //   convis::Output spikes = retina->run(convis::samples::moving_bar(2000, 50, 50), 100);
 #pragma once
 
+#include "convis/nn/convis/filters/conv3d.h"
+#include "convis/nn/convis/filters/conv_variants.h"
+#include "convis/nn/convis/filters/kernels.h"
 #include "convis/nn/convis/filters/recursive.h"
 #include "convis/nn/convis/filters/resolution.h"
+#include "convis/nn/convis/filters/time_padding.h"
 #include "convis/nn/convis/layer.h"
 #include "convis/nn/convis/output.h"
 #include "convis/nn/convis/streams.h"
