@@ -7,7 +7,11 @@
 
 #include "convis/nn/convis/filters/conv3d.h"
 #include "convis/nn/convis/filters/conv_variants.h"
+#include "convis/nn/convis/filters/delay.h"
+#include "convis/nn/convis/filters/exponential_kernel.h"
 #include "convis/nn/convis/filters/kernels.h"
+#include "convis/nn/convis/filters/nonlinearities.h"
+#include "convis/nn/convis/filters/recursive.h"
 #include "convis/nn/convis/filters/resolution.h"
 #include "convis/nn/convis/filters/smooth_conv.h"
 #include "convis/nn/convis/filters/time_padding.h"

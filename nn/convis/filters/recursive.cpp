@@ -93,11 +93,11 @@ Tensor TemporalHighPassFilterRecursive::forward(const Tensor& input_) {
 
 namespace {
 
-struct DericheCoefficients {
+struct DericheTerms {
   Tensor a1, a2, a3, a4, b1, b2;
 };
 
-DericheCoefficients deriche_coefficients(const Tensor& density) {
+DericheTerms deriche_coefficients(const Tensor& density) {
   Tensor alpha = density * 1.695;
   Tensor ea = exp(-alpha), e2a = exp(alpha * -2.0);
   Tensor k = square(1.0 - ea) / (alpha * ea * 2.0 + 1.0 - e2a);
@@ -117,7 +117,7 @@ Tensor shifted_by_one(const Tensor& x, int64_t dim) {
 // Both passes treat samples outside the frame as 0.  The anti-causal pass runs the causal
 // recursion on the reversed signal delayed by one sample (y-[n] needs x[n+1] and x[n+2]), so
 // its first step sees x[N] = 0; the original started it with x[0] instead, a boundary bug.
-Tensor deriche_pass(const Tensor& x, const DericheCoefficients& c, int64_t dim) {
+Tensor deriche_pass(const Tensor& x, const DericheTerms& c, int64_t dim) {
   Tensor causal = linear_recursion(x, c.a1, c.a2, c.b1, c.b2, Tensor(), dim);
   Tensor reversed = shifted_by_one(x.flip({dim}), dim);
   Tensor anti_causal = linear_recursion(reversed, c.a3, c.a4, c.b1, c.b2, Tensor(), dim).flip({dim});
@@ -146,7 +146,7 @@ Tensor SpatialRecursiveFilter::forward(const Tensor& input_) {
   if (input.numel() == 0) return input.clone();
   CONVIS_CHECK(density.numel() == 1 && value_of(density) > 0, op, "expected a positive one-element density, got {}",
                density.numel() == 1 ? fmt::format("{}", value_of(density)) : fmt::format("shape {}", density.sizes()));
-  DericheCoefficients c = deriche_coefficients(density.to(input.dtype()));
+  DericheTerms c = deriche_coefficients(density.to(input.dtype()));
   return deriche_pass(deriche_pass(input, c, 3), c, 4);
 }
 
