@@ -36,7 +36,7 @@ TEST_CASE("An LN fitted by Adam to an LN teacher lowers the loss at least 10x", 
   CHECK(total(student->compute_loss(data.x, data.y, 50)) == before);
   student->set_optimizer<optim::Adam>(optim::AdamOptions(0.1));
   std::vector<double> first;
-  for (int pass = 0; pass < 40; ++pass) {
+  for (int pass = 0; pass < 25; ++pass) {
     student->clear_state();
     auto losses = student->optimize(data.x, data.y, 50);
     CHECK(losses.size() == 4);
@@ -62,4 +62,5 @@ TEST_CASE("An LN fitted by LBFGS to an LN teacher lowers the loss at least 10x",
   const double after = total(student->compute_loss(data.x, data.y, 100));
   INFO("loss before " << before << ", after " << after);
   CHECK(after * 10 < before);
+  CHECK(after < 1e-3 * before);  // the teacher's kernel is found (the problem is nearly quadratic)
 }
