@@ -290,3 +290,34 @@ TEST_CASE("SampleGenerator: a fixed random LN teacher without gradients", "[conv
   CHECK(values(delta.generate(ramp).second) == std::vector<double>{0, 0, 1, 2, 3, 4});
   CHECK_THROWS_WITH(SampleGenerator(Shape{5, 3}), Catch::Contains("[SampleGenerator] expected a kernel"));
 }
+
+TEST_CASE("Gradients of LNLN and McIntosh parameters match finite differences (f64)", "[convis][models]") {
+  manual_seed(12);
+  auto lnln = std::make_shared<LNLN>(Shape{2, 2, 2}, true);
+  lnln->to(kFloat64);
+  lnln->conv1->set_weight(randn({2, 2, 2}, kFloat64));
+  lnln->conv2->set_weight(rand({2, 2, 2}, kFloat64));
+  Tensor x = randn({1, 1, 6, 3, 3}, TensorOptions().dtype(kFloat64).requires_grad(true));
+  auto lnln_fn = [&](const autograd::variable_list& in) -> Tensor {
+    lnln->clear_state();
+    return lnln->forward(in[2]);
+  };
+  auto r = autograd::gradcheck(lnln_fn, {lnln->conv1->weight, lnln->conv2->weight, x, lnln->conv1->bias});
+  INFO(r.message);
+  CHECK(r.ok);
+  auto m = std::make_shared<McIntosh>(Shape{2, 2, 2}, true, 2, Shape{1, 1, 1}, 3, 4);
+  m->to(kFloat64);
+  m->resize_readout(3, 3);
+  {
+    NoGradGuard no_grad;
+    m->readout->weight.copy_(randn({2, 36}, kFloat64));
+  }
+  Tensor xm = rand({1, 1, 4, 3, 3}, TensorOptions().dtype(kFloat64).requires_grad(true));
+  auto m_fn = [&](const autograd::variable_list& in) -> Tensor {
+    m->clear_state();
+    return m->forward(in[0]);
+  };
+  auto rm = autograd::gradcheck(m_fn, {xm, m->layer1->weight, m->layer2->weight, m->readout->weight});
+  INFO(rm.message);
+  CHECK(rm.ok);
+}
