@@ -264,6 +264,18 @@ TEST_CASE("List and Parallel: sequential and combined parallel outputs", "[convi
   CHECK_ALLCLOSE((*custom)(x), ya - yb);
   // chunked runs through a container are exact
   check_chunk_equivalence(*custom, x, {1, 3, 8}, 1e-6);
+  // alternating nests
+  auto c = std::make_shared<L>(Shape{1, 1, 1});
+  c->conv->set_weight(3.0);
+  Tensor yc = c->forward(x);
+  a->clear_state();
+  auto sp = make_sequential_parallel_model({{a}, {b, c}}, "cat_1");
+  CHECK(keys_of(sp->get_parameters()) ==
+        std::vector<std::string>{"layer_0_conv_weight", "layer_1_layer_0_conv_weight", "layer_1_layer_1_conv_weight"});
+  CHECK_ALLCLOSE((*sp)(x), cat({b->forward(ya), c->forward(ya)}, 1));
+  a->clear_state();
+  CHECK_ALLCLOSE((*make_parallel_sequential_model({{a, b}, {c}}, "sum_1"))(x), b->forward(ya) + yc);
+  CHECK_THROWS_WITH(make_parallel_sequential_model({{}}), Catch::Contains("expected a non-empty group"));
   CHECK_THROWS_WITH(Parallel(both, "mean"), Catch::Contains("[List] expected a combination"));
   CHECK_THROWS_WITH(Parallel()(x), Catch::Contains("[Parallel] expected at least one layer"));
   CHECK_THROWS_WITH((*seq)[2], Catch::Contains("[List] expected an index below the size 2, got 2"));

@@ -54,4 +54,27 @@ Tensor List::forward(const Tensor& input) {
   return sum_if_parallel(outputs);
 }
 
+namespace {
+std::shared_ptr<Layer> group_of(const std::vector<std::shared_ptr<Layer>>& group, List::Mode mode,
+                                const std::string& sum) {
+  CONVIS_CHECK(!group.empty(), "List", "expected a non-empty group of layers, got an empty one");
+  if (group.size() == 1) return group[0];
+  return std::make_shared<List>(group, mode, sum);
+}
+}  // namespace
+
+std::shared_ptr<List> make_sequential_parallel_model(const std::vector<std::vector<std::shared_ptr<Layer>>>& groups,
+                                                     const std::string& sum) {
+  auto out = std::make_shared<List>(std::vector<std::shared_ptr<Layer>>{}, List::Mode::sequential, sum);
+  for (const auto& group : groups) out->append(group_of(group, List::Mode::parallel, sum));
+  return out;
+}
+
+std::shared_ptr<List> make_parallel_sequential_model(const std::vector<std::vector<std::shared_ptr<Layer>>>& groups,
+                                                     const std::string& sum) {
+  auto out = std::make_shared<List>(std::vector<std::shared_ptr<Layer>>{}, List::Mode::parallel, sum);
+  for (const auto& group : groups) out->append(group_of(group, List::Mode::sequential, sum));
+  return out;
+}
+
 }  // namespace convis::models

@@ -57,4 +57,14 @@ class Parallel : public List {
   }
 };
 
+// Alternating nests: a sequential List whose stages run their layers in parallel (combined by
+// `sum`), and a parallel List (combined by `sum`) of sequential chains.  A group of one layer
+// is used as it is.
+//   make_sequential_parallel_model({{a}, {b, c}})   // (b(a(x)) cat c(a(x)))
+//   make_parallel_sequential_model({{a, b}, {c}})   // b(a(x)) cat c(x)
+std::shared_ptr<List> make_sequential_parallel_model(const std::vector<std::vector<std::shared_ptr<Layer>>>& groups,
+                                                     const std::string& sum = "cat");
+std::shared_ptr<List> make_parallel_sequential_model(const std::vector<std::vector<std::shared_ptr<Layer>>>& groups,
+                                                     const std::string& sum = "cat");
+
 }  // namespace convis::models
