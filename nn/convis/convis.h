@@ -19,3 +19,7 @@
 #include "convis/nn/convis/output.h"
 #include "convis/nn/convis/samples.h"
 #include "convis/nn/convis/streams.h"
+#include "convis/nn/convis/models/containers.h"
+#include "convis/nn/convis/models/ln.h"
+#include "convis/nn/convis/models/mcintosh.h"
+#include "convis/nn/convis/models/sample_generator.h"
