@@ -21,5 +21,6 @@
 #include "convis/nn/convis/streams.h"
 #include "convis/nn/convis/models/containers.h"
 #include "convis/nn/convis/models/ln.h"
+#include "convis/nn/convis/models/lnfdlnf.h"
 #include "convis/nn/convis/models/mcintosh.h"
 #include "convis/nn/convis/models/sample_generator.h"
