@@ -13,3 +13,8 @@
 #include "convis/nn/convis/layer.h"
 #include "convis/nn/convis/output.h"
 #include "convis/nn/convis/streams.h"
+#include "convis/nn/convis/retina/bipolar.h"
+#include "convis/nn/convis/retina/config.h"
+#include "convis/nn/convis/retina/ganglion.h"
+#include "convis/nn/convis/retina/opl.h"
+#include "convis/nn/convis/retina/retina.h"

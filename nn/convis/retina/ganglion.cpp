@@ -1,0 +1,209 @@
+// nn/convis/retina/ganglion.cpp: ganglion input current and spiking (see ganglion.h).
+#include "convis/nn/convis/retina/ganglion.h"
+
+#include <cmath>
+#include <numbers>
+#include <vector>
+
+#include "convis/autograd/grad_mode.h"
+#include "convis/core/factory.h"
+#include "convis/core/ops.h"
+
+namespace convis::models {
+
+namespace {
+
+void set_value(const Tensor& t, double v) {
+  NoGradGuard no_grad;
+  Tensor(t).fill_(v);
+}
+
+void check_input(const Tensor& input, const char* op) {
+  CONVIS_CHECK(input.defined() && input.dim() == 5 && input.is_floating_point(), op,
+               "expected a floating 5-D input [batch, channel, time, x, y], got {}",
+               input.defined() ? fmt::format("shape {} of dtype {}", input.sizes(), dtype_name(input.dtype()))
+                               : std::string("an undefined tensor"));
+}
+
+}  // namespace
+
+Tensor ganglion_nonlinearity(const Tensor& v, const Tensor& i0, const Tensor& v0, const Tensor& lambda) {
+  Tensor below = i0 / (1 - lambda * (minimum(v, v0) - v0) / i0);  // = N(v) for v <= v0, i0 above
+  Tensor above = lambda * (maximum(v, v0) - v0);                   // = 0 for v <= v0
+  return below + above;
+}
+
+Tensor ganglion_nonlinearity(const Tensor& v, double i0, double v0, double lambda) {
+  auto scalar = [&](double x) { return scalar_tensor(x, v.dtype()); };
+  return ganglion_nonlinearity(v, scalar(i0), scalar(v0), scalar(lambda));
+}
+
+// ---------------------------------------------------------------------------------------
+// GanglionInput
+
+GanglionInput::GanglionInput(const GanglionConfig& config, double sign_value) : Layer("GanglionInput") {
+  CONVIS_CHECK(sign_value == 1.0 || sign_value == -1.0, "GanglionInput", "expected sign +1 (ON) or -1 (OFF), got {}",
+               sign_value);
+  sign = register_parameter("sign", scalar_tensor(sign_value), false,
+                            "+1 for the ON pathway, -1 for OFF: multiplies the transient signal (not trained)");
+  i_0 = register_parameter("i_0", scalar_tensor(37.0), true,
+                           "value N(v_0) of the static nonlinearity (Hz) (bipolar-linear-threshold value)");
+  v_0 = register_parameter("v_0", scalar_tensor(0.0), true, "threshold v_0 where N changes from hyperbolic to linear");
+  lambda_G = register_parameter("lambda_G", scalar_tensor(100.0), true,
+                                "slope of the static nonlinearity at and above v_0 (Hz)");
+  transient = register_module("transient", std::make_shared<filters::Conv3d>(1, 1, Shape{1, 1, 1}, /*bias=*/false));
+  pooling = register_module("pooling", std::make_shared<filters::Conv3d>(1, 1, Shape{1, 1, 1}, /*bias=*/false));
+  configure(config);
+}
+
+void GanglionInput::configure(const GanglionConfig& c) {
+  transient->highpass_exponential(c.transient_tau, c.transient_relative_weight);
+  pooling->gaussian(c.sigma_pool);
+  set_value(i_0, c.i_0);
+  set_value(v_0, c.v_0);
+  set_value(lambda_G, c.lambda_g);
+}
+
+// Note [Ganglion transient history]
+// As in the original, the transient's history starts at zeros (not at copies of the first
+// frame, Conv3d's rule): a fresh retina sees its first frame as a step from 0.  The zeros are
+// put into the convolution's empty history slot on the first call after construction or
+// clear_state(), so chunked runs and clear_state() behave as everywhere else.
+Tensor GanglionInput::forward(const Tensor& input) {
+  check_input(input, "GanglionInput");
+  Tensor& history = transient->state("history");
+  if (!history.defined() && transient->filter_length() > 0) {
+    Shape h = input.sizes();
+    h[2] = transient->filter_length();
+    history = zeros(h, input.dtype());
+  }
+  Tensor y = transient->forward(input) * sign;
+  return pooling->forward(ganglion_nonlinearity(y, i_0, v_0, lambda_G));
+}
+
+// ---------------------------------------------------------------------------------------
+// GanglionSpiking
+
+// Note [Spiking randomness]
+// Every random number is a pure function of (seed, counter) (core/generator.h).  The counter
+// position is the state slot "rng_offset", so chunked runs draw the same numbers as one call,
+// clear_state() replays the same spikes, and push_state()/pop_state() restore the position.
+// Per frame of N neurons the layout is fixed: 2 ceil(N/2) counters for the membrane noise,
+// then 2 ceil(N/2) for the refractory periods (used only when refr_sigma != 0); normals come
+// in Box-Muller pairs (cos and sin of one pair of uniforms).  The initial potentials take N
+// uniforms from the counters before the first frame.
+
+namespace {
+
+uint64_t initial_seed() {
+  Generator& g = default_generator();
+  return g.bits(g.reserve(1));
+}
+
+void normals(const Generator& g, uint64_t first, int64_t n, std::vector<float>& out) {
+  out.resize(size_t(n + 1));
+  for (int64_t k = 0; k < n; k += 2) {
+    const double u1 = g.uniform(first + uint64_t(k)), u2 = g.uniform(first + uint64_t(k) + 1);
+    const double r = std::sqrt(-2.0 * std::log(1.0 - u1)), a = 2.0 * std::numbers::pi * u2;
+    out[size_t(k)] = float(r * std::cos(a));
+    out[size_t(k) + 1] = float(r * std::sin(a));
+  }
+}
+
+struct LifScalars {
+  double dt, g_l, noise, steps_per_second, refr_mu, refr_sigma;
+};
+
+}  // namespace
+
+GanglionSpiking::GanglionSpiking(const GanglionConfig& config, std::optional<uint64_t> seed_value)
+    : Layer("GanglionSpiking"), generator_(seed_value ? *seed_value : initial_seed()) {
+  g_L = register_parameter("g_L", scalar_tensor(50.0), false, "leak conductance of the spiking neurons (Hz); not differentiable");
+  noise_sigma = register_parameter("noise_sigma", scalar_tensor(0.1), false,
+                                   "standard deviation sigma_V of the membrane noise; not differentiable");
+  refr_mu = register_parameter("refr_mu", scalar_tensor(0.003), false,
+                               "mean refractory period after a spike, in seconds; not differentiable");
+  refr_sigma = register_parameter("refr_sigma", scalar_tensor(0.0), false,
+                                  "standard deviation of the refractory period, in seconds; not differentiable");
+  register_state("V", Tensor());
+  register_state("refr", Tensor());
+  register_state("rng_offset", scalar_tensor(int64_t(0)));
+  configure(config);
+}
+
+void GanglionSpiking::configure(const GanglionConfig& c) {
+  set_value(g_L, c.g_leak);
+  set_value(noise_sigma, c.sigma_v);
+  set_value(refr_mu, c.refr_mean);
+  set_value(refr_sigma, c.refr_stdev);
+}
+
+void GanglionSpiking::seed(uint64_t s) {
+  generator_.manual_seed(s);
+  clear_state();
+}
+
+Tensor GanglionSpiking::forward(const Tensor& input) {
+  check_input(input, "GanglionSpiking");
+  NoGradGuard no_grad;
+  Tensor x = input.detach().to(kFloat32).contiguous();
+  const int64_t BC = x.size(0) * x.size(1), frames = x.size(2), XY = x.size(3) * x.size(4), n = BC * XY;
+  Shape frame = x.sizes();
+  frame[2] = 1;
+  uint64_t counter = uint64_t(state("rng_offset").item<int64_t>());
+  Tensor v = state("V"), refr = state("refr");
+  if (!v.defined()) {
+    v = empty(frame, kFloat32);
+    float* pv = v.data_ptr<float>();
+    for (int64_t p = 0; p < n; ++p) pv[p] = float(0.5 + 0.2 * generator_.uniform(counter + uint64_t(p)));
+    counter += uint64_t(n);
+    refr = zeros(frame, kFloat32);
+  } else {
+    CONVIS_CHECK(v.sizes() == frame, "GanglionSpiking",
+                 "expected input frames {} as the stored state, got input {}; call clear_state() before changing "
+                 "the frame size", v.sizes(), input.sizes());
+    v = v.clone();
+    refr = refr.clone();
+  }
+  const double dt = default_resolution.dt();
+  LifScalars s{dt, g_L.item<double>(), noise_sigma.item<double>(), default_resolution.steps_per_second,
+               refr_mu.item<double>(), refr_sigma.item<double>()};
+  const double noise_scale = s.noise * std::sqrt(s.g_l / dt) * dt;
+  const uint64_t per_draw = uint64_t(2 * ((n + 1) / 2));
+  Tensor out = empty(x.sizes(), kBool);
+  const float* in = x.data_ptr<float>();
+  bool* o = out.data_ptr<bool>();
+  float* pv = v.data_ptr<float>();
+  float* pr = refr.data_ptr<float>();
+  std::vector<float> xi, xi_refr;
+  for (int64_t t = 0; t < frames; ++t, counter += 2 * per_draw) {
+    if (s.noise != 0.0) normals(generator_, counter, n, xi);
+    if (s.refr_sigma != 0.0) normals(generator_, counter + per_draw, n, xi_refr);
+    for (int64_t bc = 0; bc < BC; ++bc) {
+      const float* i_t = in + (bc * frames + t) * XY;
+      bool* o_t = o + (bc * frames + t) * XY;
+      for (int64_t q = 0; q < XY; ++q) {
+        const int64_t p = bc * XY + q;
+        double vp = pv[p];
+        vp += (double(i_t[q]) - s.g_l * vp) * dt + (s.noise != 0.0 ? noise_scale * xi[size_t(p)] : 0.0);
+        float r = std::max(pr[p] - 1.0f, 0.0f);
+        if (r >= 0.5f) vp = 0.0;
+        const bool spike = vp > 1.0;
+        if (spike) {
+          vp = 0.0;
+          const double period = s.refr_mu + (s.refr_sigma != 0.0 ? s.refr_sigma * xi_refr[size_t(p)] : 0.0);
+          r = float(s.steps_per_second * period);
+        }
+        pv[p] = float(vp);
+        pr[p] = r;
+        o_t[q] = spike;
+      }
+    }
+  }
+  store_state("V", v);
+  store_state("refr", refr);
+  store_state("rng_offset", scalar_tensor(int64_t(counter)));
+  return out;
+}
+
+}  // namespace convis::models
