@@ -8,6 +8,7 @@
 #include "convis/autograd/grad_mode.h"
 #include "convis/core/factory.h"
 #include "convis/core/ops.h"
+#include "convis/core/threading.h"
 
 namespace convis::models {
 
@@ -77,8 +78,10 @@ Tensor GanglionInput::forward(const Tensor& input) {
     h[2] = transient->filter_length();
     history = zeros(h, input.dtype());
   }
-  Tensor y = transient->forward(input) * sign;
-  return pooling->forward(ganglion_nonlinearity(y, i_0, v_0, lambda_G));
+  Tensor y = ganglion_nonlinearity(transient->forward(input) * sign, i_0, v_0, lambda_G);
+  // A 1x1x1 pooling kernel (sigma_pool = 0) is one multiplication: no convolution needed.
+  if (pooling->weight.numel() == 1 && !pooling->bias.defined()) return y * pooling->weight.squeeze();
+  return pooling->forward(y);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -100,19 +103,64 @@ uint64_t initial_seed() {
   return g.bits(g.reserve(1));
 }
 
-void normals(const Generator& g, uint64_t first, int64_t n, std::vector<float>& out) {
-  out.resize(size_t(n + 1));
-  for (int64_t k = 0; k < n; k += 2) {
-    const double u1 = g.uniform(first + uint64_t(k)), u2 = g.uniform(first + uint64_t(k) + 1);
-    const double r = std::sqrt(-2.0 * std::log(1.0 - u1)), a = 2.0 * std::numbers::pi * u2;
-    out[size_t(k)] = float(r * std::cos(a));
-    out[size_t(k) + 1] = float(r * std::sin(a));
-  }
-}
-
 struct LifScalars {
   double dt, g_l, noise, steps_per_second, refr_mu, refr_sigma;
 };
+
+struct LifArrays {
+  const float* in;
+  bool* out;
+  float* v;
+  float* refr;
+  int64_t BC, frames, XY;
+};
+
+uint64_t lif_counters_per_draw(int64_t n) { return uint64_t(2 * ((n + 1) / 2)); }
+
+// Two standard normals (Box-Muller, cos and sin) from counters c and c + 1.
+inline void normal_pair(const Generator& g, uint64_t c, double& z0, double& z1) {
+  const double u1 = g.uniform(c), u2 = g.uniform(c + 1);
+  const double r = std::sqrt(-2.0 * std::log(1.0 - u1)), a = 2.0 * std::numbers::pi * u2;
+  z0 = r * std::cos(a);
+  z1 = r * std::sin(a);
+}
+
+// One LIF step of neuron p (flat index over [B, C, X, Y]) at frame t; returns the spike.
+inline void lif_step(const LifScalars& s, const LifArrays& a, int64_t p, int64_t t, double xi, double xi_refr) {
+  const int64_t bc = p / a.XY, q = p % a.XY;
+  const int64_t at = (bc * a.frames + t) * a.XY + q;
+  double vp = a.v[p];
+  vp += (double(a.in[at]) - s.g_l * vp) * s.dt + s.noise * std::sqrt(s.g_l / s.dt) * s.dt * xi;
+  float r = std::max(a.refr[p] - 1.0f, 0.0f);
+  if (r >= 0.5f) vp = 0.0;
+  const bool spike = vp > 1.0;
+  if (spike) {
+    vp = 0.0;
+    r = float(s.steps_per_second * (s.refr_mu + s.refr_sigma * xi_refr));
+  }
+  a.v[p] = float(vp);
+  a.refr[p] = r;
+  a.out[at] = spike;
+}
+
+// Every frame for the neurons of pairs [pair_begin, pair_end): neurons 2k and 2k + 1 share
+// the Box-Muller pair of counters 2k, 2k + 1 (membrane noise) and, per frame, the pair at
+// the same place in the second half of the frame's counters (refractory periods).
+void lif_pairs(const Generator& g, uint64_t counter, const LifScalars& s, const LifArrays& a, int64_t pair_begin,
+               int64_t pair_end) {
+  const int64_t n = a.BC * a.XY;
+  const uint64_t per_draw = lif_counters_per_draw(n);
+  for (int64_t t = 0; t < a.frames; ++t) {
+    const uint64_t base = counter + uint64_t(t) * 2 * per_draw;
+    for (int64_t k = pair_begin; k < pair_end; ++k) {
+      double xi[2] = {0, 0}, xr[2] = {0, 0};
+      if (s.noise != 0.0) normal_pair(g, base + uint64_t(2 * k), xi[0], xi[1]);
+      if (s.refr_sigma != 0.0) normal_pair(g, base + per_draw + uint64_t(2 * k), xr[0], xr[1]);
+      lif_step(s, a, 2 * k, t, xi[0], xr[0]);
+      if (2 * k + 1 < n) lif_step(s, a, 2 * k + 1, t, xi[1], xr[1]);
+    }
+  }
+}
 
 }  // namespace
 
@@ -168,38 +216,16 @@ Tensor GanglionSpiking::forward(const Tensor& input) {
   const double dt = default_resolution.dt();
   LifScalars s{dt, g_L.item<double>(), noise_sigma.item<double>(), default_resolution.steps_per_second,
                refr_mu.item<double>(), refr_sigma.item<double>()};
-  const double noise_scale = s.noise * std::sqrt(s.g_l / dt) * dt;
-  const uint64_t per_draw = uint64_t(2 * ((n + 1) / 2));
   Tensor out = empty(x.sizes(), kBool);
-  const float* in = x.data_ptr<float>();
-  bool* o = out.data_ptr<bool>();
-  float* pv = v.data_ptr<float>();
-  float* pr = refr.data_ptr<float>();
-  std::vector<float> xi, xi_refr;
-  for (int64_t t = 0; t < frames; ++t, counter += 2 * per_draw) {
-    if (s.noise != 0.0) normals(generator_, counter, n, xi);
-    if (s.refr_sigma != 0.0) normals(generator_, counter + per_draw, n, xi_refr);
-    for (int64_t bc = 0; bc < BC; ++bc) {
-      const float* i_t = in + (bc * frames + t) * XY;
-      bool* o_t = o + (bc * frames + t) * XY;
-      for (int64_t q = 0; q < XY; ++q) {
-        const int64_t p = bc * XY + q;
-        double vp = pv[p];
-        vp += (double(i_t[q]) - s.g_l * vp) * dt + (s.noise != 0.0 ? noise_scale * xi[size_t(p)] : 0.0);
-        float r = std::max(pr[p] - 1.0f, 0.0f);
-        if (r >= 0.5f) vp = 0.0;
-        const bool spike = vp > 1.0;
-        if (spike) {
-          vp = 0.0;
-          const double period = s.refr_mu + (s.refr_sigma != 0.0 ? s.refr_sigma * xi_refr[size_t(p)] : 0.0);
-          r = float(s.steps_per_second * period);
-        }
-        pv[p] = float(vp);
-        pr[p] = r;
-        o_t[q] = spike;
-      }
-    }
+  LifArrays a{x.data_ptr<float>(), out.data_ptr<bool>(), v.data_ptr<float>(), refr.data_ptr<float>(), BC, frames, XY};
+  // Pairs of neurons (one Box-Muller pair each) are independent: split them over threads.
+  const int64_t pairs = (n + 1) / 2;
+  const int threads = n * frames > 200000 ? get_num_threads() : 1;
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t block = 0; block < threads; ++block) {
+    lif_pairs(generator_, counter, s, a, pairs * block / threads, pairs * (block + 1) / threads);
   }
+  counter += uint64_t(frames) * 2 * lif_counters_per_draw(n);
   store_state("V", v);
   store_state("refr", refr);
   store_state("rng_offset", scalar_tensor(int64_t(counter)));
