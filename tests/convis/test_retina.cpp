@@ -326,3 +326,69 @@ TEST_CASE("Retina: stages can be switched off; errors name the stage", "[convis]
   CHECK_THROWS_WITH(bip->forward(zeros({1, 1, 2, 4, 3})), Catch::Contains("[Bipolar] expected input frames"));
   CHECK_THROWS_WITH(bip->forward(zeros({2, 3})), Catch::Contains("[Bipolar] expected a floating 5-D input"));
 }
+
+TEST_CASE("retina_config_from_xml: VirtualRetina attributes into RetinaConfig", "[convis][retina]") {
+  const std::string xml = R"(<?xml version="1.0" encoding="ISO-8859-1"?>
+<!-- a VirtualRetina file -->
+<retina-description-file>
+  <retina temporal-step__sec="0.005" input-luminosity-range="255" pixels-per-degree="5.0">
+    <outer-plexiform-layer>
+      <linear-version center-sigma__deg="0.1" surround-sigma__deg="0.2" center-tau__sec="0.02"
+                      surround-tau__sec="0.005" opl-amplification="12" opl-relative-weight="0.9"
+                      leaky-heat-equation="1">
+        <undershoot relative-weight="0.5" tau__sec="0.15"/>
+      </linear-version>
+    </outer-plexiform-layer>
+    <contrast-gain-control opl-amplification__Hz='60' bipolar-inert-leaks__Hz="40"
+                           adaptation-sigma__deg="0.1" adaptation-tau__sec="0.01"
+                           adaptation-feedback-amplification__Hz="100"/>
+    <ganglion-layer sign="-1" transient-tau__sec="0.03" transient-relative-weight="0.6"
+                    bipolar-linear-threshold="0.1" value-at-linear-threshold__Hz="30"
+                    bipolar-amplification__Hz="90" sigma-pool__deg="0.0">
+      <spiking-channel g-leak__Hz="45" sigma-V="0.2" refr-mean__sec="0.004" refr-stdev__sec="0.001">
+        <square-array size-x__deg="4" size-y__deg="4" uniform-density__inv-deg="20"/>
+      </spiking-channel>
+    </ganglion-layer>
+    <ganglion-layer sign="+1" value-at-linear-threshold__Hz="41"/>
+  </retina>
+</retina-description-file>)";
+  RetinaConfig c = retina_config_from_xml(xml);
+  CHECK(c.opl.sigma_center == 0.1);
+  CHECK(c.opl.sigma_surround == 0.2);
+  CHECK(c.opl.tau_center == 0.02);
+  CHECK(c.opl.tau_surround == 0.005);
+  CHECK(c.opl.lambda_opl == 12);
+  CHECK(c.opl.relative_weight == 0.9);
+  CHECK(c.opl.undershoot_relative_weight_center == 0.5);
+  CHECK(c.opl.undershoot_tau_center == 0.15);
+  CHECK(c.bipolar.input_amp == 60);
+  CHECK(c.bipolar.g_leak == 40);
+  CHECK(c.bipolar.adaptation_sigma == 0.1);
+  CHECK(c.bipolar.adaptation_tau == 0.01);
+  CHECK(c.bipolar.lambda_amp == 100);
+  CHECK(c.off.transient_tau == 0.03);
+  CHECK(c.off.transient_relative_weight == 0.6);
+  CHECK(c.off.v_0 == 0.1);
+  CHECK(c.off.i_0 == 30);
+  CHECK(c.off.lambda_g == 90);
+  CHECK(c.off.g_leak == 45);
+  CHECK(c.off.sigma_v == 0.2);
+  CHECK(c.off.refr_mean == 0.004);
+  CHECK(c.off.refr_stdev == 0.001);
+  CHECK(c.on.i_0 == 41);
+  CHECK(c.on.transient_tau == 0.02);  // not in the file: the default
+  auto retina = std::make_shared<Retina>();
+  retina->configure(c);
+  CHECK(retina->bipolar->lambda_amp.item<double>() == 100);
+  CHECK(retina->gang_1_spikes->g_L.item<double>() == 45);
+  auto half = std::dynamic_pointer_cast<HalfRecursiveOPLFilter>(retina->opl->opl_filter);
+  REQUIRE(half != nullptr);
+  CHECK(half->surround_G->kernel_size() == Shape{1, 13, 13});
+  CHECK(half->center_E->tau.item<double>() == Approx(0.02));
+  // errors
+  CHECK_THROWS_WITH(retina_config_from_xml("<a><b></a>"), Catch::Contains("[retina_config_from_xml] expected </b>"));
+  CHECK_THROWS_WITH(retina_config_from_xml("<contrast-gain-control bipolar-inert-leaks__Hz=\"fast\"/>"),
+                    Catch::Contains("expected a number for attribute 'bipolar-inert-leaks__Hz'"));
+  CHECK_THROWS_WITH(retina_config_from_xml("<a>"), Catch::Contains("expected every element closed"));
+  CHECK_THROWS_WITH(retina_config_from_xml_file("/nonexistent/retina.xml"), Catch::Contains("expected a readable file"));
+}

@@ -20,38 +20,38 @@ namespace convis::models {
 // Outer plexiform layer: C = G_sigma_c * T_undershoot * E_tau_c * L,  S = G_sigma_s * E_tau_s * C,
 // I_OPL = lambda_OPL (C - w_OPL S).
 struct OPLConfig {
-  double sigma_center = 0.05;                       // center-sigma (degrees)
-  double tau_center = 0.01;                         // center-tau (s)
-  int64_t n_center = 0;                             // center-n: gamma cascade (separable variant only)
-  double undershoot_tau_center = 0.1;               // undershoot tau (s)
-  double undershoot_relative_weight_center = 0.8;   // undershoot relative-weight
-  double sigma_surround = 0.15;                     // surround-sigma (degrees)
-  double tau_surround = 0.004;                      // surround-tau (s)
+  double sigma_center = 0.05;                       // center-sigma__deg
+  double tau_center = 0.01;                         // center-tau__sec
+  int64_t n_center = 0;                             // center-n__uint: gamma cascade (separable variant only)
+  double undershoot_tau_center = 0.1;               // <undershoot tau__sec>
+  double undershoot_relative_weight_center = 0.8;   // <undershoot relative-weight>
+  double sigma_surround = 0.15;                     // surround-sigma__deg
+  double tau_surround = 0.004;                      // surround-tau__sec
   double relative_weight = 1.0;                     // opl-relative-weight (w_OPL)
   double lambda_opl = 10.0;                         // opl-amplification (lambda_OPL)
 };
 
 // Contrast gain control of the bipolar cells.
 struct BipolarConfig {
-  double input_amp = 50.0;         // bipolar-inert-leaks... : opl input amplification (Hz)
-  double g_leak = 50.0;            // bipolar-inert-leak (Hz)
-  double lambda_amp = 0.0;         // adaptation-feedback-amplification (Hz); 0 = gain control off
-  double adaptation_tau = 0.005;   // adaptation-tau (s)
-  double adaptation_sigma = 0.2;   // adaptation-sigma (degrees)
+  double input_amp = 50.0;         // opl-amplification__Hz
+  double g_leak = 50.0;            // bipolar-inert-leaks__Hz
+  double lambda_amp = 0.0;         // adaptation-feedback-amplification__Hz; 0 = gain control off
+  double adaptation_tau = 0.005;   // adaptation-tau__sec
+  double adaptation_sigma = 0.2;   // adaptation-sigma__deg
 };
 
 // One ganglion pathway: transient, static nonlinearity, pooling, and its spiking channel.
 struct GanglionConfig {
-  double transient_tau = 0.02;              // transient-tau (s)
+  double transient_tau = 0.02;              // transient-tau__sec
   double transient_relative_weight = 0.7;   // transient-relative-weight
-  double i_0 = 37.0;                        // bipolar-linear-threshold value at v_0 (Hz)
+  double i_0 = 37.0;                        // value-at-linear-threshold__Hz
   double v_0 = 0.0;                         // bipolar-linear-threshold
-  double lambda_g = 100.0;                  // value-at-linear-threshold slope (Hz)
-  double sigma_pool = 0.0;                  // sigma-pool (degrees); 0 = no pooling
-  double g_leak = 50.0;                     // spiking-channel g-leak (Hz)
-  double sigma_v = 0.1;                     // spiking-channel sigma-V
-  double refr_mean = 0.003;                 // spiking-channel refr-mean (s)
-  double refr_stdev = 0.0;                  // spiking-channel refr-stdev (s)
+  double lambda_g = 100.0;                  // bipolar-amplification__Hz
+  double sigma_pool = 0.0;                  // sigma-pool__deg; 0 = no pooling
+  double g_leak = 50.0;                     // <spiking-channel g-leak__Hz>
+  double sigma_v = 0.1;                     // <spiking-channel sigma-V>
+  double refr_mean = 0.003;                 // <spiking-channel refr-mean__sec>
+  double refr_stdev = 0.0;                  // <spiking-channel refr-stdev__sec>
 };
 
 struct RetinaConfig {
@@ -61,11 +61,12 @@ struct RetinaConfig {
   GanglionConfig off;   // Parvocellular OFF (gang_1)
 };
 
-// Reads a VirtualRetina XML configuration (the elements and attributes VirtualRetina writes:
-// <outer-plexiform-layer><linear-version center-sigma__deg="..." ...>, <contrast-gain-control
-// ...>, <ganglion-layer sign="1" ...><linear-version ...><transient-tau__sec ...>,
-// <spiking-channel ...>).  Attributes not present keep the defaults of `base`; unknown ones
-// are ignored.  Malformed XML is an Error.  See Note [VirtualRetina XML] in config.cpp.
+// Reads a VirtualRetina XML configuration: the attributes named above, on the elements
+// <linear-version> (inside <outer-plexiform-layer>) with its child <undershoot>,
+// <contrast-gain-control>, and <ganglion-layer> with its child <spiking-channel>; the first
+// ganglion layer of sign > 0 is ON, the first of sign < 0 OFF.  Attributes not present keep
+// the values of `base`; other elements and attributes are ignored.  Malformed XML or a value
+// that is not a number is an Error naming the element and attribute.
 RetinaConfig retina_config_from_xml(const std::string& xml_text, const RetinaConfig& base = {});
 RetinaConfig retina_config_from_xml_file(const std::string& path, const RetinaConfig& base = {});
 
