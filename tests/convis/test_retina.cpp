@@ -392,3 +392,24 @@ TEST_CASE("retina_config_from_xml: VirtualRetina attributes into RetinaConfig", 
   CHECK_THROWS_WITH(retina_config_from_xml("<a>"), Catch::Contains("expected every element closed"));
   CHECK_THROWS_WITH(retina_config_from_xml_file("/nonexistent/retina.xml"), Catch::Contains("expected a readable file"));
 }
+
+TEST_CASE("Retina: the OFF pathway reuses the ON transient only when that is exact", "[convis][retina]") {
+  Tensor video = random_video(40, 5, 4, 31);
+  auto retina = std::make_shared<Retina>(true, true, true, false);
+  Output with_graph = retina->run(video, 15);  // gradients wanted: both transients computed
+  CHECK(with_graph[1].requires_grad());
+  retina->clear_state();
+  NoGradGuard no_grad;
+  Output shared = retina->run(video, 15);
+  CHECK_ALLCLOSE_TOL(shared[0], with_graph[0].detach(), 1e-5, 1e-3);
+  CHECK_ALLCLOSE_TOL(shared[1], with_graph[1].detach(), 1e-5, 1e-3);
+  // a different OFF kernel is used as it is
+  retina->gang_1_input->transient->highpass_exponential(0.05, 0.7);
+  retina->clear_state();
+  Output changed = retina->run(video, 15);
+  auto reference = std::make_shared<GanglionInput>(GanglionConfig{}, -1.0);
+  reference->transient->highpass_exponential(0.05, 0.7);
+  auto bipolar_out = std::make_shared<Retina>(true, true, false, false);
+  CHECK_ALLCLOSE(changed[1], reference->forward(bipolar_out->run(video)[0]));
+  CHECK(equal(changed[0], shared[0]));
+}

@@ -70,7 +70,7 @@ void GanglionInput::configure(const GanglionConfig& c) {
 // frame, Conv3d's rule): a fresh retina sees its first frame as a step from 0.  The zeros are
 // put into the convolution's empty history slot on the first call after construction or
 // clear_state(), so chunked runs and clear_state() behave as everywhere else.
-Tensor GanglionInput::forward(const Tensor& input) {
+Tensor GanglionInput::transient_response(const Tensor& input) {
   check_input(input, "GanglionInput");
   Tensor& history = transient->state("history");
   if (!history.defined() && transient->filter_length() > 0) {
@@ -78,11 +78,17 @@ Tensor GanglionInput::forward(const Tensor& input) {
     h[2] = transient->filter_length();
     history = zeros(h, input.dtype());
   }
-  Tensor y = ganglion_nonlinearity(transient->forward(input) * sign, i_0, v_0, lambda_G);
+  return transient->forward(input);
+}
+
+Tensor GanglionInput::respond(const Tensor& transient_output) {
+  Tensor y = ganglion_nonlinearity(transient_output * sign, i_0, v_0, lambda_G);
   // A 1x1x1 pooling kernel (sigma_pool = 0) is one multiplication: no convolution needed.
   if (pooling->weight.numel() == 1 && !pooling->bias.defined()) return y * pooling->weight.squeeze();
   return pooling->forward(y);
 }
+
+Tensor GanglionInput::forward(const Tensor& input) { return respond(transient_response(input)); }
 
 // ---------------------------------------------------------------------------------------
 // GanglionSpiking

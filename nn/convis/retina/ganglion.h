@@ -34,8 +34,12 @@ Tensor ganglion_nonlinearity(const Tensor& v, double i0, double v0, double lambd
 class GanglionInput : public Layer {
  public:
   explicit GanglionInput(const GanglionConfig& config = {}, double sign = 1.0);
-  Tensor forward(const Tensor& input) override;
+  Tensor forward(const Tensor& input) override;  // respond(transient_response(input))
   void configure(const GanglionConfig& config);
+  // The two halves of forward: the transient convolution (with its history), and sign,
+  // nonlinearity and pooling of its output.
+  Tensor transient_response(const Tensor& input);
+  Tensor respond(const Tensor& transient_output);
 
   std::shared_ptr<filters::Conv3d> transient;  // weight = [1, -0.7 exp kernel] (flipped)
   std::shared_ptr<filters::Conv3d> pooling;    // spatial Gaussian, 1x1 at sigma_pool = 0

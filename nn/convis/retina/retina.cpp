@@ -2,6 +2,7 @@
 #include "convis/nn/convis/retina/retina.h"
 
 #include "convis/autograd/grad_mode.h"
+#include "convis/core/ops.h"
 
 namespace convis::models {
 
@@ -13,6 +14,30 @@ namespace convis::models {
 // to every parameter, and a graph is recorded unless grad mode is off or no parameter
 // requires grad (wrap runs in NoGradGuard, or call requires_grad_(false) on the parameters,
 // when only the numbers are wanted).
+
+// Note [Shared transient]
+// The ON and OFF ganglion inputs filter the same bipolar signal; with equal transient kernels
+// and equal histories (the defaults: both start from zeros and see the same frames) their
+// transient convolutions are equal, so without gradients (no kernel could receive one) the
+// OFF pathway reuses the ON result and takes over its history.  This halves the largest
+// temporal convolution of the retina.  With gradients both are computed.
+
+namespace {
+
+bool same_history(const Tensor& a, const Tensor& b) {
+  if (!a.defined() || !b.defined()) return !a.defined() && !b.defined();
+  return a.sizes() == b.sizes() && a.dtype() == b.dtype() && equal(a, b);
+}
+
+bool can_share_transient(const GanglionInput& on, const GanglionInput& off) {
+  if (GradMode::is_enabled()) return false;
+  const Tensor& w0 = on.transient->weight;
+  const Tensor& w1 = off.transient->weight;
+  return w0.sizes() == w1.sizes() && equal(w0, w1) &&
+         same_history(on.transient->state("history"), off.transient->state("history"));
+}
+
+}  // namespace
 
 Retina::Retina(bool opl_on, bool bipolar_on, bool gang_on, bool spikes_on, const RetinaConfig& config)
     : Layer("Retina"), config_(config) {
@@ -49,8 +74,17 @@ Output Retina::forward_outputs(const Tensor& input) {
   if (bipolar) i1 = bipolar->forward(i1);
   Tensor i2 = i1;
   if (gang_0_input) {
-    i1 = gang_0_input->forward(i1);
-    i2 = gang_1_input->forward(i2);
+    const bool share = can_share_transient(*gang_0_input, *gang_1_input);
+    Tensor t1 = gang_0_input->transient_response(i1);
+    Tensor t2;
+    if (share) {
+      t2 = t1;
+      gang_1_input->transient->state("history") = gang_0_input->transient->state("history");
+    } else {
+      t2 = gang_1_input->transient_response(i2);
+    }
+    i1 = gang_0_input->respond(t1);
+    i2 = gang_1_input->respond(t2);
   }
   if (gang_0_spikes) {
     i1 = gang_0_spikes->forward(i1);
