@@ -413,3 +413,28 @@ TEST_CASE("Retina: the OFF pathway reuses the ON transient only when that is exa
   CHECK_ALLCLOSE(changed[1], reference->forward(bipolar_out->run(video)[0]));
   CHECK(equal(changed[0], shared[0]));
 }
+
+TEST_CASE("Retina(spikes=false): gradients reach every stage; input dtypes", "[convis][retina]") {
+  auto retina = std::make_shared<Retina>(true, true, true, false);
+  Tensor video = random_video(20, 4, 4, 41);
+  Output o = retina->run(video);
+  (o[0].sum() + o[1].sum()).backward();
+  auto half = std::dynamic_pointer_cast<HalfRecursiveOPLFilter>(retina->opl->opl_filter);
+  for (const Tensor& p : {half->lambda_opl, half->surround_E->tau, retina->bipolar->g_leak, retina->bipolar->input_amp,
+                          retina->gang_0_input->i_0, retina->gang_1_input->lambda_G, retina->gang_0_input->transient->weight})
+    CHECK(p.grad().abs().sum().item<double>() > 0);
+  CHECK(!retina->gang_0_input->sign.grad().defined());
+  // float64 and integer videos run through a float32 retina; a float64 retina keeps float64
+  NoGradGuard no_grad;
+  retina->clear_state();
+  Tensor f32 = retina->run(video)[0];
+  retina->clear_state();
+  CHECK(equal(retina->run(video.to(kFloat64))[0], f32));
+  retina->clear_state();
+  CHECK(retina->run(video.to(kInt64))[0].dtype() == kFloat32);
+  auto r64 = std::make_shared<Retina>(true, true, true, false);
+  r64->to(kFloat64);
+  Tensor out64 = r64->run(video.to(kFloat64))[0];
+  CHECK(out64.dtype() == kFloat64);
+  CHECK_ALLCLOSE_TOL(out64.to(kFloat32), f32, 1e-4, 1e-2);
+}

@@ -69,7 +69,11 @@ Output Retina::forward_outputs(const Tensor& input) {
                input.defined() ? input.sizes() : Shape{});
   std::optional<NoGradGuard> no_grad;
   if (gang_0_spikes) no_grad.emplace();
-  Tensor x = input.is_floating_point() ? input : input.to(kFloat32);
+  // The input is converted to the dtype of the parameters (float32 unless the retina was
+  // moved with to(kFloat64)), so integer or float64 videos work with a float32 retina.
+  std::vector<Tensor> params = parameters();
+  const DType dtype = params.empty() ? kFloat32 : params.front().dtype();
+  Tensor x = input.dtype() == dtype ? input : input.to(dtype);
   Tensor i1 = opl ? opl->forward(x) : x;
   if (bipolar) i1 = bipolar->forward(i1);
   Tensor i2 = i1;
