@@ -24,3 +24,8 @@
 #include "convis/nn/convis/models/lnfdlnf.h"
 #include "convis/nn/convis/models/mcintosh.h"
 #include "convis/nn/convis/models/sample_generator.h"
+#include "convis/nn/convis/retina/bipolar.h"
+#include "convis/nn/convis/retina/config.h"
+#include "convis/nn/convis/retina/ganglion.h"
+#include "convis/nn/convis/retina/opl.h"
+#include "convis/nn/convis/retina/retina.h"

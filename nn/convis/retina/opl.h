@@ -1,0 +1,125 @@
+// nn/convis/retina/opl.h: the outer plexiform layer of the retina model, in four variants
+// that compute the same VirtualRetina equations in different ways.
+//
+//   using namespace convis::models;
+//   auto opl = std::make_shared<OPL>();                       // HalfRecursiveOPLFilter, defaults
+//   Tensor i_opl = (*opl)(video);                             // (T, X, Y) -> [1, 1, T, X, Y]
+//   opl->set_filter(std::make_shared<SeparableOPLFilter>());  // every stage a convolution
+//   OPLConfig c;  c.sigma_surround = 0.2;
+//   opl->configure(c);                                        // rebuilds kernels, sets taus
+//
+// Equations (reference/convis.md 1.7), with L the input:
+//   C = G_sigma_c * T_undershoot * E_tau_c * (lambda_OPL L)      (centre)
+//   S = G_sigma_s * E_tau_s * C                                  (surround)
+//   I_OPL = C - w_OPL S
+// G are spatial Gaussians, E temporal exponential low-passes, T_undershoot the high-pass
+// x - k E_tau_u x.  lambda_OPL and w_OPL are differentiable parameters of each variant (except
+// the full convolution, where they are folded into its kernel).
+#pragma once
+
+#include <memory>
+
+#include "convis/nn/convis/filters/conv3d.h"
+#include "convis/nn/convis/filters/recursive.h"
+#include "convis/nn/convis/layer.h"
+#include "convis/nn/convis/retina/config.h"
+
+namespace convis::models {
+
+// The interface of the OPL variants.  configure() applies VirtualRetina values: it regenerates
+// kernels and sets time constants and weights (the original's VirtualParameters).
+class OPLFilter : public Layer {
+ public:
+  using Layer::Layer;
+  virtual void configure(const OPLConfig& config) = 0;
+  const OPLConfig& config() const { return config_; }
+
+ protected:
+  OPLConfig config_;
+};
+
+// The default: Gaussians as convolutions (replicate borders), temporal filters recursive.
+class HalfRecursiveOPLFilter : public OPLFilter {
+ public:
+  explicit HalfRecursiveOPLFilter(const OPLConfig& config = {});
+  Tensor forward(const Tensor& input) override;
+  void configure(const OPLConfig& config) override;
+
+  std::shared_ptr<filters::Conv3d> center_G;
+  std::shared_ptr<filters::TemporalLowPassFilterRecursive> center_E;
+  std::shared_ptr<filters::TemporalHighPassFilterRecursive> center_undershoot;
+  std::shared_ptr<filters::Conv3d> surround_G;
+  std::shared_ptr<filters::TemporalLowPassFilterRecursive> surround_E;
+  Tensor lambda_opl;       // 0-dim
+  Tensor relative_weight;  // 0-dim, w_OPL
+  Tensor center_signal, surround_signal;  // of the last call (not state)
+};
+
+// Every filter recursive: the Gaussians by Deriche's recursion (zero borders).
+class RecursiveOPLFilter : public OPLFilter {
+ public:
+  explicit RecursiveOPLFilter(const OPLConfig& config = {});
+  Tensor forward(const Tensor& input) override;
+  void configure(const OPLConfig& config) override;
+
+  std::shared_ptr<filters::SpatialRecursiveFilter> center_G;
+  std::shared_ptr<filters::TemporalLowPassFilterRecursive> center_E;
+  std::shared_ptr<filters::TemporalHighPassFilterRecursive> center_undershoot;
+  std::shared_ptr<filters::SpatialRecursiveFilter> surround_G;
+  std::shared_ptr<filters::TemporalLowPassFilterRecursive> surround_E;
+  Tensor lambda_opl;
+  Tensor relative_weight;
+  Tensor center_signal, surround_signal;
+};
+
+// Every stage a separate Conv3d: exponential kernels (47 and 23 taps at the defaults; a gamma
+// cascade when n_center > 0) and the 209-tap undershoot high-pass in time, Gaussians in space.
+// The original spelled it SeperatableOPLFilter.
+class SeparableOPLFilter : public OPLFilter {
+ public:
+  explicit SeparableOPLFilter(const OPLConfig& config = {});
+  Tensor forward(const Tensor& input) override;
+  void configure(const OPLConfig& config) override;
+
+  std::shared_ptr<filters::Conv3d> center_G;
+  std::shared_ptr<filters::Conv3d> center_E;
+  std::shared_ptr<filters::Conv3d> center_undershoot;
+  std::shared_ptr<filters::Conv3d> surround_G;
+  std::shared_ptr<filters::Conv3d> surround_E;
+  Tensor lambda_opl;
+  Tensor relative_weight;
+  Tensor center_signal, surround_signal;
+};
+using SeperatableOPLFilter = SeparableOPLFilter;  // the original's spelling
+
+// One non-separable 3-D kernel of shape shp = {kT, kX, kY}: the impulse response of a
+// RecursiveOPLFilter with the same configuration (lambda_OPL and w_OPL included), applied as
+// one Conv3d.  The kernel (conv.weight) is trainable; configure() regenerates it.
+class FullConvolutionOPLFilter : public OPLFilter {
+ public:
+  explicit FullConvolutionOPLFilter(Shape shp = {100, 11, 11}, const OPLConfig& config = {});
+  Tensor forward(const Tensor& input) override;
+  void configure(const OPLConfig& config) override;
+
+  std::shared_ptr<filters::Conv3d> conv;
+
+ private:
+  Shape shp_;
+};
+
+// The OPL stage of the retina: holds one variant as `opl_filter`.
+class OPL : public Layer {
+ public:
+  explicit OPL(const OPLConfig& config = {});
+  Tensor forward(const Tensor& input) override;
+  // Replaces the variant; the new one is configured with this stage's configuration.
+  void set_filter(std::shared_ptr<OPLFilter> filter);
+  void configure(const OPLConfig& config);
+
+  std::shared_ptr<OPLFilter> opl_filter;
+
+ private:
+  OPLConfig config_;
+};
+
+}  // namespace convis::models

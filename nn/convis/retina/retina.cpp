@@ -1,0 +1,102 @@
+// nn/convis/retina/retina.cpp: the retina's stages wired together (see retina.h).
+#include "convis/nn/convis/retina/retina.h"
+
+#include "convis/autograd/grad_mode.h"
+#include "convis/core/ops.h"
+
+namespace convis::models {
+
+// Note [Retina without gradients]
+// Spikes are not differentiable (GanglionSpiking detaches its input), so with spikes = true
+// nothing the retina returns can carry a gradient: the whole forward then runs with grad mode
+// off, and the per-frame bipolar recursion takes its plain loop (Note [Bipolar without a
+// graph] in bipolar.cpp).  With spikes = false the currents are differentiable with respect
+// to every parameter, and a graph is recorded unless grad mode is off or no parameter
+// requires grad (wrap runs in NoGradGuard, or call requires_grad_(false) on the parameters,
+// when only the numbers are wanted).
+
+// Note [Shared transient]
+// The ON and OFF ganglion inputs filter the same bipolar signal; with equal transient kernels
+// and equal histories (the defaults: both start from zeros and see the same frames) their
+// transient convolutions are equal, so without gradients (no kernel could receive one) the
+// OFF pathway reuses the ON result and takes over its history.  This halves the largest
+// temporal convolution of the retina.  With gradients both are computed.
+
+namespace {
+
+bool same_history(const Tensor& a, const Tensor& b) {
+  if (!a.defined() || !b.defined()) return !a.defined() && !b.defined();
+  return a.sizes() == b.sizes() && a.dtype() == b.dtype() && equal(a, b);
+}
+
+bool can_share_transient(const GanglionInput& on, const GanglionInput& off) {
+  if (GradMode::is_enabled()) return false;
+  const Tensor& w0 = on.transient->weight;
+  const Tensor& w1 = off.transient->weight;
+  return w0.sizes() == w1.sizes() && equal(w0, w1) &&
+         same_history(on.transient->state("history"), off.transient->state("history"));
+}
+
+}  // namespace
+
+Retina::Retina(bool opl_on, bool bipolar_on, bool gang_on, bool spikes_on, const RetinaConfig& config)
+    : Layer("Retina"), config_(config) {
+  if (opl_on) opl = register_module("opl", std::make_shared<OPL>(config.opl));
+  if (bipolar_on) bipolar = register_module("bipolar", std::make_shared<Bipolar>(config.bipolar));
+  if (gang_on) {
+    gang_0_input = register_module("gang_0_input", std::make_shared<GanglionInput>(config.on, 1.0));
+    gang_1_input = register_module("gang_1_input", std::make_shared<GanglionInput>(config.off, -1.0));
+  }
+  if (spikes_on) {
+    gang_0_spikes = register_module("gang_0_spikes", std::make_shared<GanglionSpiking>(config.on));
+    gang_1_spikes = register_module("gang_1_spikes", std::make_shared<GanglionSpiking>(config.off));
+  }
+}
+
+void Retina::configure(const RetinaConfig& config) {
+  config_ = config;
+  if (opl) opl->configure(config.opl);
+  if (bipolar) bipolar->configure(config.bipolar);
+  if (gang_0_input) gang_0_input->configure(config.on);
+  if (gang_1_input) gang_1_input->configure(config.off);
+  if (gang_0_spikes) gang_0_spikes->configure(config.on);
+  if (gang_1_spikes) gang_1_spikes->configure(config.off);
+}
+
+Output Retina::forward_outputs(const Tensor& input) {
+  CONVIS_CHECK(input.defined() && input.dim() == 5, "Retina",
+               "expected a 5-D input [batch, channel, time, x, y], got shape {}",
+               input.defined() ? input.sizes() : Shape{});
+  std::optional<NoGradGuard> no_grad;
+  if (gang_0_spikes) no_grad.emplace();
+  // The input is converted to the dtype of the parameters (float32 unless the retina was
+  // moved with to(kFloat64)), so integer or float64 videos work with a float32 retina.
+  std::vector<Tensor> params = parameters();
+  const DType dtype = params.empty() ? kFloat32 : params.front().dtype();
+  Tensor x = input.dtype() == dtype ? input : input.to(dtype);
+  Tensor i1 = opl ? opl->forward(x) : x;
+  if (bipolar) i1 = bipolar->forward(i1);
+  Tensor i2 = i1;
+  if (gang_0_input) {
+    const bool share = can_share_transient(*gang_0_input, *gang_1_input);
+    Tensor t1 = gang_0_input->transient_response(i1);
+    Tensor t2;
+    if (share) {
+      t2 = t1;
+      gang_1_input->transient->state("history") = gang_0_input->transient->state("history");
+    } else {
+      t2 = gang_1_input->transient_response(i2);
+    }
+    i1 = gang_0_input->respond(t1);
+    i2 = gang_1_input->respond(t2);
+  }
+  if (gang_0_spikes) {
+    i1 = gang_0_spikes->forward(i1);
+    i2 = gang_1_spikes->forward(i2);
+  }
+  return Output({i1, i2}, {"ganglion_spikes_ON", "ganglion_spikes_OFF"});
+}
+
+Tensor Retina::forward(const Tensor& input) { return forward_outputs(input)[0]; }
+
+}  // namespace convis::models
