@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -197,6 +198,7 @@ Tensor avg_pool3d(const Tensor& x, const Shape& kernel_size, const Shape& stride
 
 // ---- padding: pads given last dim first, {left, right, top, bottom, front, back} ----
 enum class PadMode { constant, reflect, replicate, circular };
+std::string_view pad_mode_name(PadMode mode);  // "constant", "reflect", "replicate", "circular"
 Tensor pad(const Tensor& x, const Shape& pads, PadMode mode = PadMode::constant, double value = 0);
 
 // ---- whole-tensor comparisons ----

@@ -37,6 +37,13 @@ inline void set_no_grad(convis::Tensor& t, const convis::Tensor& value) {
   convis::NoGradGuard no_grad;
   t.copy_(value);
 }
+// A convis layer's forward over consecutive chunks of dt frames (time = dim 2), concatenated:
+// what a chunked run computes, for chunk-equivalence tests.
+inline convis::Tensor chunked(convis::Layer& layer, const convis::Tensor& x, int64_t dt) {
+  std::vector<convis::Tensor> parts;
+  for (int64_t s = 0; s < x.size(2); s += dt) parts.push_back(layer.forward(x.narrow(2, s, std::min(dt, x.size(2) - s))));
+  return convis::cat(parts, 2);
+}
 // The elements of `t` in row-major order, as doubles (reads any strides and dtype).
 std::vector<double> values(const convis::Tensor& t);
 }  // namespace convis_test

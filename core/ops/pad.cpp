@@ -38,16 +38,6 @@ struct DimPad {
   int64_t after = 0;
 };
 
-std::string_view mode_name(PadMode mode) {
-  switch (mode) {
-    case PadMode::constant: return "constant";
-    case PadMode::reflect: return "reflect";
-    case PadMode::replicate: return "replicate";
-    case PadMode::circular: return "circular";
-  }
-  return "?";
-}
-
 // pads {w_left, w_right, h_top, h_bottom, ...} -> one DimPad per dim, innermost first.
 std::vector<DimPad> parse_pads(const Tensor& x, const Shape& pads) {
   CONVIS_CHECK(pads.size() % 2 == 0, "pad",
@@ -107,7 +97,7 @@ Tensor pad_constant(const Tensor& x, std::vector<DimPad> dims, double value) {
 // (k+2)-D (batched) input, circular only of a (k+2)-D one, for k = 1, 2, 3.
 void check_non_constant(const Tensor& x, const std::vector<DimPad>& dims, PadMode mode) {
   const int64_t k = int64_t(dims.size());
-  const auto name = mode_name(mode);
+  const auto name = pad_mode_name(mode);
   CONVIS_CHECK(k >= 1 && k <= 3, "pad", "expected 2, 4 or 6 padding values for {} padding, got {}", name, 2 * k);
   const bool batched = x.dim() == k + 2;
   if (mode == PadMode::circular) {
@@ -217,6 +207,16 @@ Tensor native::pad(const Tensor& x, const Shape& pads, PadMode mode, double valu
   std::vector<DimPad> dims = parse_pads(x, pads);
   if (mode == PadMode::constant) return pad_constant(x, std::move(dims), value);
   return pad_non_constant(x, std::move(dims), mode);
+}
+
+std::string_view pad_mode_name(PadMode mode) {
+  switch (mode) {
+    case PadMode::constant: return "constant";
+    case PadMode::reflect: return "reflect";
+    case PadMode::replicate: return "replicate";
+    case PadMode::circular: return "circular";
+  }
+  return "?";
 }
 
 }  // namespace convis

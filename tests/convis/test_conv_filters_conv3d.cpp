@@ -10,16 +10,10 @@
 
 using namespace convis;
 using namespace convis::filters;
+using convis_test::chunked;
 using convis_test::values;
 
 namespace {
-
-// Calls forward on consecutive chunks of dt frames and concatenates the outputs.
-Tensor chunked(Conv3d& conv, const Tensor& x, int64_t dt) {
-  std::vector<Tensor> outs;
-  for (int64_t s = 0; s < x.size(2); s += dt) outs.push_back(conv.forward(x.narrow(2, s, std::min(dt, x.size(2) - s))));
-  return cat(outs, 2);
-}
 
 std::shared_ptr<Conv3d> random_conv(Shape k, int64_t in = 1, int64_t out = 1, DType dtype = kFloat64) {
   auto conv = std::make_shared<Conv3d>(in, out, k);

@@ -6,16 +6,10 @@
 
 using namespace convis;
 using namespace convis::filters;
+using convis_test::chunked;
 using convis_test::values;
 
 namespace {
-
-template <typename L>
-Tensor chunked(L& layer, const Tensor& x, int64_t dt) {
-  std::vector<Tensor> outs;
-  for (int64_t s = 0; s < x.size(2); s += dt) outs.push_back(layer.forward(x.narrow(2, s, std::min(dt, x.size(2) - s))));
-  return cat(outs, 2);
-}
 
 Tensor ramp(int64_t T) { return arange(0.0, double(T), kFloat64).reshape({1, 1, T, 1, 1}); }
 

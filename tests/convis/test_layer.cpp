@@ -207,3 +207,26 @@ TEST_CASE("Output holds named tensors of any shapes", "[convis][layer]") {
   s << o;
   CHECK(s.str() == "Output(a: [2] Float, b: [3, 1] Float)");
 }
+
+TEST_CASE("run on a stream returns exactly the frames asked for (item 8)", "[convis][layer]") {
+  auto layer = std::make_shared<RunningSum>();
+  const Tensor video = rand({250, 3, 2}, TensorOptions().dtype(DType::Float64));
+  const Tensor whole = layer->run(video)[0];
+
+  layer->clear_state();
+  streams::SequenceStream finite(video);
+  const Tensor from_stream = layer->run(finite, 100)[0];  // the stream's length: 250 frames
+  CHECK(from_stream.sizes() == Shape{1, 1, 250, 3, 2});
+  CHECK(values(from_stream) == values(whole));
+
+  layer->clear_state();
+  streams::RepeatingStream endless(video);
+  CHECK(layer->run(endless, 100, 250)[0].sizes() == Shape{1, 1, 250, 3, 2});  // not 249
+  CHECK(layer->run(endless, 7, 3)[0].sizes() == Shape{1, 1, 3, 3, 2});
+  CHECK_THROWS_WITH(layer->run(endless, 100), Catch::Contains("expected max_t for an endless stream"));
+  CHECK_THROWS_WITH(layer->run(endless, 0, 10), Catch::Contains("expected a chunk length dt > 0"));
+
+  streams::SequenceStream short_one(video.narrow(0, 0, 30));
+  layer->clear_state();
+  CHECK(layer->run(short_one, 8, 100)[0].size(2) == 30);  // max_t beyond the end: what there is
+}

@@ -12,16 +12,10 @@ using namespace convis;
 using convis::filters::SpatialRecursiveFilter;
 using convis::filters::TemporalHighPassFilterRecursive;
 using convis::filters::TemporalLowPassFilterRecursive;
+using convis_test::chunked;
 using convis_test::values;
 
 namespace {
-
-// forward over consecutive chunks of `dt` frames, concatenated along time.
-Tensor chunked(Layer& layer, const Tensor& x, int64_t dt) {
-  std::vector<Tensor> parts;
-  for (int64_t s = 0; s < x.size(2); s += dt) parts.push_back(layer.forward(x.narrow(2, s, std::min(dt, x.size(2) - s))));
-  return cat(parts, 2);
-}
 
 void set_value(Tensor& parameter, double v) {
   NoGradGuard no_grad;

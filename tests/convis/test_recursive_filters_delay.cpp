@@ -8,15 +8,10 @@
 using namespace convis;
 using convis::filters::Delay;
 using convis::filters::VariableDelay;
+using convis_test::chunked;
 using convis_test::values;
 
 namespace {
-
-Tensor chunked(Layer& layer, const Tensor& x, int64_t dt) {
-  std::vector<Tensor> parts;
-  for (int64_t s = 0; s < x.size(2); s += dt) parts.push_back(layer.forward(x.narrow(2, s, std::min(dt, x.size(2) - s))));
-  return cat(parts, 2);
-}
 
 Tensor ramp(int64_t frames) { return arange(double(frames)).reshape({1, 1, frames, 1, 1}); }
 

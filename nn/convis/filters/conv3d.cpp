@@ -11,20 +11,6 @@
 
 namespace convis::filters {
 
-namespace {
-
-const char* pad_mode_name(PadMode mode) {
-  switch (mode) {
-    case PadMode::constant: return "constant";
-    case PadMode::reflect: return "reflect";
-    case PadMode::replicate: return "replicate";
-    case PadMode::circular: return "circular";
-  }
-  return "?";
-}
-
-}  // namespace
-
 Conv3d::Conv3d(int64_t in_channels, int64_t out_channels, Shape kernel_size, bool bias_, bool time_pad_,
                bool autopad_, PadMode autopad_mode_)
     : time_pad(time_pad_), autopad(autopad_), autopad_mode(autopad_mode_) {

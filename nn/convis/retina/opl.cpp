@@ -29,19 +29,33 @@ void register_opl_weights(OPLFilter& f, Tensor& lambda_opl, Tensor& relative_wei
 }  // namespace
 
 // ---------------------------------------------------------------------------------------
-// HalfRecursiveOPLFilter
+// HalfRecursiveOPLFilter and RecursiveOPLFilter (Note [Recursive-time OPL variants])
 
-HalfRecursiveOPLFilter::HalfRecursiveOPLFilter(const OPLConfig& config) : OPLFilter("HalfRecursiveOPLFilter") {
+namespace {
+template <typename Spatial>
+std::shared_ptr<Spatial> make_spatial_gaussian();
+template <>
+std::shared_ptr<filters::Conv3d> make_spatial_gaussian<filters::Conv3d>() { return spatial_conv(); }
+template <>
+std::shared_ptr<filters::SpatialRecursiveFilter> make_spatial_gaussian<filters::SpatialRecursiveFilter>() {
+  return std::make_shared<filters::SpatialRecursiveFilter>();
+}
+}  // namespace
+
+template <typename Spatial>
+RecursiveTimeOPLFilter<Spatial>::RecursiveTimeOPLFilter(std::string name, const OPLConfig& config)
+    : OPLFilter(std::move(name)) {
   register_opl_weights(*this, lambda_opl, relative_weight);
-  center_G = register_module("center_G", spatial_conv());
+  center_G = register_module("center_G", make_spatial_gaussian<Spatial>());
   center_E = register_module("center_E", std::make_shared<filters::TemporalLowPassFilterRecursive>());
   center_undershoot = register_module("center_undershoot", std::make_shared<filters::TemporalHighPassFilterRecursive>());
-  surround_G = register_module("surround_G", spatial_conv());
+  surround_G = register_module("surround_G", make_spatial_gaussian<Spatial>());
   surround_E = register_module("surround_E", std::make_shared<filters::TemporalLowPassFilterRecursive>());
   configure(config);
 }
 
-void HalfRecursiveOPLFilter::configure(const OPLConfig& c) {
+template <typename Spatial>
+void RecursiveTimeOPLFilter<Spatial>::configure(const OPLConfig& c) {
   config_ = c;
   set_value(lambda_opl, c.lambda_opl);
   set_value(relative_weight, c.relative_weight);
@@ -53,44 +67,16 @@ void HalfRecursiveOPLFilter::configure(const OPLConfig& c) {
   set_value(surround_E->tau, c.tau_surround);
 }
 
-Tensor HalfRecursiveOPLFilter::forward(const Tensor& input) {
+template <typename Spatial>
+Tensor RecursiveTimeOPLFilter<Spatial>::forward(const Tensor& input) {
   Tensor x = center_E->forward(center_G->forward(input) * lambda_opl);
   center_signal = center_undershoot->forward(x);
   surround_signal = surround_E->forward(surround_G->forward(center_signal));
   return center_signal - relative_weight * surround_signal;
 }
 
-// ---------------------------------------------------------------------------------------
-// RecursiveOPLFilter
-
-RecursiveOPLFilter::RecursiveOPLFilter(const OPLConfig& config) : OPLFilter("RecursiveOPLFilter") {
-  register_opl_weights(*this, lambda_opl, relative_weight);
-  center_G = register_module("center_G", std::make_shared<filters::SpatialRecursiveFilter>());
-  center_E = register_module("center_E", std::make_shared<filters::TemporalLowPassFilterRecursive>());
-  center_undershoot = register_module("center_undershoot", std::make_shared<filters::TemporalHighPassFilterRecursive>());
-  surround_G = register_module("surround_G", std::make_shared<filters::SpatialRecursiveFilter>());
-  surround_E = register_module("surround_E", std::make_shared<filters::TemporalLowPassFilterRecursive>());
-  configure(config);
-}
-
-void RecursiveOPLFilter::configure(const OPLConfig& c) {
-  config_ = c;
-  set_value(lambda_opl, c.lambda_opl);
-  set_value(relative_weight, c.relative_weight);
-  center_G->gaussian(c.sigma_center);
-  set_value(center_E->tau, c.tau_center);
-  set_value(center_undershoot->tau, c.undershoot_tau_center);
-  set_value(center_undershoot->k, c.undershoot_relative_weight_center);
-  surround_G->gaussian(c.sigma_surround);
-  set_value(surround_E->tau, c.tau_surround);
-}
-
-Tensor RecursiveOPLFilter::forward(const Tensor& input) {
-  Tensor x = center_E->forward(center_G->forward(input) * lambda_opl);
-  center_signal = center_undershoot->forward(x);
-  surround_signal = surround_E->forward(surround_G->forward(center_signal));
-  return center_signal - relative_weight * surround_signal;
-}
+template class RecursiveTimeOPLFilter<filters::Conv3d>;
+template class RecursiveTimeOPLFilter<filters::SpatialRecursiveFilter>;
 
 // ---------------------------------------------------------------------------------------
 // SeparableOPLFilter

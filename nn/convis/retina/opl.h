@@ -38,38 +38,40 @@ class OPLFilter : public Layer {
   OPLConfig config_;
 };
 
-// The default: Gaussians as convolutions (replicate borders), temporal filters recursive.
-class HalfRecursiveOPLFilter : public OPLFilter {
+// Note [Recursive-time OPL variants]
+// The default variant and the fully recursive one share their temporal filters (recursive
+// low-passes and the undershoot high-pass) and differ only in how the two spatial Gaussians
+// are computed: as replicate-padded convolutions (HalfRecursiveOPLFilter) or by Deriche's
+// recursion with zero borders (RecursiveOPLFilter).  One template holds both; Spatial is the
+// Gaussian's filter type, which must have gaussian(sigma_degrees).
+template <typename Spatial>
+class RecursiveTimeOPLFilter : public OPLFilter {
  public:
-  explicit HalfRecursiveOPLFilter(const OPLConfig& config = {});
+  RecursiveTimeOPLFilter(std::string name, const OPLConfig& config);
   Tensor forward(const Tensor& input) override;
   void configure(const OPLConfig& config) override;
 
-  std::shared_ptr<filters::Conv3d> center_G;
+  std::shared_ptr<Spatial> center_G;
   std::shared_ptr<filters::TemporalLowPassFilterRecursive> center_E;
   std::shared_ptr<filters::TemporalHighPassFilterRecursive> center_undershoot;
-  std::shared_ptr<filters::Conv3d> surround_G;
+  std::shared_ptr<Spatial> surround_G;
   std::shared_ptr<filters::TemporalLowPassFilterRecursive> surround_E;
   Tensor lambda_opl;       // 0-dim
   Tensor relative_weight;  // 0-dim, w_OPL
   Tensor center_signal, surround_signal;  // of the last call (not state)
 };
 
-// Every filter recursive: the Gaussians by Deriche's recursion (zero borders).
-class RecursiveOPLFilter : public OPLFilter {
+// The default: Gaussians as convolutions (replicate borders), temporal filters recursive.
+class HalfRecursiveOPLFilter : public RecursiveTimeOPLFilter<filters::Conv3d> {
  public:
-  explicit RecursiveOPLFilter(const OPLConfig& config = {});
-  Tensor forward(const Tensor& input) override;
-  void configure(const OPLConfig& config) override;
+  explicit HalfRecursiveOPLFilter(const OPLConfig& config = {})
+      : RecursiveTimeOPLFilter("HalfRecursiveOPLFilter", config) {}
+};
 
-  std::shared_ptr<filters::SpatialRecursiveFilter> center_G;
-  std::shared_ptr<filters::TemporalLowPassFilterRecursive> center_E;
-  std::shared_ptr<filters::TemporalHighPassFilterRecursive> center_undershoot;
-  std::shared_ptr<filters::SpatialRecursiveFilter> surround_G;
-  std::shared_ptr<filters::TemporalLowPassFilterRecursive> surround_E;
-  Tensor lambda_opl;
-  Tensor relative_weight;
-  Tensor center_signal, surround_signal;
+// Every filter recursive: the Gaussians by Deriche's recursion (zero borders).
+class RecursiveOPLFilter : public RecursiveTimeOPLFilter<filters::SpatialRecursiveFilter> {
+ public:
+  explicit RecursiveOPLFilter(const OPLConfig& config = {}) : RecursiveTimeOPLFilter("RecursiveOPLFilter", config) {}
 };
 
 // Every stage a separate Conv3d: exponential kernels (47 and 23 taps at the defaults; a gamma
