@@ -103,6 +103,22 @@ const Tensor& broadcast_args(const Plan& plan, Args args, Shape& shape) {
   return *lead;
 }
 
+// An input in the compute dtype `dt`, broadcast to `shape`, safe to read while *self is
+// written.  See Note [Native ops record nothing] (core/native/elementwise.h): the cast and
+// the expand are taken on a detached alias; an input already right is used as it is.
+Tensor prepare_operand(const Tensor& in, DType dt, const Shape& shape, const Tensor* self) {
+  Tensor out;
+  if (in.dtype() == dt && in.sizes() == shape) {
+    out = in;
+  } else {
+    Tensor base = (in.requires_grad() ? in.detach() : in).to(dt);
+    out = base.sizes() == shape ? base : base.expand(shape);
+  }
+  if (self != nullptr && shares_memory(out, *self) && !same_layout(out, *self))
+    out = (in.requires_grad() ? in.detach() : in).to(dt).clone().expand(shape);
+  return out;
+}
+
 }  // namespace
 
 DType promote_args(Args args) {
@@ -141,12 +157,7 @@ Tensor run_op(const Plan& plan, Args args, Tensor* self) {
     if (a.is_scalar()) {
       write_scalar(a.scalar, dtypes[k], scalars[k]);
     } else {
-      // See Note [Native ops record nothing] (core/native/elementwise.h).
-      const Tensor& in = *a.tensor;
-      Tensor base = (in.requires_grad() ? in.detach() : in).to(dtypes[k]);
-      operands[k] = base.sizes() == shape ? base : base.expand(shape);
-      if (self != nullptr && shares_memory(operands[k], *self) && !same_layout(operands[k], *self))
-        operands[k] = base.clone().expand(shape);
+      operands[k] = prepare_operand(*a.tensor, dtypes[k], shape, self);
     }
     ++k;
   }
