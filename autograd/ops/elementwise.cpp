@@ -61,10 +61,7 @@ std::vector<SavedTensor> save_now(const Recipe& r, const Tensor* self) {
 }
 
 void attach(const Recipe& r, std::vector<SavedTensor> saved, Tensor& out) {
-  std::vector<Tensor> inputs;
-  inputs.reserve(r.inputs.size());
-  for (const Tensor* t : r.inputs) inputs.push_back(*t);
-  auto node = record(r.name, inputs, {&out}, r.backward);
+  auto node = record(r.name, r.inputs, {&out}, r.backward);
   node->saved() = std::move(saved);
   if (r.save_result) node->saved().emplace_back(out, /*is_output=*/true);
 }
