@@ -26,6 +26,7 @@
 //   relu(x)                x: grad where result > 0, else 0 (0 at 0)
 //   where(c, a, b)         a: grad where c, else 0          b: 0 where c, else grad     (c: none)
 //   masked_fill(x, m, v)   x: grad, 0 where m               v (a 0-dim tensor): the sum of grad where m
+#include "convis/autograd/grad_mode.h"
 #include "convis/autograd/ops/elementwise_common.h"
 
 namespace convis {
@@ -179,12 +180,22 @@ constexpr Unary kCos{"CosBackward0", Saves::input, [](const Tensor& g, const Ten
 Tensor cos(const Tensor& x) { return unary(kCos, x, native::cos(x)); }
 Tensor& Tensor::cos_() { return unary_(kCos, *this, "cos_", native::cos_); }
 
-constexpr Unary kTanh{"TanhBackward0", Saves::result, [](const Tensor& g, const Tensor& r) { return g * (1 - r * r); }};
+// Note [Fused backward kernels]
+// A backward formula must stay differentiable (create_graph records it), so it is written
+// with public ops; but run without a graph, g * (1 - r * r) makes three tensors and runs
+// three kernels for what one pass computes.  So when grad mode is off during backward
+// (no create_graph), tanh and sigmoid call a fused kernel that does the same arithmetic in
+// the same order (the same bits), and the public formula otherwise.
+constexpr Unary kTanh{"TanhBackward0", Saves::result, [](const Tensor& g, const Tensor& r) {
+                        return GradMode::is_enabled() ? g * (1 - r * r) : native::tanh_backward(g, r);
+                      }};
 Tensor tanh(const Tensor& x) { return unary(kTanh, x, native::tanh(x)); }
 Tensor& Tensor::tanh_() { return unary_(kTanh, *this, "tanh_", native::tanh_); }
 
 constexpr Unary kSigmoid{"SigmoidBackward0", Saves::result,
-                         [](const Tensor& g, const Tensor& r) { return g * (r * (1 - r)); }};
+                         [](const Tensor& g, const Tensor& r) {
+                           return GradMode::is_enabled() ? g * (r * (1 - r)) : native::sigmoid_backward(g, r);
+                         }};
 Tensor sigmoid(const Tensor& x) { return unary(kSigmoid, x, native::sigmoid(x)); }
 Tensor& Tensor::sigmoid_() { return unary_(kSigmoid, *this, "sigmoid_", native::sigmoid_); }
 

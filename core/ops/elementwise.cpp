@@ -402,6 +402,23 @@ Tensor native::tanh(const Tensor& x) { return unary_impl("tanh", OpKind::tanh, U
 Tensor native::sigmoid(const Tensor& x) {
   return unary_impl("sigmoid", OpKind::sigmoid, UnaryKind::floating, x, nullptr);
 }
+namespace {
+Tensor fused_backward(const char* name, OpKind op, const Tensor& grad, const Tensor& y) {
+  DType t = detail::promote_args({grad, y});
+  if (!is_floating_point(t) || !has_kernel(op, grad.device().type(), t)) return Tensor();
+  return run_op({name, op, t, t}, {grad, y});
+}
+}  // namespace
+
+Tensor native::tanh_backward(const Tensor& grad, const Tensor& y) {
+  Tensor out = fused_backward("tanh_backward", OpKind::tanh_backward, grad, y);
+  return out.defined() ? out : grad * (1 - y * y);
+}
+Tensor native::sigmoid_backward(const Tensor& grad, const Tensor& y) {
+  Tensor out = fused_backward("sigmoid_backward", OpKind::sigmoid_backward, grad, y);
+  return out.defined() ? out : grad * (y * (1 - y));
+}
+
 Tensor native::relu(const Tensor& x) { return unary_impl("relu", OpKind::relu, UnaryKind::keep, x, nullptr); }
 Tensor native::floor(const Tensor& x) { return unary_impl("floor", OpKind::floor, UnaryKind::keep, x, nullptr); }
 Tensor native::ceil(const Tensor& x) { return unary_impl("ceil", OpKind::ceil, UnaryKind::keep, x, nullptr); }
