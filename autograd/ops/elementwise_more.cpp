@@ -37,6 +37,7 @@ using autograd::elementwise::InPlace;
 using autograd::elementwise::Recipe;
 using autograd::elementwise::recorded;
 using autograd::elementwise::Saves;
+using autograd::elementwise::TensorPtrs;
 using autograd::elementwise::Unary;
 using autograd::elementwise::unary;
 using autograd::elementwise::unary_;
@@ -44,10 +45,10 @@ using autograd::elementwise::unary_;
 namespace autograd::elementwise {
 
 Recipe unary_recipe(const Unary& u, const Tensor& x) {
-  std::vector<const Tensor*> saves;
+  TensorPtrs saves;
   if (u.saves == Saves::input) saves.push_back(&x);
   const bool reads_saved = u.saves != Saves::nothing;
-  return Recipe(u.name, {&x}, std::move(saves), u.saves == Saves::result,
+  return Recipe(u.name, {&x}, saves, u.saves == Saves::result,
                 [f = u.formula, reads_saved](FunctionNode& n, const variable_list& g) {
                   return variable_list{f(g[0], reads_saved ? n.saved_at(0) : Tensor())};
                 });
@@ -220,10 +221,10 @@ Tensor& Tensor::round_() { return unary_(kRound, *this, "round_", native::round_
 
 // where(c, a, b) with a or b a plain number (null here): only the tensors get an edge.
 static Recipe where_recipe(const Tensor& c, const Tensor* a, const Tensor* b) {
-  std::vector<const Tensor*> inputs;
+  TensorPtrs inputs;
   if (a != nullptr) inputs.push_back(a);
   if (b != nullptr) inputs.push_back(b);
-  return Recipe("WhereBackward0", std::move(inputs), {&c}, false,
+  return Recipe("WhereBackward0", inputs, {&c}, false,
                 [has_a = a != nullptr, has_b = b != nullptr](FunctionNode& n, const variable_list& g) {
                   Tensor cond = n.saved_at(0);
                   variable_list out;
@@ -247,9 +248,9 @@ Tensor where(const Tensor& c, const Scalar& a, const Scalar& b) { return native:
 
 // masked_fill(x, mask, v), v a 0-dim tensor (MaskedFillBackward1) or a plain number (null here).
 static Recipe masked_fill_recipe(const Tensor& x, const Tensor& mask, const Tensor* value) {
-  std::vector<const Tensor*> inputs{&x};
+  TensorPtrs inputs{&x};
   if (value != nullptr) inputs.push_back(value);
-  return Recipe(value != nullptr ? "MaskedFillBackward1" : "MaskedFillBackward0", std::move(inputs), {&mask}, false,
+  return Recipe(value != nullptr ? "MaskedFillBackward1" : "MaskedFillBackward0", inputs, {&mask}, false,
                 [](FunctionNode& n, const variable_list& g) {
                   Tensor m = n.saved_at(0);
                   variable_list out{n.needs_input_grad(0) ? masked_fill(g[0], m, kZero) : Tensor()};
