@@ -39,7 +39,7 @@ struct Cache {
   void* heads[kNumClasses] = {};
   std::atomic<int64_t> cached_bytes{0};
 };
-Cache g_cache;
+constinit Cache g_cache;
 
 bool caching_from_environment() {
 #if defined(__SANITIZE_ADDRESS__)
