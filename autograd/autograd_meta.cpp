@@ -54,8 +54,11 @@ Edge gradient_edge(const Tensor& t) {
   return Edge{acc, 0};
 }
 
-void set_history(const std::vector<Tensor*>& outputs, const std::shared_ptr<Node>& node) {
+namespace {
+template <typename Outputs>
+void set_history_impl(const Outputs& outputs, const std::shared_ptr<Node>& node) {
   uint32_t nr = 0;
+  node->output_meta().reserve(outputs.size());
   for (Tensor* out : outputs) {
     node->output_meta().push_back(TensorMeta{out->sizes(), out->dtype(), out->device()});
     AutogradMeta& m = meta(*out);
@@ -63,6 +66,14 @@ void set_history(const std::vector<Tensor*>& outputs, const std::shared_ptr<Node
     m.output_nr = nr++;
   }
   capture_forward_trace(*node);
+}
+}  // namespace
+
+void set_history(const std::vector<Tensor*>& outputs, const std::shared_ptr<Node>& node) {
+  set_history_impl(outputs, node);
+}
+void set_history(std::initializer_list<Tensor*> outputs, const std::shared_ptr<Node>& node) {
+  set_history_impl(outputs, node);
 }
 
 namespace {
@@ -76,7 +87,7 @@ std::shared_ptr<FunctionNode> record_impl(const char* name, const Inputs& inputs
     const Tensor& t = *in;
     edges.push_back(gradient_edge(t));
   }
-  set_history(std::vector<Tensor*>(outputs), node);
+  set_history(outputs, node);
   return node;
 }
 struct Addr {
@@ -86,6 +97,11 @@ struct Addr {
 }  // namespace
 
 std::shared_ptr<FunctionNode> record(const char* name, std::initializer_list<const Tensor*> inputs,
+                                     std::initializer_list<Tensor*> outputs, FunctionNode::BackwardFn backward) {
+  return record_impl(name, inputs, outputs, std::move(backward));
+}
+
+std::shared_ptr<FunctionNode> record(const char* name, const std::vector<const Tensor*>& inputs,
                                      std::initializer_list<Tensor*> outputs, FunctionNode::BackwardFn backward) {
   return record_impl(name, inputs, outputs, std::move(backward));
 }

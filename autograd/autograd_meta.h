@@ -37,12 +37,15 @@ Edge gradient_edge(const Tensor& t);
 
 // Makes `node` the grad_fn of `outputs` (output i gets output_nr i) and records their metadata.
 void set_history(const std::vector<Tensor*>& outputs, const std::shared_ptr<Node>& node);
+void set_history(std::initializer_list<Tensor*> outputs, const std::shared_ptr<Node>& node);
 
 // Creates a FunctionNode with edges to `inputs`, attaches it to `outputs`, and returns it
 // so the caller can save tensors.  Call only when any_requires_grad(inputs).
 std::shared_ptr<FunctionNode> record(const char* name, std::initializer_list<const Tensor*> inputs,
                                      std::initializer_list<Tensor*> outputs, FunctionNode::BackwardFn backward);
 std::shared_ptr<FunctionNode> record(const char* name, const std::vector<Tensor>& inputs,
+                                     std::initializer_list<Tensor*> outputs, FunctionNode::BackwardFn backward);
+std::shared_ptr<FunctionNode> record(const char* name, const std::vector<const Tensor*>& inputs,
                                      std::initializer_list<Tensor*> outputs, FunctionNode::BackwardFn backward);
 
 // Note [In-place ops and autograd]

@@ -2,6 +2,7 @@
 #include "convis/autograd/engine.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "convis/autograd/anomaly.h"
 #include "convis/autograd/autograd_meta.h"
@@ -37,6 +38,49 @@ bool sums_back_to(const Shape& got, const Shape& want) {
 
 }  // namespace
 
+int NodeIndex::find(const Node* n) const {
+  if (table_.empty()) return -1;
+  const size_t mask = table_.size() - 1;
+  for (size_t i = home(n);; i = (i + 1) & mask) {
+    if (table_[i].first == n) return table_[i].second;
+    if (table_[i].first == nullptr) return -1;
+  }
+}
+
+int NodeIndex::insert(const Node* n, int next, bool& inserted) {
+  if (2 * (used_ + 1) > table_.size()) grow();
+  const size_t mask = table_.size() - 1;
+  size_t i = home(n);
+  for (; table_[i].first != nullptr; i = (i + 1) & mask) {
+    if (table_[i].first == n) {
+      inserted = false;
+      return table_[i].second;
+    }
+  }
+  table_[i] = {n, next};
+  ++used_;
+  inserted = true;
+  return next;
+}
+
+size_t NodeIndex::home(const Node* n) const {
+  return size_t((uint64_t(reinterpret_cast<uintptr_t>(n)) * 0x9E3779B97F4A7C15ull) >> shift_);
+}
+
+void NodeIndex::grow() {
+  std::vector<std::pair<const Node*, int>> old = std::move(table_);
+  size_t size = old.empty() ? 64 : old.size() * 2;
+  table_.assign(size, {nullptr, 0});
+  shift_ = 64 - std::countr_zero(size);
+  const size_t mask = size - 1;
+  for (const auto& [n, slot] : old) {
+    if (n == nullptr) continue;
+    size_t i = home(n);
+    while (table_[i].first != nullptr) i = (i + 1) & mask;
+    table_[i] = {n, slot};
+  }
+}
+
 GraphTask::GraphTask(const variable_list& roots, const variable_list& grad_roots, bool keep_graph,
                      bool create_graph, const variable_list& inputs)
     : keep_graph_(keep_graph), create_graph_(create_graph) {
@@ -70,7 +114,7 @@ GraphTask::GraphTask(const variable_list& roots, const variable_list& grad_roots
     for (size_t i = 0; i < inputs.size(); ++i) {
       Edge e = gradient_edge(inputs[i]);
       CONVIS_CHECK(e.is_valid(), "grad", "input {} does not require grad and does not have a grad_fn", i);
-      capture_[e.fn.get()].emplace_back(e.input_nr, i);
+      capture_.emplace_back(e.fn.get(), e.input_nr, i);
       input_edges.push_back(e);
     }
     mark_needed(input_edges);
@@ -78,32 +122,44 @@ GraphTask::GraphTask(const variable_list& roots, const variable_list& grad_roots
   // Seed the buffers of the root nodes; they become ready as their counts allow.
   for (size_t i = 0; i < root_edges.size(); ++i) {
     Node* n = root_edges[i].fn.get();
-    auto& buf = buffers_[n];
+    auto& buf = slots_[size_t(index_.find(n))].buffer;
     buf.resize(n->output_meta().size());
     Tensor& slot = buf[root_edges[i].input_nr];
     slot = slot.defined() ? slot + root_grads[i] : root_grads[i];
   }
   for (const Edge& e : root_edges) {
-    if (dependencies_[e.fn.get()] == 0 &&
+    int s = index_.find(e.fn.get());
+    if (slots_[size_t(s)].dependencies == 0 &&
         std::none_of(ready_.begin(), ready_.end(), [&](const Ready& r) { return r.node == e.fn; })) {
-      ready_.push_back(Ready{e.fn});
+      ready_.push_back(Ready{e.fn, s});
       std::push_heap(ready_.begin(), ready_.end());
     }
   }
 }
 
+int GraphTask::slot_of(const Node* n, bool& inserted) {
+  int s = index_.insert(n, int(slots_.size()), inserted);
+  if (inserted) {
+    slots_.emplace_back();
+    nodes_.push_back(n);
+  }
+  return s;
+}
+
 void GraphTask::count_dependencies(const std::vector<Edge>& root_edges) {
   std::vector<Node*> stack;
+  bool fresh = false;
   for (const Edge& e : root_edges) {
-    if (dependencies_.emplace(e.fn.get(), 0).second) stack.push_back(e.fn.get());
+    slot_of(e.fn.get(), fresh);
+    if (fresh) stack.push_back(e.fn.get());
   }
   while (!stack.empty()) {
     Node* n = stack.back();
     stack.pop_back();
     for (const Edge& e : n->next_edges()) {
       if (!e.is_valid()) continue;
-      auto [it, fresh] = dependencies_.emplace(e.fn.get(), 0);
-      ++it->second;
+      int s = slot_of(e.fn.get(), fresh);
+      ++slots_[size_t(s)].dependencies;
       if (fresh) stack.push_back(e.fn.get());
     }
   }
@@ -112,25 +168,25 @@ void GraphTask::count_dependencies(const std::vector<Edge>& root_edges) {
 // A node is needed when some input's node can be reached from it (autograd::grad runs
 // only those).  Found by walking the reversed edges from the input nodes.
 void GraphTask::mark_needed(const std::vector<Edge>& input_edges) {
-  std::unordered_map<Node*, std::vector<Node*>> parents;
-  for (auto& [node, count] : dependencies_) {
-    (void)count;
-    for (const Edge& e : node->next_edges())
-      if (e.is_valid()) parents[e.fn.get()].push_back(node);
+  std::vector<std::vector<int>> parents(slots_.size());
+  for (size_t s = 0; s < nodes_.size(); ++s) {
+    for (const Edge& e : nodes_[s]->next_edges())
+      if (e.is_valid()) parents[size_t(index_.find(e.fn.get()))].push_back(int(s));
   }
-  std::vector<Node*> stack;
+  std::vector<int> stack;
   for (const Edge& e : input_edges) {
-    if (dependencies_.count(e.fn.get()) && !needed_[e.fn.get()]) {
-      needed_[e.fn.get()] = true;
-      stack.push_back(e.fn.get());
+    int s = index_.find(e.fn.get());
+    if (s >= 0 && !slots_[size_t(s)].needed) {
+      slots_[size_t(s)].needed = true;
+      stack.push_back(s);
     }
   }
   while (!stack.empty()) {
-    Node* n = stack.back();
+    int s = stack.back();
     stack.pop_back();
-    for (Node* p : parents[n]) {
-      if (!needed_[p]) {
-        needed_[p] = true;
+    for (int p : parents[size_t(s)]) {
+      if (!slots_[size_t(p)].needed) {
+        slots_[size_t(p)].needed = true;
         stack.push_back(p);
       }
     }
@@ -139,6 +195,8 @@ void GraphTask::mark_needed(const std::vector<Edge>& input_edges) {
 
 void GraphTask::deliver(const Edge& edge, Tensor grad, const Node& producer, size_t index) {
   Node* target = edge.fn.get();
+  const int s = index_.find(target);
+  Slot& slot_of_target = slots_[size_t(s)];
   const TensorMeta& want = target->output_meta()[edge.input_nr];
   if (grad.defined()) {
     if (grad.sizes() != want.shape) {
@@ -156,29 +214,29 @@ void GraphTask::deliver(const Edge& edge, Tensor grad, const Node& producer, siz
     CONVIS_CHECK(grad.device() == want.device, "backward",
                  "invalid gradient at index {} produced by {}: expected device {}, got {}", index, producer.name(),
                  want.device.str(), grad.device().str());
-    auto& buf = buffers_[target];
+    auto& buf = slot_of_target.buffer;
     buf.resize(target->output_meta().size());
     Tensor& slot = buf[edge.input_nr];
     slot = slot.defined() ? slot + grad : std::move(grad);
   }
-  if (--dependencies_[target] == 0) {
-    ready_.push_back(Ready{edge.fn});
+  if (--slot_of_target.dependencies == 0) {
+    ready_.push_back(Ready{edge.fn, s});
     std::push_heap(ready_.begin(), ready_.end());
   }
 }
 
-variable_list GraphTask::run_node(Node& node, variable_list grads) {
+variable_list GraphTask::run_node(Node& node, const Slot& slot, variable_list grads) {
   // Tensor hooks and retain_grad run on the gradient of the forward output they watch.
   for (const auto& [output_nr, hook] : node.pre_hooks()) {
     if (output_nr >= grads.size() || !grads[output_nr].defined()) continue;
     Tensor replaced = hook(grads[output_nr]);
     if (replaced.defined()) grads[output_nr] = replaced;
   }
-  if (auto it = capture_.find(&node); it != capture_.end()) {
-    for (auto [output_nr, index] : it->second) captured_[index] = grads[output_nr];
+  if (capture_mode_) {
+    for (const auto& [n, output_nr, index] : capture_)
+      if (n == &node) captured_[index] = grads[output_nr];
+    if (!slot.needed || dynamic_cast<AccumulateGrad*>(&node) != nullptr) return {};
   }
-  bool is_accumulator = dynamic_cast<AccumulateGrad*>(&node) != nullptr;
-  if (capture_mode_ && (is_accumulator || !needed_[&node])) return {};
   bool any = std::any_of(grads.begin(), grads.end(), [](const Tensor& g) { return g.defined(); });
   if (!any) return variable_list(node.next_edges().size());
   for (size_t i = 0; i < grads.size(); ++i) {  // a formula may rely on every gradient being there
@@ -197,26 +255,23 @@ variable_list GraphTask::run_node(Node& node, variable_list grads) {
 bool GraphTask::step() {
   if (ready_.empty()) return false;
   std::pop_heap(ready_.begin(), ready_.end());
-  std::shared_ptr<Node> node = std::move(ready_.back().node);
+  last_node_ = std::move(ready_.back().node);
+  Slot& slot = slots_[size_t(ready_.back().slot)];
   ready_.pop_back();
-  variable_list grads;
-  if (auto it = buffers_.find(node.get()); it != buffers_.end()) {
-    grads = std::move(it->second);
-    buffers_.erase(it);
-  }
-  grads.resize(node->output_meta().size());
-  last_node_ = node;
-  last_inputs_ = grads;
+  Node& node = *last_node_;
+  variable_list grads = std::move(slot.buffer);
+  grads.resize(node.output_meta().size());
+  if (keep_inputs_) last_inputs_ = grads;
   variable_list out;
   {
     AutoGradMode mode(create_graph_);
-    out = run_node(*node, std::move(grads));
+    out = run_node(node, slot, std::move(grads));
   }
-  if (!keep_graph_) node->release_saved();
-  out.resize(node->next_edges().size());
+  if (!keep_graph_) node.release_saved();
+  out.resize(node.next_edges().size());
   for (size_t i = 0; i < out.size(); ++i) {
-    const Edge& e = node->next_edges()[i];
-    if (e.is_valid()) deliver(e, out[i], *node, i);
+    const Edge& e = node.next_edges()[i];
+    if (e.is_valid()) deliver(e, out[i], node, i);
   }
   last_outputs_ = std::move(out);
   return true;
@@ -244,6 +299,8 @@ variable_list grad(const variable_list& outputs, const variable_list& inputs, co
 }
 
 BackwardStepper::BackwardStepper(const Tensor& root, const Tensor& gradient, bool retain_graph)
-    : task_({root}, {gradient}, retain_graph, false, {}) {}
+    : task_({root}, {gradient}, retain_graph, false, {}) {
+  task_.keep_step_inputs();
+}
 
 }  // namespace convis::autograd

@@ -70,7 +70,9 @@ Tensor SavedTensor::unpack(const std::shared_ptr<Node>& saver) const {
                "tensor of shape {} saved by {} at version {} was modified by {} and is now at version {}",
                data_.sizes(), saver ? saver->name() : std::string("a node"), version_,
                data_.storage()->last_writer(), now);
-  if (!is_output_ || !saver) return data_;
+  // Without grad mode (backward without create_graph) nothing records on the result, so
+  // reconnecting it to its node would only cost two allocations.
+  if (!is_output_ || !saver || !GradMode::is_enabled()) return data_;
   Tensor out = alias_without_history(data_);
   AutogradMeta& m = meta(out);
   m.grad_fn = saver;

@@ -52,7 +52,7 @@ class SavedTensor {
  public:
   SavedTensor() = default;
   // is_output: `t` is an output of `saver` itself; kept without its grad_fn to avoid a
-  // reference cycle, and reconnected on unpack (see Note [Saved versions]).
+  // reference cycle, and reconnected on unpack when grad mode is on (see Note [Saved versions]).
   SavedTensor(const Tensor& t, bool is_output);
   // The tensor as it was at save time; throws if it was modified in place since, or released.
   Tensor unpack(const std::shared_ptr<Node>& saver) const;

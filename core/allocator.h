@@ -4,15 +4,33 @@
 //   { auto t = convis::zeros({1000}); }            // 4000 bytes allocated, then freed
 //   auto after = convis::cpu_memory_stats();
 //   after.live_bytes == before.live_bytes;  after.allocations == before.allocations + 1
+//   after.cached_bytes >= 4000;                    // the block waits in the cache for reuse
+//   convis::empty_cache();                         // gives every cached block back to the system
 //
 // Note [CPU allocator]
 // Buffers are 64-byte aligned (one cache line, two AVX2 registers) so SIMD loops may use
-// aligned loads at the start of a tensor.  Every allocation and free updates three
-// counters that tests read: live bytes, the peak of live bytes, and the number of
-// allocations.  The counters are atomics, so threads may allocate concurrently.
-// Large fresh allocations cost page faults (perf-anchors.md measured 1.3 µs per 4 KiB
-// page); a caching allocator that reuses freed blocks is the performance issue's job and
-// will sit behind these same two functions.
+// aligned loads at the start of a tensor.  Every allocation and free updates counters
+// that tests read: live bytes (handed out and not yet freed: a block waiting in the cache
+// is NOT live, so "saved tensors are freed after backward" stays checkable), the peak of
+// live bytes, and the number of allocations.  The counters are atomics.
+//
+// Note [Caching allocator]
+// A small tensor costs a malloc and a free for its buffer, and a big fresh one page faults
+// (perf-anchors.md measured 1.3 us per 4 KiB page), so freed blocks are kept for reuse, as
+// LibTorch's CUDA caching allocator does:
+//   - A request is rounded up to a size class: multiples of 64 bytes up to 512, then four
+//     classes per power of two (at most 25% slack).  Each class has a free list, threaded
+//     through the free blocks themselves (the first 8 bytes hold the next pointer), so
+//     caching allocates nothing.
+//   - Blocks larger than kMaxCachedBlock, and frees that would push the cache beyond
+//     kMaxCachedBytes, go straight back to the system.
+//   - One mutex guards the lists.  Kernels do not allocate from OpenMP threads today, but
+//     users may create tensors on several threads (data loading), and an uncontended lock
+//     costs a few nanoseconds against the ~50 of malloc + free.
+//   - empty_cache() releases every cached block (DESIGN idea 8: one call releases all the
+//     memory the library caches).
+//   - Off (every allocation goes to the system) in sanitizer builds, so ASan sees each
+//     block's life, and when the environment sets CONVIS_NO_CACHING_ALLOCATOR=1.
 #pragma once
 
 #include <cstddef>
@@ -21,9 +39,10 @@
 namespace convis {
 
 struct MemoryStats {
-  int64_t live_bytes = 0;   // allocated and not yet freed
-  int64_t peak_bytes = 0;   // the largest live_bytes since start or reset_peak_memory
-  int64_t allocations = 0;  // number of allocations since start
+  int64_t live_bytes = 0;    // allocated and not yet freed (cached blocks do not count)
+  int64_t peak_bytes = 0;    // the largest live_bytes since start or reset_peak_memory
+  int64_t allocations = 0;   // number of allocations since start (cache hits included)
+  int64_t cached_bytes = 0;  // freed blocks kept for reuse (by their size class)
 };
 
 MemoryStats cpu_memory_stats();
@@ -32,6 +51,17 @@ void reset_peak_cpu_memory();
 void* cpu_allocate(size_t nbytes);          // never returns null for nbytes > 0; throws Error
 void cpu_free(void* ptr, size_t nbytes);
 
+// Releases every block the CPU caching allocator holds (see Note [Caching allocator]).
+void empty_cache();
+// Whether freed CPU blocks are cached (false in sanitizer builds or with
+// CONVIS_NO_CACHING_ALLOCATOR=1 in the environment).
+bool cpu_caching_enabled();
+
 inline constexpr size_t kCpuAlignment = 64;
+inline constexpr size_t kMaxCachedBlock = size_t(1) << 28;  // 256 MiB: bigger blocks are never cached
+inline constexpr size_t kMaxCachedBytes = size_t(1) << 30;  // 1 GiB: the cache never holds more
+
+// The size class `nbytes` is rounded up to (the bytes a block for it really has).
+size_t cpu_block_size(size_t nbytes);
 
 }  // namespace convis

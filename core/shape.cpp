@@ -6,17 +6,12 @@
 
 namespace convis {
 
-void Shape::resize(size_t n, int64_t value) {
-  if (n > capacity_) {
-    size_t cap = std::max(n, capacity_ * 2);
-    std::unique_ptr<int64_t[]> grown(new int64_t[cap]);
-    std::copy(begin(), end(), grown.get());
-    heap_ = std::move(grown);
-    capacity_ = cap;
-  }
-  int64_t* d = data();
-  for (size_t i = size_; i < n; ++i) d[i] = value;
-  size_ = n;
+void Shape::grow(size_t n) {
+  size_t cap = std::max(n, capacity_ * 2);
+  std::unique_ptr<int64_t[]> grown(new int64_t[cap]);
+  std::copy(begin(), end(), grown.get());
+  heap_ = std::move(grown);
+  capacity_ = cap;
 }
 
 void Shape::insert(size_t pos, int64_t v) {

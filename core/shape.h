@@ -72,7 +72,12 @@ class Shape {
   const_iterator begin() const { return data(); }
   const_iterator end() const { return data() + size_; }
 
-  void resize(size_t n, int64_t value = 0);
+  void resize(size_t n, int64_t value = 0) {  // inline: every tensor copies two Shapes
+    if (n > capacity_) grow(n);
+    int64_t* d = data();
+    for (size_t i = size_; i < n; ++i) d[i] = value;
+    size_ = n;
+  }
   void push_back(int64_t v) {
     resize(size_ + 1);
     data()[size_ - 1] = v;
@@ -82,8 +87,12 @@ class Shape {
   std::vector<int64_t> vec() const { return std::vector<int64_t>(begin(), end()); }
   operator std::vector<int64_t>() const { return vec(); }  // NOLINT: implicit, like IntArrayRef
 
-  friend bool operator==(const Shape& a, const Shape& b) {
-    return a.size_ == b.size_ && std::equal(a.begin(), a.end(), b.begin());
+  friend bool operator==(const Shape& a, const Shape& b) {  // a loop: a memcmp call costs more at this size
+    if (a.size_ != b.size_) return false;
+    const int64_t *x = a.data(), *y = b.data();
+    for (size_t i = 0; i < a.size_; ++i)
+      if (x[i] != y[i]) return false;
+    return true;
   }
   friend bool operator!=(const Shape& a, const Shape& b) { return !(a == b); }
   friend bool operator==(const Shape& a, const std::vector<int64_t>& b) { return a == Shape(b); }
@@ -91,9 +100,12 @@ class Shape {
 
  private:
   void assign(const int64_t* first, const int64_t* last) {
-    resize(size_t(last - first));
+    const size_t n = size_t(last - first);
+    if (n > capacity_) grow(n);
+    size_ = n;
     std::copy(first, last, data());
   }
+  void grow(size_t n);  // capacity for at least n values, on the heap
   int64_t inline_[kInline] = {};
   std::unique_ptr<int64_t[]> heap_;
   size_t size_ = 0;

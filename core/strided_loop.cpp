@@ -3,6 +3,19 @@
 
 namespace convis {
 
+namespace {
+// The fast path: operands that are all contiguous (of one shape) walk as one flat dim.
+bool flat_loop(StridedLoop& L, std::initializer_list<const Tensor*> operands) {
+  for (const Tensor* t : operands)
+    if (!t->is_contiguous()) return false;
+  L.ndim = 1;
+  L.sizes[0] = (*operands.begin())->numel();
+  int k = 0;
+  for (const Tensor* t : operands) L.strides[k++][0] = t->element_size();
+  return true;
+}
+}  // namespace
+
 StridedLoop make_strided_loop(std::initializer_list<const Tensor*> operands) {
   StridedLoop L;
   L.ntensors = int(operands.size());
@@ -19,6 +32,7 @@ StridedLoop make_strided_loop(std::initializer_list<const Tensor*> operands) {
     L.dtypes[k] = t->dtype();
     ++k;
   }
+  if (flat_loop(L, operands)) return L;
   int n = 0;
   for (int d = 0; d < ndim; ++d) {
     if (out.size(d) == 1) continue;

@@ -38,7 +38,8 @@ std::string_view op_name(OpKind op) {
   static const char* names[] = {
       "copy", "fill", "abs", "neg", "sign", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "reciprocal",
       "square", "sin", "cos", "tanh", "sigmoid", "relu", "floor", "ceil", "round", "logical_not", "isnan",
-      "isinf", "isfinite", "add", "sub", "mul", "div", "pow", "remainder", "maximum", "minimum", "clamp", "eq",
+      "isinf", "isfinite", "add", "sub", "mul", "div", "pow", "remainder", "maximum", "minimum", "clamp",
+      "tanh_backward", "sigmoid_backward", "eq",
       "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "where", "sum", "prod", "amax",
       "amin", "argmax", "argmin", "var", "logsumexp", "softmax", "log_softmax", "cumsum", "norm", "all", "any",
       "index_select", "gather", "scatter", "scatter_add", "index_add", "gemm", "conv_forward",

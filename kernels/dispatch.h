@@ -34,6 +34,7 @@ enum class OpKind : uint16_t {
   sin, cos, tanh, sigmoid, relu, floor, ceil, round,
   logical_not, isnan, isinf, isfinite,
   add, sub, mul, div, pow, remainder, maximum, minimum, clamp,
+  tanh_backward, sigmoid_backward,  // (grad, result) -> grad of the input, fused
   eq, ne, lt, le, gt, ge, logical_and, logical_or, logical_xor,
   where,
   // ReduceKernel (kernels/reduce.h)

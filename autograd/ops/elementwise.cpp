@@ -61,10 +61,11 @@ std::vector<SavedTensor> save_now(const Recipe& r, const Tensor* self) {
 }
 
 void attach(const Recipe& r, std::vector<SavedTensor> saved, Tensor& out) {
-  std::vector<Tensor> inputs;
-  inputs.reserve(r.inputs.size());
-  for (const Tensor* t : r.inputs) inputs.push_back(*t);
-  auto node = record(r.name, inputs, {&out}, r.backward);
+  auto node = std::make_shared<FunctionNode>(r.name, r.backward);  // as record(), without a vector of inputs
+  auto& edges = node->mutable_next_edges();
+  edges.reserve(r.inputs.size());
+  for (const Tensor* t : r.inputs) edges.push_back(gradient_edge(*t));  // before out's history changes
+  set_history({&out}, node);
   node->saved() = std::move(saved);
   if (r.save_result) node->saved().emplace_back(out, /*is_output=*/true);
 }

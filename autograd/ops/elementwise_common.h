@@ -44,17 +44,34 @@
 
 namespace convis::autograd::elementwise {
 
+// Up to four tensor pointers kept inline: a Recipe is made for every recorded op, and a
+// std::vector here cost an allocation each time.
+class TensorPtrs {
+ public:
+  static constexpr size_t kMax = 4;
+  TensorPtrs() = default;
+  TensorPtrs(std::initializer_list<const Tensor*> ptrs) {  // NOLINT: built from {&a, &b}
+    for (const Tensor* p : ptrs) push_back(p);
+  }
+  void push_back(const Tensor* p) {
+    CONVIS_ASSERT(n_ < kMax, "a Recipe holds at most {} tensors", kMax);
+    p_[n_++] = p;
+  }
+  size_t size() const { return n_; }
+  const Tensor* const* begin() const { return p_; }
+  const Tensor* const* end() const { return p_ + n_; }
+
+ private:
+  const Tensor* p_[kMax] = {};
+  size_t n_ = 0;
+};
+
 struct Recipe {
-  Recipe(const char* name, std::vector<const Tensor*> inputs, std::vector<const Tensor*> saves, bool save_result,
-         FunctionNode::BackwardFn backward)
-      : name(name),
-        inputs(std::move(inputs)),
-        saves(std::move(saves)),
-        save_result(save_result),
-        backward(std::move(backward)) {}
-  const char* name;                   // LibTorch's node name, "MulBackward0"
-  std::vector<const Tensor*> inputs;  // one edge each
-  std::vector<const Tensor*> saves;   // saved_at(i); null: slot i stays empty
+  Recipe(const char* name, TensorPtrs inputs, TensorPtrs saves, bool save_result, FunctionNode::BackwardFn backward)
+      : name(name), inputs(inputs), saves(saves), save_result(save_result), backward(std::move(backward)) {}
+  const char* name;   // LibTorch's node name, "MulBackward0"
+  TensorPtrs inputs;  // one edge each
+  TensorPtrs saves;   // saved_at(i); null: slot i stays empty
   bool save_result = false;           // the result, as slot saves.size()
   FunctionNode::BackwardFn backward;
 };

@@ -26,6 +26,7 @@
 //   relu(x)                x: grad where result > 0, else 0 (0 at 0)
 //   where(c, a, b)         a: grad where c, else 0          b: 0 where c, else grad     (c: none)
 //   masked_fill(x, m, v)   x: grad, 0 where m               v (a 0-dim tensor): the sum of grad where m
+#include "convis/autograd/grad_mode.h"
 #include "convis/autograd/ops/elementwise_common.h"
 
 namespace convis {
@@ -36,6 +37,7 @@ using autograd::elementwise::InPlace;
 using autograd::elementwise::Recipe;
 using autograd::elementwise::recorded;
 using autograd::elementwise::Saves;
+using autograd::elementwise::TensorPtrs;
 using autograd::elementwise::Unary;
 using autograd::elementwise::unary;
 using autograd::elementwise::unary_;
@@ -43,10 +45,10 @@ using autograd::elementwise::unary_;
 namespace autograd::elementwise {
 
 Recipe unary_recipe(const Unary& u, const Tensor& x) {
-  std::vector<const Tensor*> saves;
+  TensorPtrs saves;
   if (u.saves == Saves::input) saves.push_back(&x);
   const bool reads_saved = u.saves != Saves::nothing;
-  return Recipe(u.name, {&x}, std::move(saves), u.saves == Saves::result,
+  return Recipe(u.name, {&x}, saves, u.saves == Saves::result,
                 [f = u.formula, reads_saved](FunctionNode& n, const variable_list& g) {
                   return variable_list{f(g[0], reads_saved ? n.saved_at(0) : Tensor())};
                 });
@@ -179,12 +181,22 @@ constexpr Unary kCos{"CosBackward0", Saves::input, [](const Tensor& g, const Ten
 Tensor cos(const Tensor& x) { return unary(kCos, x, native::cos(x)); }
 Tensor& Tensor::cos_() { return unary_(kCos, *this, "cos_", native::cos_); }
 
-constexpr Unary kTanh{"TanhBackward0", Saves::result, [](const Tensor& g, const Tensor& r) { return g * (1 - r * r); }};
+// Note [Fused backward kernels]
+// A backward formula must stay differentiable (create_graph records it), so it is written
+// with public ops; but run without a graph, g * (1 - r * r) makes three tensors and runs
+// three kernels for what one pass computes.  So when grad mode is off during backward
+// (no create_graph), tanh and sigmoid call a fused kernel that does the same arithmetic in
+// the same order (the same bits), and the public formula otherwise.
+constexpr Unary kTanh{"TanhBackward0", Saves::result, [](const Tensor& g, const Tensor& r) {
+                        return GradMode::is_enabled() ? g * (1 - r * r) : native::tanh_backward(g, r);
+                      }};
 Tensor tanh(const Tensor& x) { return unary(kTanh, x, native::tanh(x)); }
 Tensor& Tensor::tanh_() { return unary_(kTanh, *this, "tanh_", native::tanh_); }
 
 constexpr Unary kSigmoid{"SigmoidBackward0", Saves::result,
-                         [](const Tensor& g, const Tensor& r) { return g * (r * (1 - r)); }};
+                         [](const Tensor& g, const Tensor& r) {
+                           return GradMode::is_enabled() ? g * (r * (1 - r)) : native::sigmoid_backward(g, r);
+                         }};
 Tensor sigmoid(const Tensor& x) { return unary(kSigmoid, x, native::sigmoid(x)); }
 Tensor& Tensor::sigmoid_() { return unary_(kSigmoid, *this, "sigmoid_", native::sigmoid_); }
 
@@ -209,10 +221,10 @@ Tensor& Tensor::round_() { return unary_(kRound, *this, "round_", native::round_
 
 // where(c, a, b) with a or b a plain number (null here): only the tensors get an edge.
 static Recipe where_recipe(const Tensor& c, const Tensor* a, const Tensor* b) {
-  std::vector<const Tensor*> inputs;
+  TensorPtrs inputs;
   if (a != nullptr) inputs.push_back(a);
   if (b != nullptr) inputs.push_back(b);
-  return Recipe("WhereBackward0", std::move(inputs), {&c}, false,
+  return Recipe("WhereBackward0", inputs, {&c}, false,
                 [has_a = a != nullptr, has_b = b != nullptr](FunctionNode& n, const variable_list& g) {
                   Tensor cond = n.saved_at(0);
                   variable_list out;
@@ -236,9 +248,9 @@ Tensor where(const Tensor& c, const Scalar& a, const Scalar& b) { return native:
 
 // masked_fill(x, mask, v), v a 0-dim tensor (MaskedFillBackward1) or a plain number (null here).
 static Recipe masked_fill_recipe(const Tensor& x, const Tensor& mask, const Tensor* value) {
-  std::vector<const Tensor*> inputs{&x};
+  TensorPtrs inputs{&x};
   if (value != nullptr) inputs.push_back(value);
-  return Recipe(value != nullptr ? "MaskedFillBackward1" : "MaskedFillBackward0", std::move(inputs), {&mask}, false,
+  return Recipe(value != nullptr ? "MaskedFillBackward1" : "MaskedFillBackward0", inputs, {&mask}, false,
                 [](FunctionNode& n, const variable_list& g) {
                   Tensor m = n.saved_at(0);
                   variable_list out{n.needs_input_grad(0) ? masked_fill(g[0], m, kZero) : Tensor()};

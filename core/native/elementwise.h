@@ -60,6 +60,11 @@ Tensor cos(const Tensor& x);
 Tensor tanh(const Tensor& x);
 Tensor sigmoid(const Tensor& x);
 Tensor relu(const Tensor& x);
+// grad * (1 - y * y) and grad * (y * (1 - y)) in one pass, y = tanh(x) or sigmoid(x): the
+// backward of tanh and sigmoid when no graph is recorded (see Note [Fused backward kernels]).
+// On a device without the fused kernel they compose public ops: call them with grad mode off.
+Tensor tanh_backward(const Tensor& grad, const Tensor& y);
+Tensor sigmoid_backward(const Tensor& grad, const Tensor& y);
 Tensor floor(const Tensor& x);
 Tensor ceil(const Tensor& x);
 Tensor round(const Tensor& x);

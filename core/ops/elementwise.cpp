@@ -103,6 +103,22 @@ const Tensor& broadcast_args(const Plan& plan, Args args, Shape& shape) {
   return *lead;
 }
 
+// An input in the compute dtype `dt`, broadcast to `shape`, safe to read while *self is
+// written.  See Note [Native ops record nothing] (core/native/elementwise.h): the cast and
+// the expand are taken on a detached alias; an input already right is used as it is.
+Tensor prepare_operand(const Tensor& in, DType dt, const Shape& shape, const Tensor* self) {
+  Tensor out;
+  if (in.dtype() == dt && in.sizes() == shape) {
+    out = in;
+  } else {
+    Tensor base = (in.requires_grad() ? in.detach() : in).to(dt);
+    out = base.sizes() == shape ? base : base.expand(shape);
+  }
+  if (self != nullptr && shares_memory(out, *self) && !same_layout(out, *self))
+    out = (in.requires_grad() ? in.detach() : in).to(dt).clone().expand(shape);
+  return out;
+}
+
 }  // namespace
 
 DType promote_args(Args args) {
@@ -141,12 +157,7 @@ Tensor run_op(const Plan& plan, Args args, Tensor* self) {
     if (a.is_scalar()) {
       write_scalar(a.scalar, dtypes[k], scalars[k]);
     } else {
-      // See Note [Native ops record nothing] (core/native/elementwise.h).
-      const Tensor& in = *a.tensor;
-      Tensor base = (in.requires_grad() ? in.detach() : in).to(dtypes[k]);
-      operands[k] = base.sizes() == shape ? base : base.expand(shape);
-      if (self != nullptr && shares_memory(operands[k], *self) && !same_layout(operands[k], *self))
-        operands[k] = base.clone().expand(shape);
+      operands[k] = prepare_operand(*a.tensor, dtypes[k], shape, self);
     }
     ++k;
   }
@@ -391,6 +402,23 @@ Tensor native::tanh(const Tensor& x) { return unary_impl("tanh", OpKind::tanh, U
 Tensor native::sigmoid(const Tensor& x) {
   return unary_impl("sigmoid", OpKind::sigmoid, UnaryKind::floating, x, nullptr);
 }
+namespace {
+Tensor fused_backward(const char* name, OpKind op, const Tensor& grad, const Tensor& y) {
+  DType t = detail::promote_args({grad, y});
+  if (!is_floating_point(t) || !has_kernel(op, grad.device().type(), t)) return Tensor();
+  return run_op({name, op, t, t}, {grad, y});
+}
+}  // namespace
+
+Tensor native::tanh_backward(const Tensor& grad, const Tensor& y) {
+  Tensor out = fused_backward("tanh_backward", OpKind::tanh_backward, grad, y);
+  return out.defined() ? out : grad * (1 - y * y);
+}
+Tensor native::sigmoid_backward(const Tensor& grad, const Tensor& y) {
+  Tensor out = fused_backward("sigmoid_backward", OpKind::sigmoid_backward, grad, y);
+  return out.defined() ? out : grad * (y * (1 - y));
+}
+
 Tensor native::relu(const Tensor& x) { return unary_impl("relu", OpKind::relu, UnaryKind::keep, x, nullptr); }
 Tensor native::floor(const Tensor& x) { return unary_impl("floor", OpKind::floor, UnaryKind::keep, x, nullptr); }
 Tensor native::ceil(const Tensor& x) { return unary_impl("ceil", OpKind::ceil, UnaryKind::keep, x, nullptr); }

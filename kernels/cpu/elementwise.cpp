@@ -216,6 +216,14 @@ template <typename T> struct Clamp {
     return x;
   }
 };
+// The fused backward formulas, in the order of operations of the composite ones
+// (autograd/ops/elementwise_more.cpp), so both give the same bits.
+template <typename T> struct TanhBackward {
+  T operator()(T g, T y) const { return g * (T(1) - y * y); }
+};
+template <typename T> struct SigmoidBackward {
+  T operator()(T g, T y) const { return g * (y * (T(1) - y)); }
+};
 template <typename T> struct LogicalXor { bool operator()(T a, T b) const { return bool(a) != bool(b); } };
 template <typename T> struct LogicalAnd { bool operator()(T a, T b) const { return bool(a) && bool(b); } };
 template <typename T> struct LogicalOr { bool operator()(T a, T b) const { return bool(a) || bool(b); } };
@@ -376,6 +384,10 @@ void register_elementwise_cpu_kernels() {
   register_kernel(OpKind::minimum, kCPU, kInt64, &binary_kernel<Minimum, i64>);
   register_kernel(OpKind::minimum, kCPU, kFloat32, &binary_kernel<Minimum, f32>);
   register_kernel(OpKind::minimum, kCPU, kFloat64, &binary_kernel<Minimum, f64>);
+  register_kernel(OpKind::tanh_backward, kCPU, kFloat32, &binary_kernel<TanhBackward, f32>);
+  register_kernel(OpKind::tanh_backward, kCPU, kFloat64, &binary_kernel<TanhBackward, f64>);
+  register_kernel(OpKind::sigmoid_backward, kCPU, kFloat32, &binary_kernel<SigmoidBackward, f32>);
+  register_kernel(OpKind::sigmoid_backward, kCPU, kFloat64, &binary_kernel<SigmoidBackward, f64>);
 
   // ---- comparison and logic (bool out), keyed by the operands' common dtype ----
   register_kernel(OpKind::eq, kCPU, kBool, &compare_kernel<std::equal_to, bool>);
