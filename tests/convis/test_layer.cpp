@@ -217,7 +217,7 @@ TEST_CASE("run on a stream returns exactly the frames asked for (item 8)", "[con
   streams::SequenceStream finite(video);
   const Tensor from_stream = layer->run(finite, 100)[0];  // the stream's length: 250 frames
   CHECK(from_stream.sizes() == Shape{1, 1, 250, 3, 2});
-  CHECK(values(from_stream) == values(whole));
+  CHECK(allclose(from_stream.to(DType::Float64), whole, 1e-6, 1e-6));  // summation order differs
 
   layer->clear_state();
   streams::RepeatingStream endless(video);
