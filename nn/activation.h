@@ -5,8 +5,8 @@
 //   auto gelu = std::make_shared<nn::GELU>(nn::GELUOptions().approximate("tanh"));
 //   auto flat = std::make_shared<nn::Flatten>();            // [N, C, H, W] -> [N, C*H*W]
 //
-// Every one is built from differentiable public ops (GELU's erf is a small autograd
-// Function here), so gradients flow through all of them.
+// Every one is built from differentiable public ops (GELU and Softplus call nn::functional,
+// whose erf is a small autograd Function), so gradients flow through all of them.
 #pragma once
 
 #include <ostream>
@@ -16,11 +16,6 @@
 #include "convis/nn/module.h"
 
 namespace convis::nn {
-
-namespace detail {
-// erf(x), differentiable: d/dx erf(x) = 2 / sqrt(pi) * exp(-x^2).
-Tensor erf(const Tensor& x);
-}  // namespace detail
 
 struct ReLUOptions {
   ReLUOptions(bool inplace = false) : inplace_(inplace) {}  // NOLINT: implicit as LibTorch

@@ -78,6 +78,12 @@ Tensor& Module::register_buffer(std::string name, Tensor tensor) {
   return buffers_.insert(name, std::move(tensor));
 }
 
+void Module::set_parameter_doc(const std::string& name, std::string doc) {
+  CONVIS_CHECK(parameters_.contains(name), "set_parameter_doc", "expected a parameter of {}, got '{}'", this->name(),
+               name);
+  docs_.insert_or_assign(name, std::move(doc));
+}
+
 std::string Module::parameter_doc(const std::string& name) const {
   auto dot = name.find('.');
   if (dot == std::string::npos) {

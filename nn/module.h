@@ -68,6 +68,8 @@ class Module : public std::enable_shared_from_this<Module> {
     children_[name] = module;
     return module;
   }
+  // Documents an already registered parameter of this module (e.g. one a child layer made).
+  void set_parameter_doc(const std::string& name, std::string doc);
   // The doc string given to register_parameter ("" when none); `name` may be dotted.
   std::string parameter_doc(const std::string& name) const;
   const OrderedDict<std::string, std::string>& parameter_docs() const { return docs_; }

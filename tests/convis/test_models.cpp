@@ -166,6 +166,9 @@ TEST_CASE("McIntosh: [1,1,T,1,out_channels] with a readout over 16*20*20 feature
   CHECK(m3->readout->weight.sizes() == Shape{3, 16 * 4 * 4});
   m3->resize_readout(2, 2);
   CHECK(m3->readout->weight.sizes() == Shape{3, 64});
+  // every parameter has a doc string, the re-created readout too
+  for (const auto& item : m3->named_parameters()) CHECK(m3->parameter_doc(item.key()) != "");
+  CHECK_THROWS_WITH(m3->readout->set_parameter_doc("nope", "x"), Catch::Contains("[set_parameter_doc] expected a parameter"));
   // without random_init the kernels stay zero
   CHECK(std::make_shared<McIntosh>(Shape{2, 1, 1}, false)->layer1->weight.abs().sum().item<double>() == 0.0);
 }

@@ -23,6 +23,12 @@ McIntosh::McIntosh(Shape filter_size, bool random_init, int64_t out_channels_, S
                        /*normalize=*/true);
   }
   readout = register_module("readout", std::make_shared<nn::Linear>(nn::LinearOptions(1, out_channels).bias(false)));
+  document_readout();
+}
+
+void McIntosh::document_readout() {
+  readout->set_parameter_doc("weight", "readout weights, one per feature (channel, x, y) and output channel; "
+                                       "re-created as ones when the frame size changes");
 }
 
 void McIntosh::ensure_readout(int64_t features) {
@@ -34,6 +40,7 @@ void McIntosh::ensure_readout(int64_t features) {
     fresh->weight.fill_(1.0);
   }
   readout = replace_module("readout", fresh);
+  document_readout();
 }
 
 void McIntosh::resize_readout(int64_t x, int64_t y) {

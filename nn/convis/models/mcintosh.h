@@ -46,6 +46,7 @@ class McIntosh : public Layer {
 
  private:
   void ensure_readout(int64_t features);
+  void document_readout();
 };
 
 }  // namespace convis::models
