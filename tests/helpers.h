@@ -37,6 +37,20 @@ inline void set_no_grad(convis::Tensor& t, const convis::Tensor& value) {
   convis::NoGradGuard no_grad;
   t.copy_(value);
 }
+inline void set_no_grad(convis::Tensor& t, double value) {
+  convis::NoGradGuard no_grad;
+  t.fill_(value);
+}
+// gradcheck and gradgradcheck of fn at inputs, each reported on failure.
+template <typename Fn>
+void check_gradients_twice(const Fn& fn, const std::vector<convis::Tensor>& inputs) {
+  auto first = convis::autograd::gradcheck(fn, inputs);
+  INFO(first.message);
+  CHECK(first.ok);
+  auto second = convis::autograd::gradgradcheck(fn, inputs);
+  INFO(second.message);
+  CHECK(second.ok);
+}
 // A convis layer's forward over consecutive chunks of dt frames (time = dim 2), concatenated:
 // what a chunked run computes, for chunk-equivalence tests.
 inline convis::Tensor chunked(convis::Layer& layer, const convis::Tensor& x, int64_t dt) {

@@ -13,16 +13,8 @@ using convis::filters::SpatialRecursiveFilter;
 using convis::filters::TemporalHighPassFilterRecursive;
 using convis::filters::TemporalLowPassFilterRecursive;
 using convis_test::chunked;
+using convis_test::set_no_grad;
 using convis_test::values;
-
-namespace {
-
-void set_value(Tensor& parameter, double v) {
-  NoGradGuard no_grad;
-  parameter.fill_(v);
-}
-
-}  // namespace
 
 TEST_CASE("recursive low-pass: step response of tau = 10 ms (item 12)", "[convis][recursive_filters]") {
   auto lp = std::make_shared<TemporalLowPassFilterRecursive>();
@@ -97,7 +89,7 @@ TEST_CASE("recursive low-pass: gradcheck in tau and the input (f64)", "[convis][
   manual_seed(4);
   auto lp = std::make_shared<TemporalLowPassFilterRecursive>();
   lp->to(kFloat64);
-  set_value(lp->tau, 0.004);
+  set_no_grad(lp->tau, 0.004);
   Tensor x = rand({1, 2, 6, 2, 3}, dtype(kFloat64).requires_grad(true));
   lp->keep_state_graph(true);  // so that the first chunk's input reaches the second chunk's output
   auto f = [&](const autograd::variable_list& in) {
@@ -117,7 +109,7 @@ TEST_CASE("recursive low-pass: errors", "[convis][recursive_filters]") {
   CHECK_THROWS_WITH(lp->forward(ones({1, 1, 3, 5, 4})), Catch::Contains("call clear_state()"));
   lp->clear_state();
   CHECK(lp->forward(ones({1, 1, 3, 5, 4})).sizes() == Shape{1, 1, 3, 5, 4});
-  set_value(lp->tau, 0.0);
+  set_no_grad(lp->tau, 0.0);
   CHECK_THROWS_WITH(lp->forward(ones({1, 1, 3, 5, 4})), Catch::Contains("expected a positive time constant tau"));
 }
 
@@ -125,7 +117,7 @@ TEST_CASE("recursive high-pass: step response with k = 1 (item 13)", "[convis][r
   auto hp = std::make_shared<TemporalHighPassFilterRecursive>();
   CHECK(hp->tau.item<double>() == Approx(0.01));
   CHECK(hp->k.item<double>() == Approx(0.5));
-  set_value(hp->k, 1.0);
+  set_no_grad(hp->k, 1.0);
   auto v = values(hp->forward(ones({1, 1, 200, 1, 1})));
   CHECK(v[0] == Approx(0.9048).margin(1e-4));
   CHECK(v[1] == Approx(0.8186).margin(1e-4));
@@ -160,7 +152,7 @@ TEST_CASE("recursive high-pass: gradcheck in tau, k and the input (f64)", "[conv
   manual_seed(6);
   auto hp = std::make_shared<TemporalHighPassFilterRecursive>();
   hp->to(kFloat64);
-  set_value(hp->tau, 0.005);
+  set_no_grad(hp->tau, 0.005);
   Tensor x = rand({1, 1, 7, 2, 2}, dtype(kFloat64).requires_grad(true));
   hp->keep_state_graph(true);
   auto f = [&](const autograd::variable_list& in) {
@@ -202,7 +194,7 @@ TEST_CASE("SpatialRecursiveFilter: a symmetric Gaussian-like blur; gaussian(sigm
 TEST_CASE("SpatialRecursiveFilter: zero boundary on both sides", "[convis][recursive_filters]") {
   auto sp = std::make_shared<SpatialRecursiveFilter>();
   sp->to(kFloat64);
-  set_value(sp->density, 0.4);
+  set_no_grad(sp->density, 0.4);
   // A linear filter with zeros outside: an impulse on the border gives the truncated response
   // of an impulse in the middle, at either border.
   Tensor mid = zeros({1, 1, 1, 1, 41}, kFloat64), left = zeros({1, 1, 1, 1, 21}, kFloat64);
@@ -218,7 +210,7 @@ TEST_CASE("SpatialRecursiveFilter: gradcheck in the input and density (f64)", "[
   manual_seed(8);
   auto sp = std::make_shared<SpatialRecursiveFilter>();
   sp->to(kFloat64);
-  set_value(sp->density, 0.7);
+  set_no_grad(sp->density, 0.7);
   Tensor x = rand({1, 1, 2, 4, 5}, dtype(kFloat64).requires_grad(true));
   auto r = autograd::gradcheck([&](const autograd::variable_list& in) { return sp->forward(in[0]); }, {x, sp->density});
   INFO(r.message);

@@ -11,14 +11,8 @@
 
 using namespace convis;
 using namespace convis::filters;
+using convis_test::set_no_grad;
 using convis_test::values;
-
-namespace {
-void set_value(Tensor& parameter, double v) {
-  NoGradGuard no_grad;
-  parameter.fill_(v);
-}
-}  // namespace
 
 TEST_CASE("NLRectify clamps to [0, 1e6] (item 25)", "[convis][recursive_filters]") {
   auto nl = std::make_shared<NLRectify>();
@@ -41,8 +35,8 @@ TEST_CASE("NLRectifyScale, NLSquare, NLRectifySquare with scale and bias", "[con
   CHECK(values(sq->forward(x)) == std::vector<double>{1, 0, 1, 9});
   CHECK(values(rsq->forward(x)) == std::vector<double>{0, 0, 1, 9});
   for (ScaledNonlinearity* nl : std::initializer_list<ScaledNonlinearity*>{rs.get(), sq.get(), rsq.get()}) {
-    set_value(nl->scale, 2.0);
-    set_value(nl->bias, -1.0);
+    set_no_grad(nl->scale, 2.0);
+    set_no_grad(nl->bias, -1.0);
   }
   // bias + scale x = -3, -1, 1, 5
   CHECK(values(rs->forward(x)) == std::vector<double>{0, 0, 1, 5});
