@@ -438,3 +438,39 @@ TEST_CASE("Retina(spikes=false): gradients reach every stage; input dtypes", "[c
   CHECK(out64.dtype() == kFloat64);
   CHECK_ALLCLOSE_TOL(out64.to(kFloat32), f32, 1e-4, 1e-2);
 }
+
+TEST_CASE("GanglionSpiking: the threaded path gives the same spikes for 1, 2 and 3 threads", "[convis][retina]") {
+  // 30 x 90 x 90 = 243 000 neuron-steps: above the threshold where the loop is split over threads,
+  // with an odd neuron count (the last pair is a single neuron).
+  Tensor current = random_video(30, 90, 89, 11, 150.0).reshape({1, 1, 30, 90, 89});
+  const int saved = get_num_threads();
+  std::vector<Tensor> spikes;
+  for (int threads : {1, 2, 3}) {
+    set_num_threads(threads);
+    auto lif = std::make_shared<GanglionSpiking>(GanglionConfig{}, 21);
+    lif->refr_sigma.fill_(0.001);
+    spikes.push_back(lif->run(current)[0]);
+  }
+  set_num_threads(saved);
+  CHECK(spikes[0].to(kFloat64).sum().item<double>() > 1000);
+  CHECK(equal(spikes[1], spikes[0]));
+  CHECK(equal(spikes[2], spikes[0]));
+}
+
+TEST_CASE("GanglionInput: gradcheck with respect to the input (f64); the pooling weight gets a gradient", "[convis][retina]") {
+  GanglionConfig c;
+  c.sigma_pool = 0.1;  // a real spatial pooling kernel, not the 1x1 identity
+  auto gang = std::make_shared<GanglionInput>(c, -1.0);
+  gang->to(kFloat64);
+  manual_seed(12);
+  Tensor x = (rand({1, 1, 5, 4, 3}, kFloat64) - 0.5).requires_grad_(true);
+  auto f = [&](const autograd::variable_list& in) {
+    gang->clear_state();
+    return gang->forward(in[0]);
+  };
+  convis_test::check_gradients_twice(f, {x});
+  gang->clear_state();
+  gang->forward(x).sum().backward();
+  CHECK(gang->pooling->weight.grad().defined());
+  CHECK(gang->pooling->weight.grad().abs().sum().item<double>() > 0);
+}

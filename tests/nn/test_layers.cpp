@@ -7,14 +7,13 @@
 
 using namespace convis;
 using convis_test::golden;
+using convis_test::set_no_grad;
 using convis_test::values;
 using V = std::vector<double>;
 
 namespace {
 
 Tensor g(const std::string& name) { return golden("module/" + name + ".npy"); }
-
-void set(Tensor& param, const Tensor& value) { convis_test::set_no_grad(param, value); }
 
 std::string print(const nn::Module& m) {
   std::ostringstream ss;
@@ -27,8 +26,8 @@ std::string print(const nn::Module& m) {
 TEST_CASE("Linear matches torch for 2-D and 3-D inputs", "[nn][layers]") {
   auto lin = std::make_shared<nn::Linear>(3, 4);
   CHECK(lin->weight.sizes() == Shape{4, 3});
-  set(lin->weight, g("linear_w"));
-  set(lin->bias, g("linear_b"));
+  set_no_grad(lin->weight, g("linear_w"));
+  set_no_grad(lin->bias, g("linear_b"));
   CHECK_ALLCLOSE(lin->forward(g("linear_x")), g("linear_out"));
   CHECK_ALLCLOSE((*lin)(g("linear_x3")), g("linear_out3"));
   CHECK_THROWS_WITH(lin->forward(ones({2, 5})), Catch::Contains("[Linear] expected an input whose last dim is in_features=3"));
@@ -60,15 +59,15 @@ TEST_CASE("Conv3d matches torch in every padding mode", "[nn][layers]") {
     INFO(name);
     auto conv = std::make_shared<nn::Conv3d>(
         nn::Conv3dOptions(2, 4, {3, 2, 3}).stride({1, 2, 1}).padding({1, 1, 2}).groups(2).padding_mode(mode));
-    set(conv->weight, g(std::string("conv3d_") + name + "_w"));
-    set(conv->bias, g(std::string("conv3d_") + name + "_b"));
+    set_no_grad(conv->weight, g(std::string("conv3d_") + name + "_w"));
+    set_no_grad(conv->bias, g(std::string("conv3d_") + name + "_b"));
     CHECK_ALLCLOSE(conv->forward(x), g(std::string("conv3d_") + name + "_out"));
   }
 }
 
 TEST_CASE("Conv1d with dilation and no bias matches torch", "[nn][layers]") {
   auto conv = std::make_shared<nn::Conv1d>(nn::Conv1dOptions(2, 3, 3).padding(1).dilation(2).bias(false));
-  set(conv->weight, g("conv1d_w"));
+  set_no_grad(conv->weight, g("conv1d_w"));
   CHECK_ALLCLOSE(conv->forward(g("conv1d_x")), g("conv1d_out"));
   CHECK_THROWS_WITH(std::make_shared<nn::Conv2d>(nn::Conv2dOptions(3, 4, 3).groups(2)),
                     Catch::Contains("divisible by groups"));

@@ -6,6 +6,7 @@
 
 using namespace convis;
 using convis_test::golden;
+using convis_test::set_no_grad;
 using convis_test::values;
 using V = std::vector<double>;
 
@@ -13,16 +14,14 @@ namespace {
 
 Tensor g(const std::string& name) { return golden("module/" + name + ".npy"); }
 
-void set(Tensor& param, const Tensor& value) { convis_test::set_no_grad(param, value); }
-
 }  // namespace
 
 TEST_CASE("BatchNorm1d: two training steps, running stats, then eval", "[nn][layers]") {
   auto bn = std::make_shared<nn::BatchNorm1d>(3);
   CHECK(values(bn->running_var) == V{1, 1, 1});
   CHECK(bn->num_batches_tracked.dtype() == kInt64);
-  set(bn->weight, g("bn1d_w"));
-  set(bn->bias, g("bn1d_b"));
+  set_no_grad(bn->weight, g("bn1d_w"));
+  set_no_grad(bn->bias, g("bn1d_b"));
   CHECK_ALLCLOSE_TOL(bn->forward(g("bn1d_x1")), g("bn1d_y1"), 1e-4, 1e-5);
   CHECK_ALLCLOSE_TOL(bn->forward(g("bn1d_x2")), g("bn1d_y2"), 1e-4, 1e-5);  // 3-D input [N, C, L]
   CHECK_ALLCLOSE(bn->running_mean, g("bn1d_mean"));
@@ -57,8 +56,8 @@ TEST_CASE("BatchNorm2d with momentum None averages cumulatively; BatchNorm3d", "
 
 TEST_CASE("LayerNorm matches torch", "[nn][layers]") {
   auto ln = std::make_shared<nn::LayerNorm>(nn::LayerNormOptions({4, 5}));
-  set(ln->weight, g("ln_w"));
-  set(ln->bias, g("ln_b"));
+  set_no_grad(ln->weight, g("ln_w"));
+  set_no_grad(ln->bias, g("ln_b"));
   CHECK_ALLCLOSE_TOL(ln->forward(g("ln_x")), g("ln_out"), 1e-4, 1e-5);
   CHECK_THROWS_WITH(ln->forward(ones({3, 5, 4})), Catch::Contains("normalized_shape [4, 5], got shape [3, 5, 4]"));
   auto bare = std::make_shared<nn::LayerNorm>(nn::LayerNormOptions({2}).elementwise_affine(false));
@@ -122,7 +121,7 @@ TEST_CASE("gradcheck through Linear, BatchNorm, LayerNorm, GELU and Conv3d in fl
 
   auto bn = std::make_shared<nn::BatchNorm1d>(3);
   bn->to(kFloat64);
-  set(bn->weight, tensor({0.5, 2.0, -1.0}, kFloat64));
+  set_no_grad(bn->weight, tensor({0.5, 2.0, -1.0}, kFloat64));
   Tensor xb = randn({5, 3}, dtype(kFloat64).requires_grad(true));
   auto rb = autograd::gradcheck([&](const autograd::variable_list& in) { return bn->forward(in[0]); },
                                 {xb, bn->weight, bn->bias});
