@@ -10,7 +10,7 @@ void capture_forward_trace(Node& node);  // autograd/anomaly.cpp
 AutogradMeta& meta(const Tensor& t) {
   TensorImpl* impl = t.unsafeGetTensorImpl();
   CONVIS_CHECK(impl != nullptr, "autograd", "expected a defined tensor, got an undefined Tensor()");
-  if (!impl->autograd_meta) impl->autograd_meta = std::make_shared<AutogradMeta>();
+  if (!impl->autograd_meta) impl->autograd_meta = detail::make_pooled<AutogradMeta>();
   return *impl->autograd_meta;
 }
 
@@ -48,7 +48,7 @@ Edge gradient_edge(const Tensor& t) {
   if (!m->requires_grad) return {};
   std::shared_ptr<Node> acc = m->grad_accumulator.lock();
   if (!acc) {
-    acc = std::make_shared<AccumulateGrad>(t);
+    acc = detail::make_pooled<AccumulateGrad>(t);
     m->grad_accumulator = acc;
   }
   return Edge{acc, 0};
@@ -80,7 +80,7 @@ namespace {
 template <typename Inputs>
 std::shared_ptr<FunctionNode> record_impl(const char* name, const Inputs& inputs,
                                           std::initializer_list<Tensor*> outputs, FunctionNode::BackwardFn backward) {
-  auto node = std::make_shared<FunctionNode>(name, std::move(backward));
+  auto node = detail::make_pooled<FunctionNode>(std::string(name), std::move(backward));  // may be a temporary
   auto& edges = node->mutable_next_edges();
   edges.reserve(inputs.size());
   for (const auto& in : inputs) {

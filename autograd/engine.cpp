@@ -86,7 +86,7 @@ GraphTask::GraphTask(const variable_list& roots, const variable_list& grad_roots
     : keep_graph_(keep_graph), create_graph_(create_graph) {
   CONVIS_CHECK(grad_roots.empty() || grad_roots.size() == roots.size(), "backward",
                "expected {} gradients (one per tensor), got {}", roots.size(), grad_roots.size());
-  std::vector<Edge> root_edges;
+  edge_list root_edges;
   variable_list root_grads;
   for (size_t i = 0; i < roots.size(); ++i) {
     const Tensor& r = roots[i];
@@ -110,28 +110,28 @@ GraphTask::GraphTask(const variable_list& roots, const variable_list& grad_roots
   if (!inputs.empty()) {
     capture_mode_ = true;
     captured_.resize(inputs.size());
-    std::vector<Edge> input_edges;
+    edge_list input_edges;
     for (size_t i = 0; i < inputs.size(); ++i) {
       Edge e = gradient_edge(inputs[i]);
       CONVIS_CHECK(e.is_valid(), "grad", "input {} does not require grad and does not have a grad_fn", i);
-      capture_.emplace_back(e.fn.get(), e.input_nr, i);
+      capture_.emplace_back(e.function.get(), e.input_nr, i);
       input_edges.push_back(e);
     }
     mark_needed(input_edges);
   }
   // Seed the buffers of the root nodes; they become ready as their counts allow.
   for (size_t i = 0; i < root_edges.size(); ++i) {
-    Node* n = root_edges[i].fn.get();
+    Node* n = root_edges[i].function.get();
     auto& buf = slots_[size_t(index_.find(n))].buffer;
     buf.resize(n->output_meta().size());
     Tensor& slot = buf[root_edges[i].input_nr];
     slot = slot.defined() ? slot + root_grads[i] : root_grads[i];
   }
   for (const Edge& e : root_edges) {
-    int s = index_.find(e.fn.get());
+    int s = index_.find(e.function.get());
     if (slots_[size_t(s)].dependencies == 0 &&
-        std::none_of(ready_.begin(), ready_.end(), [&](const Ready& r) { return r.node == e.fn; })) {
-      ready_.push_back(Ready{e.fn, s});
+        std::none_of(ready_.begin(), ready_.end(), [&](const Ready& r) { return r.node == e.function; })) {
+      ready_.push_back(Ready{e.function, s});
       std::push_heap(ready_.begin(), ready_.end());
     }
   }
@@ -146,36 +146,36 @@ int GraphTask::slot_of(const Node* n, bool& inserted) {
   return s;
 }
 
-void GraphTask::count_dependencies(const std::vector<Edge>& root_edges) {
+void GraphTask::count_dependencies(const edge_list& root_edges) {
   std::vector<Node*> stack;
   bool fresh = false;
   for (const Edge& e : root_edges) {
-    slot_of(e.fn.get(), fresh);
-    if (fresh) stack.push_back(e.fn.get());
+    slot_of(e.function.get(), fresh);
+    if (fresh) stack.push_back(e.function.get());
   }
   while (!stack.empty()) {
     Node* n = stack.back();
     stack.pop_back();
     for (const Edge& e : n->next_edges()) {
       if (!e.is_valid()) continue;
-      int s = slot_of(e.fn.get(), fresh);
+      int s = slot_of(e.function.get(), fresh);
       ++slots_[size_t(s)].dependencies;
-      if (fresh) stack.push_back(e.fn.get());
+      if (fresh) stack.push_back(e.function.get());
     }
   }
 }
 
 // A node is needed when some input's node can be reached from it (autograd::grad runs
 // only those).  Found by walking the reversed edges from the input nodes.
-void GraphTask::mark_needed(const std::vector<Edge>& input_edges) {
+void GraphTask::mark_needed(const edge_list& input_edges) {
   std::vector<std::vector<int>> parents(slots_.size());
   for (size_t s = 0; s < nodes_.size(); ++s) {
     for (const Edge& e : nodes_[s]->next_edges())
-      if (e.is_valid()) parents[size_t(index_.find(e.fn.get()))].push_back(int(s));
+      if (e.is_valid()) parents[size_t(index_.find(e.function.get()))].push_back(int(s));
   }
   std::vector<int> stack;
   for (const Edge& e : input_edges) {
-    int s = index_.find(e.fn.get());
+    int s = index_.find(e.function.get());
     if (s >= 0 && !slots_[size_t(s)].needed) {
       slots_[size_t(s)].needed = true;
       stack.push_back(s);
@@ -194,7 +194,7 @@ void GraphTask::mark_needed(const std::vector<Edge>& input_edges) {
 }
 
 void GraphTask::deliver(const Edge& edge, Tensor grad, const Node& producer, size_t index) {
-  Node* target = edge.fn.get();
+  Node* target = edge.function.get();
   const int s = index_.find(target);
   Slot& slot_of_target = slots_[size_t(s)];
   const TensorMeta& want = target->output_meta()[edge.input_nr];
@@ -220,7 +220,7 @@ void GraphTask::deliver(const Edge& edge, Tensor grad, const Node& producer, siz
     slot = slot.defined() ? slot + grad : std::move(grad);
   }
   if (--slot_of_target.dependencies == 0) {
-    ready_.push_back(Ready{edge.fn, s});
+    ready_.push_back(Ready{edge.function, s});
     std::push_heap(ready_.begin(), ready_.end());
   }
 }

@@ -92,8 +92,8 @@ class GraphTask {
     bool operator<(const Ready& o) const { return node->sequence_nr() < o.node->sequence_nr(); }
   };
   int slot_of(const Node* n, bool& inserted);
-  void count_dependencies(const std::vector<Edge>& root_edges);
-  void mark_needed(const std::vector<Edge>& input_edges);
+  void count_dependencies(const edge_list& root_edges);
+  void mark_needed(const edge_list& input_edges);
   void deliver(const Edge& edge, Tensor grad, const Node& producer, size_t index);
   variable_list run_node(Node& node, const Slot& slot, variable_list grads);
 

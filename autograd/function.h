@@ -109,7 +109,7 @@ variable_list CppNode<T>::apply(variable_list&& grad_outputs) {
 template <typename T>
 template <typename... Args>
 auto Function<T>::apply(Args&&... args) {
-  auto node = std::make_shared<CppNode<T>>(function_node_name(typeid(T).name()));
+  auto node = detail::make_pooled<CppNode<T>>(function_node_name(typeid(T).name()));
   node->num_args = sizeof...(Args);
   variable_list inputs;
   int index = 0;

@@ -43,7 +43,7 @@ std::string print_graph(const Tensor& t) {
   Edge root = gradient_edge(t);
   if (!root.is_valid()) return "(no graph: the tensor does not require grad)\n";
   std::unordered_map<const Node*, int> ids;
-  std::vector<std::pair<const Node*, int>> stack{{root.fn.get(), 0}};
+  std::vector<std::pair<const Node*, int>> stack{{root.function.get(), 0}};
   std::string out;
   while (!stack.empty()) {
     auto [n, depth] = stack.back();
@@ -61,7 +61,7 @@ std::string print_graph(const Tensor& t) {
     out += indent + text + "\n";
     const auto& edges = n->next_edges();
     for (size_t i = edges.size(); i-- > 0;)  // reversed, so edge 0 prints first
-      if (edges[i].is_valid()) stack.push_back({edges[i].fn.get(), depth + 1});
+      if (edges[i].is_valid()) stack.push_back({edges[i].function.get(), depth + 1});
   }
   return out;
 }
@@ -73,8 +73,8 @@ std::string to_dot(const Tensor& t) {
   out += fmt::format("  output [label=\"output\\n{} {}\", shape=ellipse];\n", to_string(t.sizes()),
                      dtype_name(t.dtype()));
   std::unordered_map<const Node*, int> ids;
-  std::vector<const Node*> stack{root.fn.get()};
-  ids[root.fn.get()] = 0;
+  std::vector<const Node*> stack{root.function.get()};
+  ids[root.function.get()] = 0;
   out += "  output -> n0;\n";
   while (!stack.empty()) {
     const Node* n = stack.back();
@@ -87,8 +87,8 @@ std::string to_dot(const Tensor& t) {
     out += fmt::format("  n{} [label=\"{}\"{}];\n", id, text, leaf ? ", style=filled, fillcolor=lightblue" : "");
     for (const Edge& e : n->next_edges()) {
       if (!e.is_valid()) continue;
-      auto [it, fresh] = ids.emplace(e.fn.get(), int(ids.size()));
-      if (fresh) stack.push_back(e.fn.get());
+      auto [it, fresh] = ids.emplace(e.function.get(), int(ids.size()));
+      if (fresh) stack.push_back(e.function.get());
       out += fmt::format("  n{} -> n{};\n", id, it->second);
     }
   }

@@ -13,11 +13,12 @@ namespace {
 std::atomic<uint64_t> g_next_sequence_nr{0};
 
 Tensor alias_without_history(const Tensor& t) {
-  return Tensor(std::make_shared<TensorImpl>(t.storage(), t.sizes(), t.strides(), t.storage_offset(), t.dtype()));
+  return Tensor(TensorImpl::make(t.storage(), t.sizes(), t.strides(), t.storage_offset(), t.dtype()));
 }
 }  // namespace
 
-Node::Node(std::string name) : name_(std::move(name)), sequence_nr_(g_next_sequence_nr++) {}
+Node::Node(const char* name) : name_(name), sequence_nr_(g_next_sequence_nr++) {}
+Node::Node(std::string name) : owned_name_(std::move(name)), sequence_nr_(g_next_sequence_nr++) {}
 
 // Note [Freeing long graphs]
 // A Node owns the Nodes its edges point at.  Letting shared_ptr destructors cascade would
@@ -27,13 +28,13 @@ Node::Node(std::string name) : name_(std::move(name)), sequence_nr_(g_next_seque
 Node::~Node() {
   std::vector<std::shared_ptr<Node>> stack;
   for (Edge& e : next_edges_)
-    if (e.fn) stack.push_back(std::move(e.fn));
+    if (e.function) stack.push_back(std::move(e.function));
   while (!stack.empty()) {
     std::shared_ptr<Node> n = std::move(stack.back());
     stack.pop_back();
     if (n.use_count() == 1) {
       for (Edge& e : n->next_edges_)
-        if (e.fn) stack.push_back(std::move(e.fn));
+        if (e.function) stack.push_back(std::move(e.function));
     }
   }
 }

@@ -3,7 +3,7 @@
 //   Tensor a = randn({3}, requires_grad(true));
 //   Tensor y = (a * 2).sum();
 //   y.grad_fn()->name()                       == "SumBackward0"
-//   y.grad_fn()->next_edges()[0].fn->name()   == "MulBackward1"
+//   y.grad_fn()->next_edges()[0].function->name()   == "MulBackward1"
 //   a's edge ends in an AccumulateGrad node, which adds into a.grad().
 //
 // Note [The backward graph]
@@ -34,14 +34,19 @@ namespace convis::autograd {
 
 class Node;
 using variable_list = std::vector<Tensor>;
+// A Node's small lists come from the object pool (Note [Object pool] in core/pool.h).
+template <typename T>
+using PooledVector = std::vector<T, detail::PoolAllocator<T>>;
 
 struct Edge {
-  std::shared_ptr<Node> fn;  // null: this input needs no gradient
+  std::shared_ptr<Node> function;  // null: this input needs no gradient (LibTorch's name)
   uint32_t input_nr = 0;     // which output of fn (= which gradient slot of fn) this is
-  bool is_valid() const { return fn != nullptr; }
+  bool is_valid() const { return function != nullptr; }
 };
 
 // Shape, dtype and device of one forward output of a Node: what its gradient must look like.
+using edge_list = PooledVector<Edge>;
+
 struct TensorMeta {
   Shape shape;
   DType dtype = kFloat32;
@@ -74,30 +79,32 @@ class Node : public std::enable_shared_from_this<Node> {
  public:
   using PreHook = std::function<Tensor(const Tensor&)>;  // may replace the incoming gradient
 
+  // `name` must outlive the Node (a string literal); names made at run time use the other one.
+  explicit Node(const char* name);
   explicit Node(std::string name);
   virtual ~Node();  // frees the graph behind it iteratively (see Note [Freeing long graphs])
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
-  const std::string& name() const { return name_; }
-  const std::vector<Edge>& next_edges() const { return next_edges_; }
-  std::vector<Edge>& mutable_next_edges() { return next_edges_; }
+  std::string name() const { return name_ ? std::string(name_) : owned_name_; }
+  const edge_list& next_edges() const { return next_edges_; }
+  edge_list& mutable_next_edges() { return next_edges_; }
   uint64_t sequence_nr() const { return sequence_nr_; }
   // Whether forward input i wants a gradient (its edge leads somewhere): a backward formula
   // may skip the work for inputs that do not (a frozen weight).
   bool needs_input_grad(size_t i) const { return i < next_edges_.size() && next_edges_[i].is_valid(); }
 
   // One TensorMeta per forward output; the engine checks incoming gradients against it.
-  std::vector<TensorMeta>& output_meta() { return output_meta_; }
-  const std::vector<TensorMeta>& output_meta() const { return output_meta_; }
+  PooledVector<TensorMeta>& output_meta() { return output_meta_; }
+  const PooledVector<TensorMeta>& output_meta() const { return output_meta_; }
 
   // Gradients of the forward outputs -> gradients of the forward inputs (one per edge;
   // undefined where no gradient flows).
   virtual variable_list apply(variable_list&& grad_outputs) = 0;
 
   // Saved tensors, for backward and for print_graph / to_dot.
-  std::vector<SavedTensor>& saved() { return saved_; }
-  const std::vector<SavedTensor>& saved() const { return saved_; }
+  PooledVector<SavedTensor>& saved() { return saved_; }
+  const PooledVector<SavedTensor>& saved() const { return saved_; }
   Tensor saved_at(size_t i) { return saved_[i].unpack(shared_from_this()); }
   void release_saved();
   bool saved_released() const { return released_; }
@@ -110,10 +117,11 @@ class Node : public std::enable_shared_from_this<Node> {
   std::string forward_trace;
 
  private:
-  std::string name_;
-  std::vector<Edge> next_edges_;
-  std::vector<TensorMeta> output_meta_;
-  std::vector<SavedTensor> saved_;
+  const char* name_ = nullptr;  // a literal; or null, and then owned_name_ is the name
+  std::string owned_name_;
+  edge_list next_edges_;
+  PooledVector<TensorMeta> output_meta_;
+  PooledVector<SavedTensor> saved_;
   std::vector<std::pair<uint32_t, PreHook>> pre_hooks_;
   uint64_t sequence_nr_;
   bool released_ = false;
@@ -135,6 +143,7 @@ class AccumulateGrad : public Node {
 class FunctionNode : public Node {
  public:
   using BackwardFn = std::function<variable_list(FunctionNode& self, const variable_list& grad_outputs)>;
+  FunctionNode(const char* name, BackwardFn fn) : Node(name), fn_(std::move(fn)) {}
   FunctionNode(std::string name, BackwardFn fn) : Node(std::move(name)), fn_(std::move(fn)) {}
   variable_list apply(variable_list&& grad_outputs) override { return fn_(*this, grad_outputs); }
 

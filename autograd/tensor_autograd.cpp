@@ -51,7 +51,7 @@ uint32_t Tensor::output_nr() const {
 }
 
 Tensor Tensor::detach() const {
-  return Tensor(std::make_shared<TensorImpl>(storage(), sizes(), strides(), storage_offset(), dtype()));
+  return Tensor(TensorImpl::make(storage(), sizes(), strides(), storage_offset(), dtype()));
 }
 
 Tensor& Tensor::detach_() {

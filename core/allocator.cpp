@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "convis/core/error.h"
+#include "convis/core/pool.h"
 
 namespace convis {
 
@@ -135,6 +136,7 @@ void cpu_free(void* ptr, size_t nbytes) {
 }
 
 void empty_cache() {
+  detail::pool_release();  // the calling thread's small-object lists (core/pool.h)
   void* heads[kNumClasses];
   {
     std::lock_guard<std::mutex> lock(g_cache.mutex);

@@ -35,12 +35,15 @@ Tensor empty_strided(const Shape& size, const Shape& strides, const TensorOption
   }
   if (any_zero) span = 0;
   DType dt = options.dtype();
-  auto storage = std::make_shared<Storage>(size_t(span * dtype_size(dt)), options.device());
-  return finish(Tensor(std::make_shared<TensorImpl>(std::move(storage), size, strides, 0, dt)), options);
+  auto storage = detail::make_pooled<Storage>(size_t(span * dtype_size(dt)), options.device());
+  return finish(Tensor(TensorImpl::make(std::move(storage), size, strides, 0, dt)), options);
 }
 
-Tensor empty(const Shape& size, const TensorOptions& options) {
-  return empty_strided(size, contiguous_strides(size), options);
+Tensor empty(const Shape& size, const TensorOptions& options) {  // empty_strided's work, minus its checks
+  check_sizes(size, "empty");
+  const DType dt = options.dtype();
+  auto storage = detail::make_pooled<Storage>(size_t(numel(size) * dtype_size(dt)), options.device());
+  return finish(Tensor(TensorImpl::make(std::move(storage), size, contiguous_strides(size), 0, dt)), options);
 }
 
 Tensor full(const Shape& size, const Scalar& value, const TensorOptions& options) {
@@ -191,7 +194,7 @@ Tensor from_blob(void* data, const Shape& sizes, const Shape& strides, const std
   for (size_t i = 0; i < sizes.size(); ++i) span += (sizes[i] - 1) * strides[i];
   if (numel(sizes) == 0) span = 0;
   auto storage = Storage::borrow(data, size_t(span * dtype_size(dt)), options.device(), deleter);
-  return finish(Tensor(std::make_shared<TensorImpl>(std::move(storage), sizes, strides, 0, dt)), options);
+  return finish(Tensor(TensorImpl::make(std::move(storage), sizes, strides, 0, dt)), options);
 }
 Tensor from_blob(void* data, const Shape& sizes, const TensorOptions& options) {
   return from_blob(data, sizes, contiguous_strides(sizes), nullptr, options);

@@ -103,7 +103,8 @@ class Shape {
     const size_t n = size_t(last - first);
     if (n > capacity_) grow(n);
     size_ = n;
-    std::copy(first, last, data());
+    int64_t* d = data();
+    for (size_t i = 0; i < n; ++i) d[i] = first[i];  // a loop: a memmove call costs more at this size
   }
   void grow(size_t n);  // capacity for at least n values, on the heap
   int64_t inline_[kInline] = {};

@@ -18,6 +18,11 @@ bool flat_loop(StridedLoop& L, std::initializer_list<const Tensor*> operands) {
 
 StridedLoop make_strided_loop(std::initializer_list<const Tensor*> operands) {
   StridedLoop L;
+  make_strided_loop(L, operands);
+  return L;
+}
+
+void make_strided_loop(StridedLoop& L, std::initializer_list<const Tensor*> operands) {
   L.ntensors = int(operands.size());
   CONVIS_ASSERT(L.ntensors >= 1 && L.ntensors <= StridedLoop::kMaxOperands, "bad operand count {}", L.ntensors);
   const Tensor& out = **operands.begin();
@@ -32,7 +37,7 @@ StridedLoop make_strided_loop(std::initializer_list<const Tensor*> operands) {
     L.dtypes[k] = t->dtype();
     ++k;
   }
-  if (flat_loop(L, operands)) return L;
+  if (flat_loop(L, operands)) return;
   int n = 0;
   for (int d = 0; d < ndim; ++d) {
     if (out.size(d) == 1) continue;
@@ -66,13 +71,13 @@ StridedLoop make_strided_loop(std::initializer_list<const Tensor*> operands) {
     L.ndim = 1;
     L.sizes[0] = 0;
   }
-  return L;
 }
 
 void run_elementwise(OpKind op, DType dtype, std::initializer_list<const Tensor*> operands, const OpParams& params) {
   const Tensor& out = **operands.begin();
   auto* fn = find_kernel<ElementwiseKernel>(op, out.device().type(), dtype);
-  StridedLoop L = make_strided_loop(operands);
+  StridedLoop L;
+  make_strided_loop(L, operands);
   L.params = params;
   fn(L);
 }

@@ -16,6 +16,8 @@
 namespace convis {
 
 StridedLoop make_strided_loop(std::initializer_list<const Tensor*> operands);
+// The same, filling `L` in place (a StridedLoop is ~700 bytes: copying one costs a memcpy).
+void make_strided_loop(StridedLoop& L, std::initializer_list<const Tensor*> operands);
 
 // Runs the elementwise kernel `op` for dtype `dtype` over `operands` (output first).
 void run_elementwise(OpKind op, DType dtype, std::initializer_list<const Tensor*> operands,

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "convis/core/dtype.h"
+#include "convis/core/pool.h"
 #include "convis/core/shape.h"
 #include "convis/core/storage.h"
 
@@ -33,6 +34,10 @@ struct TensorImpl {
 
   TensorImpl(std::shared_ptr<Storage> s, Shape sz, Shape st, int64_t off, DType dt)
       : storage(std::move(s)), sizes(std::move(sz)), strides(std::move(st)), offset(off), dtype(dt) {}
+  // A new TensorImpl from the object pool (core/pool.h); what every tensor is made with.
+  static std::shared_ptr<TensorImpl> make(std::shared_ptr<Storage> s, Shape sz, Shape st, int64_t off, DType dt) {
+    return detail::make_pooled<TensorImpl>(std::move(s), std::move(sz), std::move(st), off, dt);
+  }
 
   Device device() const { return storage->device(); }
   int64_t dim() const { return int64_t(sizes.size()); }

@@ -53,8 +53,10 @@ void register_kernel_raw(OpKind op, DeviceType device, DType dtype, AnyKernel fn
   raw_table().fns[int(op)][int(device)][int(dtype)] = fn;
 }
 
-bool has_kernel(OpKind op, DeviceType device, DType dtype) {
-  return table().fns[int(op)][int(device)][int(dtype)] != nullptr;
+bool has_kernel(OpKind op, DeviceType device, DType dtype) { return find_kernel_or_null(op, device, dtype) != nullptr; }
+
+AnyKernel find_kernel_or_null(OpKind op, DeviceType device, DType dtype) {
+  return table().fns[int(op)][int(device)][int(dtype)];
 }
 
 AnyKernel find_kernel_raw(OpKind op, DeviceType device, DType dtype) {

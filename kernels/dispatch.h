@@ -56,6 +56,7 @@ using AnyKernel = void (*)();
 void register_kernel_raw(OpKind op, DeviceType device, DType dtype, AnyKernel fn);
 AnyKernel find_kernel_raw(OpKind op, DeviceType device, DType dtype);  // throws Error if absent
 bool has_kernel(OpKind op, DeviceType device, DType dtype);
+AnyKernel find_kernel_or_null(OpKind op, DeviceType device, DType dtype);
 
 template <typename Fn>
 void register_kernel(OpKind op, DeviceType device, DType dtype, Fn* fn) {
@@ -65,6 +66,10 @@ void register_kernel(OpKind op, DeviceType device, DType dtype, Fn* fn) {
 template <typename Fn>
 Fn* find_kernel(OpKind op, DeviceType device, DType dtype) {
   return reinterpret_cast<Fn*>(find_kernel_raw(op, device, dtype));
+}
+template <typename Fn>
+Fn* find_kernel_or_null(OpKind op, DeviceType device, DType dtype) {
+  return reinterpret_cast<Fn*>(find_kernel_or_null(op, device, dtype));
 }
 
 // Backends' registration lists (kernels/cpu/register.cpp, kernels/cuda/register.cpp).

@@ -43,8 +43,8 @@ using autograd::elementwise::scaled;
 
 namespace autograd::elementwise {
 
-std::vector<SavedTensor> save_now(const Recipe& r, const Tensor* self) {
-  std::vector<SavedTensor> saved;
+PooledVector<SavedTensor> save_now(const Recipe& r, const Tensor* self) {
+  PooledVector<SavedTensor> saved;
   saved.reserve(r.saves.size() + 1);
   Tensor old_self;  // self's value before the write, when the backward reads it
   for (const Tensor* t : r.saves) {
@@ -60,8 +60,8 @@ std::vector<SavedTensor> save_now(const Recipe& r, const Tensor* self) {
   return saved;
 }
 
-void attach(const Recipe& r, std::vector<SavedTensor> saved, Tensor& out) {
-  auto node = std::make_shared<FunctionNode>(r.name, r.backward);  // as record(), without a vector of inputs
+void attach(Recipe&& r, PooledVector<SavedTensor> saved, Tensor& out) {
+  auto node = detail::make_pooled<FunctionNode>(r.name, std::move(r.backward));  // as record(), without a vector of inputs
   auto& edges = node->mutable_next_edges();
   edges.reserve(r.inputs.size());
   for (const Tensor* t : r.inputs) edges.push_back(gradient_edge(*t));  // before out's history changes

@@ -69,7 +69,7 @@ class TensorPtrs {
 struct Recipe {
   Recipe(const char* name, TensorPtrs inputs, TensorPtrs saves, bool save_result, FunctionNode::BackwardFn backward)
       : name(name), inputs(inputs), saves(saves), save_result(save_result), backward(std::move(backward)) {}
-  const char* name;   // LibTorch's node name, "MulBackward0"
+  const char* name;   // LibTorch's node name, "MulBackward0": a string literal (the Node keeps the pointer)
   TensorPtrs inputs;  // one edge each
   TensorPtrs saves;   // saved_at(i); null: slot i stays empty
   bool save_result = false;           // the result, as slot saves.size()
@@ -80,10 +80,13 @@ struct Recipe {
 inline const Tensor* saved_if(const Tensor& needer, const Tensor& t) { return needer.requires_grad() ? &t : nullptr; }
 
 // The Recipe's tensors as saved now; with `self` set (in place), self's value is cloned.
-std::vector<SavedTensor> save_now(const Recipe& r, const Tensor* self);
+PooledVector<SavedTensor> save_now(const Recipe& r, const Tensor* self);
 // Records the Recipe on `out`, with the tensors saved by save_now.
-void attach(const Recipe& r, std::vector<SavedTensor> saved, Tensor& out);
-inline void attach(const Recipe& r, Tensor& out) { attach(r, save_now(r, nullptr), out); }
+void attach(Recipe&& r, PooledVector<SavedTensor> saved, Tensor& out);
+inline void attach(Recipe&& r, Tensor& out) {
+  PooledVector<SavedTensor> saved = save_now(r, nullptr);
+  attach(std::move(r), std::move(saved), out);
+}
 
 // An out-of-place op: records make()'s Recipe on y when any of `inputs` requires grad; returns y.
 template <typename MakeRecipe>
@@ -105,14 +108,14 @@ class InPlace {
     saved_ = save_now(*recipe_, &self);
   }
   Tensor& record() {
-    if (recipe_) attach(*recipe_, std::move(saved_), self_);
+    if (recipe_) attach(std::move(*recipe_), std::move(saved_), self_);
     return self_;
   }
 
  private:
   Tensor& self_;
   std::optional<Recipe> recipe_;  // set when the write must be recorded
-  std::vector<SavedTensor> saved_;
+  PooledVector<SavedTensor> saved_;
 };
 
 // ---- unary ops: a node name, what backward reads, and grad -> grad of x ----

@@ -140,10 +140,12 @@ Tensor run_op(const Plan& plan, Args args, Tensor* self) {
   CONVIS_ASSERT(n >= 1 && n <= 3, "elementwise op {} with {} operands", plan.name, n);
   Shape shape;
   const Device device = broadcast_args(plan, args, shape).device();
-  if (!has_kernel(plan.op, device.type(), plan.compute)) {  // else find_kernel names the missing backend
+  auto* kernel = find_kernel_or_null<ElementwiseKernel>(plan.op, device.type(), plan.compute);
+  if (kernel == nullptr) {  // a dtype the op lacks, or a backend without the op
     std::string supported = supported_dtypes(plan.op, device.type());
     CONVIS_CHECK(supported.empty(), plan.name, "expected a tensor of dtype {}, got {}", supported,
                  dtype_name(plan.compute));
+    kernel = find_kernel<ElementwiseKernel>(plan.op, device.type(), plan.compute);  // throws, naming the backend
   }
   if (self != nullptr) check_self(plan, *self, shape);
 
@@ -168,9 +170,10 @@ Tensor run_op(const Plan& plan, Args args, Tensor* self) {
     const Tensor* t[3];
     k = 0;
     for (const Arg& a : args) t[k] = a.is_scalar() ? &out : &operands[k], ++k;
-    StridedLoop L = n == 1   ? make_strided_loop({&out, t[0]})
-                    : n == 2 ? make_strided_loop({&out, t[0], t[1]})
-                             : make_strided_loop({&out, t[0], t[1], t[2]});
+    StridedLoop L;
+    if (n == 1) make_strided_loop(L, {&out, t[0]});
+    else if (n == 2) make_strided_loop(L, {&out, t[0], t[1]});
+    else make_strided_loop(L, {&out, t[0], t[1], t[2]});
     k = 0;
     for (const Arg& a : args) {  // a plain number: stride 0 everywhere (see the Note)
       if (a.is_scalar()) {
@@ -181,7 +184,7 @@ Tensor run_op(const Plan& plan, Args args, Tensor* self) {
       ++k;
     }
     L.params = plan.params;
-    find_kernel<ElementwiseKernel>(plan.op, device.type(), plan.compute)(L);
+    kernel(L);
   }
   if (self == nullptr) return out;
   if (!direct && out.numel() > 0) run_elementwise(OpKind::copy, self->dtype(), {self, &out});

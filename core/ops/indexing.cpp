@@ -252,7 +252,7 @@ void check_value_shape(const Tensor& value, const Shape& target, const char* op)
 }  // namespace
 
 Tensor native::alias(const Tensor& t) {
-  return Tensor(std::make_shared<TensorImpl>(t.storage(), t.sizes(), t.strides(), t.storage_offset(), t.dtype()));
+  return Tensor(TensorImpl::make(t.storage(), t.sizes(), t.strides(), t.storage_offset(), t.dtype()));
 }
 
 native::IndexedView native::index_slicing(const Tensor& self, const std::vector<TensorIndex>& indices,

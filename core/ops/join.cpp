@@ -72,7 +72,7 @@ Tensor reversed_view(const Tensor& x, const std::vector<int64_t>& dims) {
     offset += (x.size(d) - 1) * x.stride(d);
     strides[size_t(d)] = -strides[size_t(d)];
   }
-  return Tensor(std::make_shared<TensorImpl>(x.storage(), x.sizes(), strides, offset, x.dtype()));
+  return Tensor(TensorImpl::make(x.storage(), x.sizes(), strides, offset, x.dtype()));
 }
 
 // Copies `in` into `out` rolled by shift[d] (in [0, size)) along each dim d >= first:

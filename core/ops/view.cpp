@@ -12,7 +12,7 @@ namespace convis {
 namespace {
 
 Tensor make_view(const Tensor& x, Shape sizes, Shape strides, int64_t offset) {
-  return Tensor(std::make_shared<TensorImpl>(x.storage(), std::move(sizes), std::move(strides), offset, x.dtype()));
+  return Tensor(TensorImpl::make(x.storage(), std::move(sizes), std::move(strides), offset, x.dtype()));
 }
 
 // Resolves one -1 in `shape` so that it has `numel` elements.

@@ -38,6 +38,11 @@ void for_each_inner(const StridedLoop& L, F&& inner) {
   }
   const int last = L.ndim - 1;
   for (int k = 0; k < nt; ++k) inner_strides[k] = L.strides[k][last];
+  if (last == 0) {  // one row: the common case after coalescing
+    for (int k = 0; k < nt; ++k) ptrs[k] = L.data[k];
+    inner(ptrs, inner_strides, L.sizes[0]);
+    return;
+  }
   int64_t counter[StridedLoop::kMaxDims] = {};
   int64_t rows = L.numel() / L.sizes[last];
   for (int64_t r = 0; r < rows; ++r) {

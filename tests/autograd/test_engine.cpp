@@ -63,7 +63,7 @@ TEST_CASE("a custom Function records a node and accumulates into leaves", "[auto
   CHECK(y.requires_grad());
   CHECK_FALSE(y.is_leaf());
   CHECK(y.grad_fn()->name() == "TotalBackward");
-  CHECK(y.grad_fn()->next_edges()[0].fn->name() == "ScaledSquareBackward");
+  CHECK(y.grad_fn()->next_edges()[0].function->name() == "ScaledSquareBackward");
   y.backward({}, true);
   CHECK(values(x.grad()) == V{6, 12, 18});
   y.backward();  // accumulates
@@ -142,10 +142,10 @@ TEST_CASE("saved tensors are freed after backward, and saving an output leaks no
     int64_t with_graph = cpu_memory_stats().live_bytes;
     y.backward({}, /*retain_graph=*/true);   // adds x.grad, keeps exp's output
     CHECK(cpu_memory_stats().live_bytes == with_graph + bytes);
-    CHECK_FALSE(y.grad_fn()->next_edges()[0].fn->saved()[0].was_released());
+    CHECK_FALSE(y.grad_fn()->next_edges()[0].function->saved()[0].was_released());
     y.backward();                            // accumulates out of place, then frees exp's output
     CHECK(cpu_memory_stats().live_bytes == with_graph);
-    CHECK(y.grad_fn()->next_edges()[0].fn->saved()[0].was_released());
+    CHECK(y.grad_fn()->next_edges()[0].function->saved()[0].was_released());
   }
   CHECK(cpu_memory_stats().live_bytes == before);
 }

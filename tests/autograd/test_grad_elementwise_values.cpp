@@ -60,7 +60,7 @@ TEST_CASE("elementwise ops record LibTorch's node names, operators included", "[
   CHECK(name(z.add_(1)) == "AddBackward1");
   CHECK(name(z.mul_(y)) == "MulBackward0");
   CHECK(name(z.sigmoid_()) == "SigmoidBackward0");
-  CHECK(z.grad_fn()->next_edges()[0].fn->name() == "MulBackward0");
+  CHECK(z.grad_fn()->next_edges()[0].function->name() == "MulBackward0");
 }
 
 TEST_CASE("comparisons and logic give tensors that do not require grad", "[autograd][grad]") {

@@ -137,7 +137,7 @@ TEST_CASE("indexing ops record LibTorch's node names", "[autograd][grad]") {
   CHECK(y.scatter_add_(1, i2, s).grad_fn()->name() == "ScatterAddBackward0");
   CHECK(y.index_add_(0, ix({1}), s.narrow(0, 0, 1)).grad_fn()->name() == "IndexAddBackward0");
   // each in-place node's first edge is y's previous history
-  CHECK(y.grad_fn()->next_edges()[0].fn->name() == "ScatterAddBackward0");
+  CHECK(y.grad_fn()->next_edges()[0].function->name() == "ScatterAddBackward0");
 }
 
 TEST_CASE("advanced indexing accumulates repeated positions", "[autograd][grad]") {

@@ -33,10 +33,10 @@ TEST_CASE("a chain of views backward: t, reshape (a copy), slice", "[autograd]")
   Tensor y = x.t().reshape({6}).slice(0, 1, std::nullopt, 2);  // [1,4,2,5,3,6][1::2] = [4, 5, 6]
   CHECK(values(y) == V{4, 5, 6});
   CHECK(name(y) == "SliceBackward0");
-  const auto& unsafe = y.grad_fn()->next_edges()[0].fn;
+  const auto& unsafe = y.grad_fn()->next_edges()[0].function;
   CHECK(unsafe->name() == "UnsafeViewBackward0");
-  CHECK(unsafe->next_edges()[0].fn->name() == "CloneBackward0");
-  CHECK(unsafe->next_edges()[0].fn->next_edges()[0].fn->name() == "TBackward0");
+  CHECK(unsafe->next_edges()[0].function->name() == "CloneBackward0");
+  CHECK(unsafe->next_edges()[0].function->next_edges()[0].function->name() == "TBackward0");
   CHECK(uses(x, y) == V{0, 0, 0, 1, 1, 1});
 }
 
