@@ -25,7 +25,7 @@
 // tanh_f32(x).  With a = |x|: for a < 0.55, tanh(a) = a + a^3*P(a^2), P of degree 4 (minimax,
 // relative error 0.02 * 2^-24); above, tanh(a) = 1 - 2/(exp_f32(2a) + 1), where the result is
 // >= 0.5 so the cancellation costs at most about one bit.  Both are computed and a select picks
-// one (GCC makes it a compare and a blend).  Then x's sign bit is or-ed in, which gives
+// one (select(): a compare and and/andnot/or masks).  Then x's sign bit is or-ed in, which gives
 // tanh(-0) = -0 and odd symmetry exactly.  For tiny a, a^3 underflows and tanh(a) == a; above
 // a = 9.01, 2/(e+1) < 2^-25 so the result rounds to exactly 1; exp_f32(2a) = inf gives 1 too,
 // and a NaN goes through exp_f32 and stays NaN.
@@ -50,6 +50,14 @@ namespace fast_math_detail {
 inline uint32_t bits(float f) { return std::bit_cast<uint32_t>(f); }
 inline float from_bits(uint32_t u) { return std::bit_cast<float>(u); }
 
+// c ? a : b as bit masks.  GCC (with its default -ftrapping-math) keeps a plain `?:` on a
+// float compare as a branch, which stops the loop vectorising; this form becomes a packed
+// compare and and/andnot/or.  Both a and b are always computed.
+inline float select(bool c, float a, float b) {
+  const uint32_t m = 0u - uint32_t(c);
+  return from_bits((bits(a) & m) | (bits(b) & ~m));
+}
+
 // 2^k for k in [-126, 127], built from the exponent field.
 inline float pow2i(int32_t k) { return from_bits(uint32_t(k + 127) << 23); }
 
@@ -63,8 +71,8 @@ inline float exp_f32(float x) {
   constexpr float kLn2Lo = 1.42860677e-06f;         // ln2 - kLn2Hi
   constexpr float e0 = 0.49999994f, e1 = 0.166665092f, e2 = 0.0416685268f, e3 = 0.00837013498f,
                   e4 = 0.00138116628f;              // scripts/fit_fast_math.py
-  x = x < -104.0f ? -104.0f : x;                    // NaN compares false: stays NaN
-  x = x > 89.0f ? 89.0f : x;
+  x = select(x < -104.0f, -104.0f, x);             // NaN compares false: stays NaN
+  x = select(x > 89.0f, 89.0f, x);
   const float t = x * kLog2e + kShift;
   const float n = t - kShift;
   const int32_t ni = int32_t(bits(t) - bits(kShift));
@@ -85,7 +93,7 @@ inline float tanh_f32(float x) {
   const float s = a * a;
   const float small = a + (a * s) * (t0 + s * (t1 + s * (t2 + s * (t3 + s * t4))));
   const float big = 1.0f - 2.0f / (exp_f32(2.0f * a) + 1.0f);
-  const float y = a < kSmall ? small : big;         // NaN takes `big`, which stays NaN
+  const float y = select(a < kSmall, small, big);   // NaN takes `big`, which stays NaN
   return from_bits(bits(y) | sign);
 }
 
