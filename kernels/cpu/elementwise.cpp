@@ -17,6 +17,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "convis/kernels/cpu/fast_math.h"
 #include "convis/kernels/cpu/kernels.h"
 #include "convis/kernels/cpu/loops.h"
 #include "convis/kernels/dispatch.h"
@@ -99,7 +100,14 @@ template <typename T> struct Round {  // half to even (the default rounding mode
     else return x;
   }
 };
-template <typename T> struct Exp { T operator()(T x) const { return std::exp(x); } };
+// float32 exp, tanh and sigmoid use kernels/cpu/fast_math.h (see Note [Fast float math]):
+// branch-free, so the contiguous loops vectorise; float64 keeps libm.
+template <typename T> struct Exp {
+  T operator()(T x) const {
+    if constexpr (std::is_same_v<T, float>) return cpu::exp_f32(x);
+    else return std::exp(x);
+  }
+};
 template <typename T> struct Log { T operator()(T x) const { return std::log(x); } };
 template <typename T> struct Log1p { T operator()(T x) const { return std::log1p(x); } };
 template <typename T> struct Expm1 { T operator()(T x) const { return std::expm1(x); } };
@@ -108,8 +116,18 @@ template <typename T> struct Rsqrt { T operator()(T x) const { return T(1) / std
 template <typename T> struct Reciprocal { T operator()(T x) const { return T(1) / x; } };
 template <typename T> struct Sin { T operator()(T x) const { return std::sin(x); } };
 template <typename T> struct Cos { T operator()(T x) const { return std::cos(x); } };
-template <typename T> struct Tanh { T operator()(T x) const { return std::tanh(x); } };
-template <typename T> struct Sigmoid { T operator()(T x) const { return T(1) / (T(1) + std::exp(-x)); } };
+template <typename T> struct Tanh {
+  T operator()(T x) const {
+    if constexpr (std::is_same_v<T, float>) return cpu::tanh_f32(x);
+    else return std::tanh(x);
+  }
+};
+template <typename T> struct Sigmoid {
+  T operator()(T x) const {
+    if constexpr (std::is_same_v<T, float>) return cpu::sigmoid_f32(x);
+    else return T(1) / (T(1) + std::exp(-x));
+  }
+};
 
 // ---- predicates: T -> bool ----
 
