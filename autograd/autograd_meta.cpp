@@ -21,9 +21,8 @@ AutogradMeta* meta_or_null(const Tensor& t) {
 
 namespace {
 bool requires_grad(const Tensor* t) {
-  if (!t->defined()) return false;
-  const AutogradMeta* m = meta_or_null(*t);
-  return m && (m->requires_grad || m->grad_fn);
+  const TensorImpl* impl = t->unsafeGetTensorImpl();
+  return impl && (impl->grad_fn || (impl->autograd_meta && impl->autograd_meta->requires_grad));
 }
 }  // namespace
 
@@ -42,10 +41,11 @@ bool any_requires_grad(const std::vector<Tensor>& inputs) {
 }
 
 Edge gradient_edge(const Tensor& t) {
-  AutogradMeta* m = t.defined() ? meta_or_null(t) : nullptr;
-  if (!m) return {};
-  if (m->grad_fn) return Edge{m->grad_fn, m->output_nr};
-  if (!m->requires_grad) return {};
+  TensorImpl* impl = t.unsafeGetTensorImpl();
+  if (!impl) return {};
+  if (impl->grad_fn) return Edge{impl->grad_fn, impl->output_nr};
+  AutogradMeta* m = impl->autograd_meta.get();
+  if (!m || !m->requires_grad) return {};
   std::shared_ptr<Node> acc = m->grad_accumulator.lock();
   if (!acc) {
     acc = detail::make_pooled<AccumulateGrad>(t);
@@ -61,9 +61,9 @@ void set_history_impl(const Outputs& outputs, const std::shared_ptr<Node>& node)
   node->output_meta().reserve(outputs.size());
   for (Tensor* out : outputs) {
     node->output_meta().push_back(TensorMeta{out->sizes(), out->dtype(), out->device()});
-    AutogradMeta& m = meta(*out);
-    m.grad_fn = node;
-    m.output_nr = nr++;
+    TensorImpl* impl = out->unsafeGetTensorImpl();
+    impl->grad_fn = node;
+    impl->output_nr = nr++;
   }
   capture_forward_trace(*node);
 }
@@ -117,15 +117,16 @@ std::shared_ptr<FunctionNode> record(const char* name, const std::vector<Tensor>
 bool prepare_inplace(const Tensor& self, const char* op, std::initializer_list<const Tensor*> others) {
   if (!GradMode::is_enabled()) return false;
   const AutogradMeta* m = meta_or_null(self);
-  bool self_requires = m && (m->requires_grad || m->grad_fn);
-  CONVIS_CHECK(!(self_requires && !m->grad_fn), op,
+  const std::shared_ptr<Node>& grad_fn = grad_fn_of(self);
+  bool self_requires = grad_fn || (m && m->requires_grad);
+  CONVIS_CHECK(!(self_requires && !grad_fn), op,
                "a leaf tensor that requires grad is being used in an in-place operation; expected a tensor that "
                "does not require grad (wrap the update in NoGradGuard), got a leaf of shape {}",
                self.sizes());
-  CONVIS_CHECK(!(self_requires && m->is_view), op,
+  CONVIS_CHECK(!(self_requires && m && m->is_view), op,
                "expected an in-place target that is not a view of a tensor that requires grad, got a view of shape "
                "{} made by {}; clone() the view first",
-               self.sizes(), m->grad_fn ? m->grad_fn->name() : "a view op");
+               self.sizes(), grad_fn ? grad_fn->name() : "a view op");
   if (self_requires) return true;
   return any_requires_grad(others);
 }

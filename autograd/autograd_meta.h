@@ -1,8 +1,8 @@
 // autograd/autograd_meta.h: what autograd attaches to a TensorImpl.
 //
-//   A leaf made with requires_grad(true):  {requires_grad = true, grad_fn = null}
-//   y = f(x) recorded:                     {grad_fn = the node of f, output_nr = which output}
-//   core never looks inside; it only carries the shared_ptr (core/tensor_impl.h).
+//   A leaf made with requires_grad(true):  meta {requires_grad = true}, impl->grad_fn = null
+//   y = f(x) recorded:                     no meta; impl->grad_fn = the node of f, impl->output_nr
+//   core never looks inside; it only carries the pointers (Note [History on the TensorImpl]).
 #pragma once
 
 #include <memory>
@@ -15,8 +15,6 @@ namespace convis::autograd {
 struct AutogradMeta {
   bool requires_grad = false;  // for leaves; a non-leaf requires grad because it has a grad_fn
   Tensor grad;
-  std::shared_ptr<Node> grad_fn;
-  uint32_t output_nr = 0;
   std::weak_ptr<Node> grad_accumulator;  // a leaf's AccumulateGrad, created on demand
   bool retains_grad = false;
   bool is_view = false;  // made by a recorded view op (see Note [In-place ops and autograd])
@@ -27,6 +25,17 @@ struct AutogradMeta {
 AutogradMeta& meta(const Tensor& t);
 // The meta of `t` or null.
 AutogradMeta* meta_or_null(const Tensor& t);
+// t's grad_fn (null for leaves and undefined tensors).
+inline const std::shared_ptr<Node>& grad_fn_of(const Tensor& t) {
+  static const std::shared_ptr<Node> none;
+  const TensorImpl* impl = t.unsafeGetTensorImpl();
+  return impl ? impl->grad_fn : none;
+}
+// Whether autograd has anything on `t`: a history or a meta.
+inline bool has_autograd(const Tensor& t) {
+  const TensorImpl* impl = t.unsafeGetTensorImpl();
+  return impl && (impl->grad_fn || impl->autograd_meta);
+}
 
 // Whether an op on these inputs must be recorded (grad mode on and any input requires grad).
 bool any_requires_grad(std::initializer_list<const Tensor*> inputs);

@@ -41,14 +41,13 @@ void finish_function(Node& node, AutogradContext& ctx, variable_list& outputs, b
     for (const TensorImpl* p : ctx.non_differentiable_) non_diff = non_diff || p == out.unsafeGetTensorImpl();
     if (!record || non_diff || !out.is_floating_point()) continue;
     // An output that is an input (or already has history) must not lose that: alias it.
-    if (meta_or_null(out)) out = out.detach();
+    if (has_autograd(out)) out = out.detach();
     differentiable.push_back(&out);
   }
   if (record) set_history(differentiable, node.shared_from_this());
   for (const Tensor& t : ctx.to_save_) {
     // Saving an output of this very node must not create a cycle (see Note [Saved versions]).
-    const AutogradMeta* m = t.defined() ? meta_or_null(t) : nullptr;
-    node.saved().emplace_back(t, m && m->grad_fn.get() == &node);
+    node.saved().emplace_back(t, grad_fn_of(t).get() == &node);
   }
   ctx.to_save_.clear();
 }

@@ -51,8 +51,7 @@ SavedTensor::SavedTensor(const Tensor& t, bool is_output) : is_output_(is_output
   version_ = t.storage()->version();
   if (is_output) {
     data_ = alias_without_history(t);  // see Note [Saved versions]: no cycle through grad_fn
-    AutogradMeta* m = meta_or_null(t);
-    output_nr_ = m ? m->output_nr : 0;
+    output_nr_ = t.output_nr();
   } else {
     data_ = t;
   }
@@ -75,9 +74,8 @@ Tensor SavedTensor::unpack(const std::shared_ptr<Node>& saver) const {
   // reconnecting it to its node would only cost two allocations.
   if (!is_output_ || !saver || !GradMode::is_enabled()) return data_;
   Tensor out = alias_without_history(data_);
-  AutogradMeta& m = meta(out);
-  m.grad_fn = saver;
-  m.output_nr = output_nr_;
+  out.unsafeGetTensorImpl()->grad_fn = saver;
+  out.unsafeGetTensorImpl()->output_nr = output_nr_;
   return out;
 }
 
@@ -104,7 +102,7 @@ variable_list AccumulateGrad::apply(variable_list&& grad_outputs) {
     Tensor replaced = hook(g);
     if (replaced.defined()) g = replaced;
   }
-  if (!GradMode::is_enabled()) g = g.use_count() == 1 && !meta_or_null(g) ? g : g.clone();
+  if (!GradMode::is_enabled()) g = g.use_count() == 1 && !has_autograd(g) ? g : g.clone();
   if (!m.grad.defined()) {
     m.grad = g;
   } else {

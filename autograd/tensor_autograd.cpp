@@ -10,16 +10,17 @@ using autograd::meta_or_null;
 
 bool Tensor::requires_grad() const {
   const AutogradMeta* m = meta_or_null(*this);
-  return m && (m->requires_grad || m->grad_fn);
+  return autograd::grad_fn_of(*this) || (m && m->requires_grad);
 }
 
 Tensor& Tensor::requires_grad_(bool requires_grad) {
   AutogradMeta* m = meta_or_null(*this);
-  CONVIS_CHECK(!(m && m->grad_fn) || requires_grad, "requires_grad_",
+  const std::shared_ptr<autograd::Node>& grad_fn = autograd::grad_fn_of(*this);
+  CONVIS_CHECK(!grad_fn || requires_grad, "requires_grad_",
                "you can only change requires_grad flags of leaf variables; this tensor has grad_fn {}. If you want "
                "to use a computed variable in a subgraph that doesn't require differentiation use "
                "var_no_grad = var.detach()",
-               m && m->grad_fn ? m->grad_fn->name() : "");
+               grad_fn ? grad_fn->name() : "");
   CONVIS_CHECK(!requires_grad || is_floating_point(), "requires_grad_",
                "only tensors of floating point dtype can require gradients, got dtype {}", dtype_name(dtype()));
   if (!m && !requires_grad) return *this;
@@ -35,20 +36,11 @@ const Tensor& Tensor::grad() const {
 
 Tensor& Tensor::mutable_grad() { return meta(*this).grad; }
 
-std::shared_ptr<autograd::Node> Tensor::grad_fn() const {
-  const AutogradMeta* m = meta_or_null(*this);
-  return m ? m->grad_fn : nullptr;
-}
+std::shared_ptr<autograd::Node> Tensor::grad_fn() const { return autograd::grad_fn_of(*this); }
 
-bool Tensor::is_leaf() const {
-  const AutogradMeta* m = meta_or_null(*this);
-  return !m || !m->grad_fn;
-}
+bool Tensor::is_leaf() const { return !autograd::grad_fn_of(*this); }
 
-uint32_t Tensor::output_nr() const {
-  const AutogradMeta* m = meta_or_null(*this);
-  return m ? m->output_nr : 0;
-}
+uint32_t Tensor::output_nr() const { return defined() ? impl_->output_nr : 0; }
 
 Tensor Tensor::detach() const {
   return Tensor(TensorImpl::make(storage(), sizes(), strides(), storage_offset(), dtype()));
@@ -56,22 +48,23 @@ Tensor Tensor::detach() const {
 
 Tensor& Tensor::detach_() {
   AutogradMeta* m = meta_or_null(*this);
-  if (m) {
-    m->grad_fn = nullptr;
-    m->output_nr = 0;
-    m->requires_grad = false;
+  if (m) m->requires_grad = false;
+  if (defined()) {
+    impl_->grad_fn = nullptr;
+    impl_->output_nr = 0;
   }
   return *this;
 }
 
 void Tensor::retain_grad() {
   CONVIS_CHECK(requires_grad(), "retain_grad", "can't retain_grad on a tensor that has requires_grad=false");
+  if (is_leaf()) return;  // leaves keep their grad anyway
   AutogradMeta& m = meta(*this);
-  if (!m.grad_fn || m.retains_grad) return;  // leaves keep their grad anyway
+  if (m.retains_grad) return;
   m.retains_grad = true;
   // The hook holds the tensor's impl weakly: the tensor owns the node, not the reverse.
   std::weak_ptr<TensorImpl> weak = impl();
-  m.grad_fn->add_pre_hook(m.output_nr, [weak](const Tensor& g) {
+  impl_->grad_fn->add_pre_hook(impl_->output_nr, [weak](const Tensor& g) {
     if (auto impl = weak.lock()) {
       AutogradMeta& mm = meta(Tensor(impl));
       mm.grad = mm.grad.defined() ? mm.grad + g : g.detach().clone();
@@ -92,11 +85,10 @@ void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, 
 void Tensor::register_hook_impl(std::function<Tensor(const Tensor&)> hook) {
   CONVIS_CHECK(requires_grad(), "register_hook",
                "cannot register a hook on a tensor that doesn't require gradient");
-  AutogradMeta& m = meta(*this);
-  if (m.grad_fn) {
-    m.grad_fn->add_pre_hook(m.output_nr, std::move(hook));
+  if (impl_->grad_fn) {
+    impl_->grad_fn->add_pre_hook(impl_->output_nr, std::move(hook));
   } else {
-    m.leaf_hooks.push_back(std::move(hook));
+    meta(*this).leaf_hooks.push_back(std::move(hook));
   }
 }
 

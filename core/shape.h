@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
@@ -53,7 +54,7 @@ class Shape {
     heap_ = std::move(o.heap_);
     size_ = o.size_;
     capacity_ = o.capacity_;
-    if (!heap_) std::copy(o.inline_, o.inline_ + size_, inline_);
+    if (!heap_) std::memcpy(inline_, o.inline_, sizeof inline_);  // fixed size: a few moves, no call
     o.size_ = 0;
     o.capacity_ = kInline;
     return *this;

@@ -21,8 +21,16 @@
 namespace convis {
 
 namespace autograd {
-struct AutogradMeta;  // defined by the autograd layer; core only carries the pointer
+struct AutogradMeta;  // defined by the autograd layer; core only carries the pointers
+class Node;
 }
+
+// Note [History on the TensorImpl]
+// Most tensors autograd touches are results of recorded ops, and all they need is their
+// grad_fn and which output of it they are.  Those two fields live here, so recording an op
+// allocates no AutogradMeta for its result; the meta (requires_grad of a leaf, .grad, hooks,
+// retain_grad, the view flag) is created only for tensors that use one of those.  Core still
+// never looks at either: autograd/autograd_meta.h reads and writes them.
 
 struct TensorImpl {
   std::shared_ptr<Storage> storage;
@@ -31,6 +39,8 @@ struct TensorImpl {
   int64_t offset = 0;  // in elements, see Note [Strides in elements]
   DType dtype = kFloat32;
   std::shared_ptr<autograd::AutogradMeta> autograd_meta;  // null when autograd never touched it
+  std::shared_ptr<autograd::Node> grad_fn;                // null for leaves (Note [History on the TensorImpl])
+  uint32_t output_nr = 0;                                 // which output of grad_fn this is
 
   TensorImpl(std::shared_ptr<Storage> s, Shape sz, Shape st, int64_t off, DType dt)
       : storage(std::move(s)), sizes(std::move(sz)), strides(std::move(st)), offset(off), dtype(dt) {}
