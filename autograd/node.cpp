@@ -10,15 +10,17 @@
 namespace convis::autograd {
 
 namespace {
-std::atomic<uint64_t> g_next_sequence_nr{0};
+// Per thread, as in LibTorch: the number only orders the engine's ready queue (later nodes
+// first), and a shared atomic counter cost a locked instruction per recorded op.
+thread_local uint64_t t_next_sequence_nr = 0;
 
 Tensor alias_without_history(const Tensor& t) {
   return Tensor(TensorImpl::make(t.storage(), t.sizes(), t.strides(), t.storage_offset(), t.dtype()));
 }
 }  // namespace
 
-Node::Node(const char* name) : name_(name), sequence_nr_(g_next_sequence_nr++) {}
-Node::Node(std::string name) : owned_name_(std::move(name)), sequence_nr_(g_next_sequence_nr++) {}
+Node::Node(const char* name) : name_(name), sequence_nr_(t_next_sequence_nr++) {}
+Node::Node(std::string name) : owned_name_(std::move(name)), sequence_nr_(t_next_sequence_nr++) {}
 
 // Note [Freeing long graphs]
 // A Node owns the Nodes its edges point at.  Letting shared_ptr destructors cascade would

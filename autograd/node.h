@@ -28,15 +28,13 @@
 #include <string>
 #include <vector>
 
+#include "convis/core/small_vector.h"
 #include "convis/core/tensor.h"
 
 namespace convis::autograd {
 
 class Node;
 using variable_list = std::vector<Tensor>;
-// A Node's small lists come from the object pool (Note [Object pool] in core/pool.h).
-template <typename T>
-using PooledVector = std::vector<T, detail::PoolAllocator<T>>;
 
 struct Edge {
   std::shared_ptr<Node> function;  // null: this input needs no gradient (LibTorch's name)
@@ -45,7 +43,8 @@ struct Edge {
 };
 
 // Shape, dtype and device of one forward output of a Node: what its gradient must look like.
-using edge_list = PooledVector<Edge>;
+// A Node's lists keep their usual few elements inline (Note [Small vectors in Nodes]).
+using edge_list = SmallVector<Edge, 2>;
 
 struct TensorMeta {
   Shape shape;
@@ -75,6 +74,9 @@ class SavedTensor {
   uint32_t output_nr_ = 0;
 };
 
+using meta_list = SmallVector<TensorMeta, 1>;
+using saved_list = SmallVector<SavedTensor, 2>;
+
 class Node : public std::enable_shared_from_this<Node> {
  public:
   using PreHook = std::function<Tensor(const Tensor&)>;  // may replace the incoming gradient
@@ -95,16 +97,16 @@ class Node : public std::enable_shared_from_this<Node> {
   bool needs_input_grad(size_t i) const { return i < next_edges_.size() && next_edges_[i].is_valid(); }
 
   // One TensorMeta per forward output; the engine checks incoming gradients against it.
-  PooledVector<TensorMeta>& output_meta() { return output_meta_; }
-  const PooledVector<TensorMeta>& output_meta() const { return output_meta_; }
+  meta_list& output_meta() { return output_meta_; }
+  const meta_list& output_meta() const { return output_meta_; }
 
   // Gradients of the forward outputs -> gradients of the forward inputs (one per edge;
   // undefined where no gradient flows).
   virtual variable_list apply(variable_list&& grad_outputs) = 0;
 
   // Saved tensors, for backward and for print_graph / to_dot.
-  PooledVector<SavedTensor>& saved() { return saved_; }
-  const PooledVector<SavedTensor>& saved() const { return saved_; }
+  saved_list& saved() { return saved_; }
+  const saved_list& saved() const { return saved_; }
   Tensor saved_at(size_t i) { return saved_[i].unpack(shared_from_this()); }
   void release_saved();
   bool saved_released() const { return released_; }
@@ -120,8 +122,8 @@ class Node : public std::enable_shared_from_this<Node> {
   const char* name_ = nullptr;  // a literal; or null, and then owned_name_ is the name
   std::string owned_name_;
   edge_list next_edges_;
-  PooledVector<TensorMeta> output_meta_;
-  PooledVector<SavedTensor> saved_;
+  meta_list output_meta_;
+  saved_list saved_;
   std::vector<std::pair<uint32_t, PreHook>> pre_hooks_;
   uint64_t sequence_nr_;
   bool released_ = false;

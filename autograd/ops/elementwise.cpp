@@ -43,8 +43,8 @@ using autograd::elementwise::scaled;
 
 namespace autograd::elementwise {
 
-PooledVector<SavedTensor> save_now(const Recipe& r, const Tensor* self) {
-  PooledVector<SavedTensor> saved;
+saved_list save_now(const Recipe& r, const Tensor* self) {
+  saved_list saved;
   saved.reserve(r.saves.size() + 1);
   Tensor old_self;  // self's value before the write, when the backward reads it
   for (const Tensor* t : r.saves) {
@@ -60,7 +60,7 @@ PooledVector<SavedTensor> save_now(const Recipe& r, const Tensor* self) {
   return saved;
 }
 
-void attach(Recipe&& r, PooledVector<SavedTensor> saved, Tensor& out) {
+void attach(Recipe&& r, saved_list saved, Tensor& out) {
   auto node = detail::make_pooled<FunctionNode>(r.name, std::move(r.backward));  // as record(), without a vector of inputs
   auto& edges = node->mutable_next_edges();
   edges.reserve(r.inputs.size());

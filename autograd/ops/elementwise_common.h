@@ -80,11 +80,11 @@ struct Recipe {
 inline const Tensor* saved_if(const Tensor& needer, const Tensor& t) { return needer.requires_grad() ? &t : nullptr; }
 
 // The Recipe's tensors as saved now; with `self` set (in place), self's value is cloned.
-PooledVector<SavedTensor> save_now(const Recipe& r, const Tensor* self);
+saved_list save_now(const Recipe& r, const Tensor* self);
 // Records the Recipe on `out`, with the tensors saved by save_now.
-void attach(Recipe&& r, PooledVector<SavedTensor> saved, Tensor& out);
+void attach(Recipe&& r, saved_list saved, Tensor& out);
 inline void attach(Recipe&& r, Tensor& out) {
-  PooledVector<SavedTensor> saved = save_now(r, nullptr);
+  saved_list saved = save_now(r, nullptr);
   attach(std::move(r), std::move(saved), out);
 }
 
@@ -115,7 +115,7 @@ class InPlace {
  private:
   Tensor& self_;
   std::optional<Recipe> recipe_;  // set when the write must be recorded
-  PooledVector<SavedTensor> saved_;
+  saved_list saved_;
 };
 
 // ---- unary ops: a node name, what backward reads, and grad -> grad of x ----
