@@ -80,6 +80,63 @@ bool push_cached(void* p, int c, size_t block) {
   return true;
 }
 
+// Note [Per-thread front of the cache]: the classes of blocks up to 512 bytes (0..7) have,
+// besides the shared lists, a short list per thread that takes no lock.  A thread keeps at most
+// kThreadBlocks blocks per class; the rest go to the shared lists.  At thread exit its blocks
+// move to the shared lists.  cached_bytes counts both.
+constexpr int kThreadClasses = 8;
+constexpr int kThreadBlocks = 64;
+struct ThreadCache {
+  void* heads[kThreadClasses] = {};
+  int counts[kThreadClasses] = {};
+  bool armed = false;    // the exit hook is registered
+  bool exiting = false;  // the thread is ending: use the shared lists only
+};
+constinit thread_local ThreadCache t_cache;
+
+// Empties the calling thread's lists: into the shared lists (`keep`) or back to the system.
+void drain_thread_cache(bool keep) {
+  for (int c = 0; c < kThreadClasses; ++c) {
+    const size_t block = size_t(c + 1) * 64;
+    while (void* p = t_cache.heads[c]) {
+      std::memcpy(&t_cache.heads[c], p, sizeof(void*));
+      g_cache.cached_bytes.fetch_sub(int64_t(block), std::memory_order_relaxed);
+      if (!keep || !push_cached(p, c, block)) std::free(p);
+    }
+    t_cache.counts[c] = 0;
+  }
+}
+
+struct ThreadCacheHook {
+  ~ThreadCacheHook() {
+    t_cache.exiting = true;
+    drain_thread_cache(/*keep=*/true);
+  }
+};
+
+void* pop_thread_cached(int c) {
+  void* p = t_cache.heads[c];
+  if (p == nullptr) return nullptr;
+  std::memcpy(&t_cache.heads[c], p, sizeof(void*));
+  --t_cache.counts[c];
+  g_cache.cached_bytes.fetch_sub(int64_t(c + 1) * 64, std::memory_order_relaxed);
+  return p;
+}
+
+bool push_thread_cached(void* p, int c) {
+  if (t_cache.exiting || t_cache.counts[c] >= kThreadBlocks) return false;
+  if (!t_cache.armed) {
+    thread_local ThreadCacheHook hook;
+    (void)hook;
+    t_cache.armed = true;
+  }
+  std::memcpy(p, &t_cache.heads[c], sizeof(void*));
+  t_cache.heads[c] = p;
+  ++t_cache.counts[c];
+  g_cache.cached_bytes.fetch_add(int64_t(c + 1) * 64, std::memory_order_relaxed);
+  return true;
+}
+
 void count_allocation(size_t nbytes) {
   int64_t live = g_live.fetch_add(int64_t(nbytes), std::memory_order_relaxed) + int64_t(nbytes);
   int64_t peak = g_peak.load(std::memory_order_relaxed);
@@ -115,7 +172,8 @@ void* cpu_allocate(size_t nbytes) {
   if (nbytes <= kMaxCachedBlock && cpu_caching_enabled()) {
     size_t block = 0;
     int c = size_class(nbytes, &block);
-    p = pop_cached(c, block);
+    if (c < kThreadClasses) p = pop_thread_cached(c);
+    if (p == nullptr) p = pop_cached(c, block);
     if (p == nullptr) p = system_allocate(block, nbytes);
   } else {
     p = system_allocate(cpu_block_size(nbytes), nbytes);
@@ -130,6 +188,7 @@ void cpu_free(void* ptr, size_t nbytes) {
   if (nbytes <= kMaxCachedBlock && cpu_caching_enabled()) {
     size_t block = 0;
     int c = size_class(nbytes, &block);
+    if (c < kThreadClasses && push_thread_cached(ptr, c)) return;
     if (push_cached(ptr, c, block)) return;
   }
   std::free(ptr);
@@ -137,6 +196,7 @@ void cpu_free(void* ptr, size_t nbytes) {
 
 void empty_cache() {
   detail::pool_release();  // the calling thread's small-object lists (core/pool.h)
+  drain_thread_cache(/*keep=*/false);
   void* heads[kNumClasses];
   {
     std::lock_guard<std::mutex> lock(g_cache.mutex);

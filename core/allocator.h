@@ -24,11 +24,16 @@
 //     caching allocates nothing.
 //   - Blocks larger than kMaxCachedBlock, and frees that would push the cache beyond
 //     kMaxCachedBytes, go straight back to the system.
-//   - One mutex guards the lists.  Kernels do not allocate from OpenMP threads today, but
-//     users may create tensors on several threads (data loading), and an uncontended lock
-//     costs a few nanoseconds against the ~50 of malloc + free.
-//   - empty_cache() releases every cached block (DESIGN idea 8: one call releases all the
-//     memory the library caches).
+//   - One mutex guards the shared lists.  Kernels do not allocate from OpenMP threads today,
+//     but users may create tensors on several threads (data loading).
+//   - In front of the shared lists, the small classes (blocks up to 512 bytes, what size-1 to
+//     size-128 float tensors take) have a short list per thread, at most 64 blocks a class,
+//     that needs no lock: the lock pair was a tenth of the cost of an op on a tiny tensor.  A
+//     block freed on another thread joins that thread's list; a thread's blocks move to the
+//     shared lists when it exits.  cached_bytes counts both kinds of list.
+//   - empty_cache() releases every shared block and the calling thread's own (DESIGN idea 8:
+//     one call releases all the memory the library caches); other live threads' short lists
+//     stay until those threads exit.  It also empties the thread's object pool (core/pool.h).
 //   - Off (every allocation goes to the system) in sanitizer builds, so ASan sees each
 //     block's life, and when the environment sets CONVIS_NO_CACHING_ALLOCATOR=1.
 #pragma once

@@ -39,7 +39,8 @@ void for_each_inner(const StridedLoop& L, F&& inner) {
   const int last = L.ndim - 1;
   for (int k = 0; k < nt; ++k) inner_strides[k] = L.strides[k][last];
   if (last == 0) {  // one row: the common case after coalescing
-    for (int k = 0; k < nt; ++k) ptrs[k] = L.data[k];
+    // All kMaxOperands pointers, a fixed size: a loop to nt became a call to memcpy.
+    std::memcpy(ptrs, L.data, sizeof ptrs);
     inner(ptrs, inner_strides, L.sizes[0]);
     return;
   }
