@@ -36,12 +36,7 @@ struct Torch {
 };
 #endif
 
-struct TanhOp {
-  template <typename T>
-  T operator()(const T& y) const {
-    return y.tanh();
-  }
-};
+using convis_bench::Tanh;
 struct MulScalarOp {
   template <typename T>
   T operator()(const T& y) const {
@@ -82,9 +77,9 @@ void eager_op(benchmark::State& state) {
 
 // BM_<lib>_<work>, as compare.h pairs them.
 #define CONVIS_BENCH_WORK(lib, Lib)                                                               \
-  BENCHMARK_TEMPLATE(backward_chain, Lib, TanhOp)->Name("BM_" #lib "_backward_chain");              \
-  BENCHMARK_TEMPLATE(record_forward, Lib, TanhOp)->Name("BM_" #lib "_record_forward");              \
-  BENCHMARK_TEMPLATE(eager_op, Lib, TanhOp)->Name("BM_" #lib "_eager_op");                          \
+  BENCHMARK_TEMPLATE(backward_chain, Lib, Tanh)->Name("BM_" #lib "_backward_chain");              \
+  BENCHMARK_TEMPLATE(record_forward, Lib, Tanh)->Name("BM_" #lib "_record_forward");              \
+  BENCHMARK_TEMPLATE(eager_op, Lib, Tanh)->Name("BM_" #lib "_eager_op");                          \
   BENCHMARK_TEMPLATE(backward_chain, Lib, MulScalarOp)->Name("BM_" #lib "_backward_chain_mul_scalar"); \
   BENCHMARK_TEMPLATE(record_forward, Lib, MulScalarOp)->Name("BM_" #lib "_record_forward_mul_scalar"); \
   BENCHMARK_TEMPLATE(eager_op, Lib, MulScalarOp)->Name("BM_" #lib "_eager_op_mul_scalar");

@@ -5,7 +5,8 @@
 //   exp_64k, sigmoid_64k: the same for exp and sigmoid
 //   tanh_1:    y = x.tanh() with one element, per op (the fixed cost per call)
 // Both libraries run single-threaded (set_num_threads(1)) so the figures compare the kernels,
-// not the thread pools; everything under NoGradGuard.
+// not the thread pools; everything under NoGradGuard.  Each work item is one template over
+// the library (Convis or Torch below), so both sides run the same loop.
 #include <convis/convis.h>
 
 #include "compare.h"
@@ -18,69 +19,51 @@ namespace {
 
 constexpr int64_t kBig = int64_t(1) << 16;
 
-template <typename Tensor, typename Make, typename Op>
-void unary(benchmark::State& state, Make make, Op op) {
-  Tensor x = make();
-  for (auto _ : state) benchmark::DoNotOptimize(op(x));
-}
-
-convis::Tensor convis_input(int64_t n) {
-  convis::NoGradGuard no_grad;
-  return convis::linspace(-5.0, 5.0, n);
-}
-
-void BM_convis_tanh_64k(benchmark::State& state) {
-  convis::set_num_threads(1);
-  convis::NoGradGuard no_grad;
-  unary<convis::Tensor>(state, [] { return convis_input(kBig); }, [](const convis::Tensor& x) { return x.tanh(); });
-}
-void BM_convis_exp_64k(benchmark::State& state) {
-  convis::set_num_threads(1);
-  convis::NoGradGuard no_grad;
-  unary<convis::Tensor>(state, [] { return convis_input(kBig); }, [](const convis::Tensor& x) { return x.exp(); });
-}
-void BM_convis_sigmoid_64k(benchmark::State& state) {
-  convis::set_num_threads(1);
-  convis::NoGradGuard no_grad;
-  unary<convis::Tensor>(state, [] { return convis_input(kBig); }, [](const convis::Tensor& x) { return x.sigmoid(); });
-}
-void BM_convis_tanh_1(benchmark::State& state) {
-  convis::set_num_threads(1);
-  convis::NoGradGuard no_grad;
-  unary<convis::Tensor>(state, [] { return convis_input(1); }, [](const convis::Tensor& x) { return x.tanh(); });
-}
-BENCHMARK(BM_convis_tanh_64k);
-BENCHMARK(BM_convis_exp_64k);
-BENCHMARK(BM_convis_sigmoid_64k);
-BENCHMARK(BM_convis_tanh_1);
-
+struct Convis {
+  using NoGrad = convis::NoGradGuard;
+  static void single_thread() { convis::set_num_threads(1); }
+  static convis::Tensor input(int64_t n) { return convis::linspace(-5.0, 5.0, n); }
+};
 #ifdef CONVIS_BENCH_WITH_LIBTORCH
-torch::Tensor torch_input(int64_t n) { return torch::linspace(-5.0, 5.0, n); }
+struct Torch {
+  using NoGrad = torch::NoGradGuard;
+  static void single_thread() { torch::set_num_threads(1); }
+  static torch::Tensor input(int64_t n) { return torch::linspace(-5.0, 5.0, n); }
+};
+#endif
 
-void BM_torch_tanh_64k(benchmark::State& state) {
-  torch::set_num_threads(1);
-  torch::NoGradGuard no_grad;
-  unary<torch::Tensor>(state, [] { return torch_input(kBig); }, [](const torch::Tensor& x) { return x.tanh(); });
+using convis_bench::Tanh;
+struct Exp {
+  template <typename T>
+  T operator()(const T& x) const {
+    return x.exp();
+  }
+};
+struct Sigmoid {
+  template <typename T>
+  T operator()(const T& x) const {
+    return x.sigmoid();
+  }
+};
+
+template <typename Lib, typename Op, int64_t N>
+void unary(benchmark::State& state) {
+  Lib::single_thread();
+  typename Lib::NoGrad no_grad;
+  auto x = Lib::input(N);
+  for (auto _ : state) benchmark::DoNotOptimize(Op()(x));
 }
-void BM_torch_exp_64k(benchmark::State& state) {
-  torch::set_num_threads(1);
-  torch::NoGradGuard no_grad;
-  unary<torch::Tensor>(state, [] { return torch_input(kBig); }, [](const torch::Tensor& x) { return x.exp(); });
-}
-void BM_torch_sigmoid_64k(benchmark::State& state) {
-  torch::set_num_threads(1);
-  torch::NoGradGuard no_grad;
-  unary<torch::Tensor>(state, [] { return torch_input(kBig); }, [](const torch::Tensor& x) { return x.sigmoid(); });
-}
-void BM_torch_tanh_1(benchmark::State& state) {
-  torch::set_num_threads(1);
-  torch::NoGradGuard no_grad;
-  unary<torch::Tensor>(state, [] { return torch_input(1); }, [](const torch::Tensor& x) { return x.tanh(); });
-}
-BENCHMARK(BM_torch_tanh_64k);
-BENCHMARK(BM_torch_exp_64k);
-BENCHMARK(BM_torch_sigmoid_64k);
-BENCHMARK(BM_torch_tanh_1);
+
+// BM_<lib>_<work>, as compare.h pairs them.
+#define CONVIS_BENCH_MATH(lib, Lib)                                                          \
+  BENCHMARK_TEMPLATE(unary, Lib, Tanh, kBig)->Name("BM_" #lib "_tanh_64k");                  \
+  BENCHMARK_TEMPLATE(unary, Lib, Exp, kBig)->Name("BM_" #lib "_exp_64k");                    \
+  BENCHMARK_TEMPLATE(unary, Lib, Sigmoid, kBig)->Name("BM_" #lib "_sigmoid_64k");            \
+  BENCHMARK_TEMPLATE(unary, Lib, Tanh, 1)->Name("BM_" #lib "_tanh_1");
+
+CONVIS_BENCH_MATH(convis, Convis)
+#ifdef CONVIS_BENCH_WITH_LIBTORCH
+CONVIS_BENCH_MATH(torch, Torch)
 #endif
 
 }  // namespace

@@ -19,6 +19,15 @@
 
 namespace convis_bench {
 
+// One op written for any tensor type with the method, so a benchmark template runs the same
+// code over convis::Tensor and torch::Tensor.
+struct Tanh {
+  template <typename T>
+  T operator()(const T& x) const {
+    return x.tanh();
+  }
+};
+
 class CollectingReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
