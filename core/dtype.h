@@ -4,6 +4,7 @@
 //   convis::dtype_size(t)      == 4
 //   convis::dtype_name(t)      == "float32"
 //   std::cout << t;            // prints "Float", as LibTorch prints a ScalarType
+//   std::cout << x.dtype();    // prints "float": Tensor::dtype() is a TypeMeta, as in LibTorch
 //   convis::promote_types(kInt64, kFloat32) == kFloat32
 //
 // Note [DType order]
@@ -63,6 +64,36 @@ constexpr std::string_view scalar_type_name(DType t) {
   return "?";
 }
 std::ostream& operator<<(std::ostream& os, DType t);  // prints scalar_type_name(t), as LibTorch
+
+// Note [TypeMeta]
+// LibTorch has two spellings of a dtype: the ScalarType enum (scalar_type(), printed "Float",
+// "Long") and caffe2::TypeMeta (dtype(), printed as the C++ type: "float", "long int").  Programs
+// print both, so we keep both: TypeMeta is a DType that prints the C++ name.  It converts to
+// and from DType implicitly, so it can be passed, compared and switched on like a DType.
+class TypeMeta {
+ public:
+  constexpr TypeMeta() = default;
+  constexpr TypeMeta(DType t) : t_(t) {}  // NOLINT: implicit both ways, see the Note
+  constexpr operator DType() const { return t_; }  // NOLINT
+  constexpr DType toScalarType() const { return t_; }
+  constexpr int64_t itemsize() const { return dtype_size(t_); }
+  // LibTorch's names: "bool", "long int", "float", "double".
+  constexpr std::string_view name() const {
+    switch (t_) {
+      case DType::Bool: return "bool";
+      case DType::Int64: return "long int";
+      case DType::Float32: return "float";
+      case DType::Float64: return "double";
+    }
+    return "?";
+  }
+  friend constexpr bool operator==(TypeMeta a, TypeMeta b) { return a.t_ == b.t_; }
+  friend constexpr bool operator==(TypeMeta a, DType b) { return a.t_ == b; }
+
+ private:
+  DType t_ = DType::Float32;
+};
+std::ostream& operator<<(std::ostream& os, TypeMeta t);  // prints t.name(), as LibTorch
 
 constexpr bool is_floating_point(DType t) { return t == kFloat32 || t == kFloat64; }
 constexpr bool is_integral(DType t, bool include_bool = false) {

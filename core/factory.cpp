@@ -59,7 +59,7 @@ Tensor ones(const Shape& size, const TensorOptions& options) { return full(size,
 
 namespace {
 TensorOptions like(const Tensor& x, const TensorOptions& options) {
-  TensorOptions o = TensorOptions(options.has_dtype() ? options.dtype() : x.dtype()).device(x.device());
+  TensorOptions o = TensorOptions(options.has_dtype() ? options.dtype() : x.scalar_type()).device(x.device());
   return o.requires_grad(options.requires_grad());
 }
 }  // namespace

@@ -95,6 +95,14 @@ struct fmt::formatter<convis::DType> : convis::detail::PlainFormatter {
 };
 
 template <>
+struct fmt::formatter<convis::TypeMeta> : convis::detail::PlainFormatter {  // as operator<<: "float"
+  template <typename Ctx>
+  auto format(convis::TypeMeta d, Ctx& ctx) const {
+    return fmt::format_to(ctx.out(), "{}", d.name());
+  }
+};
+
+template <>
 struct fmt::formatter<convis::Device> : convis::detail::PlainFormatter {
   template <typename Ctx>
   auto format(const convis::Device& d, Ctx& ctx) const {

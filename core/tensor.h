@@ -56,7 +56,7 @@ class Tensor {
   int64_t stride(int64_t d) const;
   int64_t storage_offset() const { return checked_impl()->offset; }
   DType scalar_type() const { return checked_impl()->dtype; }
-  DType dtype() const { return scalar_type(); }
+  TypeMeta dtype() const { return scalar_type(); }  // prints "float"; scalar_type() prints "Float"
   Device device() const { return checked_impl()->device(); }
   TensorOptions options() const { return TensorOptions(dtype()).device(device()); }
   bool is_contiguous() const { return checked_impl()->is_contiguous(); }
@@ -113,6 +113,9 @@ class Tensor {
   Tensor contiguous() const;
   Tensor clone() const;
   Tensor to(DType dtype, bool non_blocking = false, bool copy = false) const;
+  Tensor to(TypeMeta dtype, bool non_blocking = false, bool copy = false) const {
+    return to(DType(dtype), non_blocking, copy);
+  }
   Tensor to(Device device, bool non_blocking = false, bool copy = false) const;
   Tensor to(Device device, DType dtype, bool non_blocking = false, bool copy = false) const;
   Tensor to(const TensorOptions& options, bool non_blocking = false, bool copy = false) const;

@@ -19,6 +19,7 @@ void set_default_dtype(DType d) {
 }
 
 std::ostream& operator<<(std::ostream& os, DType t) { return os << scalar_type_name(t); }
+std::ostream& operator<<(std::ostream& os, TypeMeta t) { return os << t.name(); }
 
 DType TensorOptions::dtype() const { return dtype_.value_or(get_default_dtype()); }
 

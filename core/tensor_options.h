@@ -19,6 +19,7 @@ class TensorOptions {
  public:
   TensorOptions() = default;
   TensorOptions(DType d) : dtype_(d) {}             // NOLINT: implicit, as in LibTorch
+  TensorOptions(TypeMeta d) : dtype_(DType(d)) {}   // NOLINT: empty(s, x.dtype())
   TensorOptions(Device d) : device_(d) {}           // NOLINT
   TensorOptions(DeviceType d) : device_(Device(d)) {}  // NOLINT
 
@@ -27,6 +28,7 @@ class TensorOptions {
     o.dtype_ = d;
     return o;
   }
+  TensorOptions dtype(TypeMeta d) const { return dtype(DType(d)); }
   TensorOptions dtype(std::optional<DType> d) const {
     TensorOptions o = *this;
     o.dtype_ = d;
@@ -61,6 +63,7 @@ void set_default_dtype(DType d);  // kFloat32 or kFloat64
 
 // Free builders, as in LibTorch: convis::dtype(kFloat64).requires_grad(true)
 inline TensorOptions dtype(DType d) { return TensorOptions().dtype(d); }
+inline TensorOptions dtype(TypeMeta d) { return TensorOptions().dtype(d); }
 inline TensorOptions device(Device d) { return TensorOptions().device(d); }
 inline TensorOptions requires_grad(bool r = true) { return TensorOptions().requires_grad(r); }
 

@@ -58,7 +58,7 @@ Tensor native::clone(const Tensor& x) {
 Tensor Tensor::clone() const { return convis::clone(*this); }
 
 Tensor native::to(const Tensor& x, const TensorOptions& options, bool copy) {
-  DType dt = options.has_dtype() ? options.dtype() : x.dtype();
+  DType dt = options.has_dtype() ? options.dtype() : x.scalar_type();
   Device dev = options.device();
   if (!copy && dt == x.dtype() && dev == x.device()) return x;
   Tensor out = empty(x.sizes(), TensorOptions(dt).device(dev));

@@ -37,7 +37,7 @@ DType check_cat_inputs(const std::vector<Tensor>& tensors) {
     CONVIS_CHECK(t.device() == tensors[0].device(), "cat",
                  "expected all tensors on one device, got {} (tensor 0) and {} (tensor {})",
                  tensors[0].device().str(), t.device().str(), i);
-    dtype = i == 0 ? t.dtype() : promote_types(dtype, t.dtype());
+    dtype = i == 0 ? DType(t.dtype()) : promote_types(dtype, t.dtype());
   }
   return dtype;
 }

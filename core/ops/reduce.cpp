@@ -26,7 +26,7 @@ namespace {
 // The dtype sum, prod and cumsum compute and return in (see Note [Reduction dtypes]).
 DType accumulate_dtype(const Tensor& x, std::optional<DType> dtype) {
   if (dtype) return *dtype;
-  return is_integral(x.dtype(), /*include_bool=*/true) ? kInt64 : x.dtype();
+  return is_integral(x.dtype(), /*include_bool=*/true) ? kInt64 : x.scalar_type();
 }
 
 Tensor sum_like(OpKind op, const Tensor& x, const DimMask& mask, bool keepdim, std::optional<DType> dtype) {

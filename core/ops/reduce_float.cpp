@@ -73,7 +73,7 @@ Tensor native::norm(const Tensor& x, const std::optional<Scalar>& p, const Shape
 Tensor native::logsumexp(const Tensor& x, const Shape& dims, bool keepdim) {
   detail::check_defined(x, "logsumexp");
   DimMask mask = detail::reduce_mask(x, dims, "logsumexp");
-  DType dt = x.is_floating_point() ? x.dtype() : get_default_dtype();
+  DType dt = x.is_floating_point() ? x.scalar_type() : get_default_dtype();
   return detail::run_reduce({OpKind::logsumexp, dt}, x.to(dt), mask, keepdim);
 }
 

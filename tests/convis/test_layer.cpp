@@ -205,7 +205,7 @@ TEST_CASE("Output holds named tensors of any shapes", "[convis][layer]") {
   CHECK_THROWS_WITH(Output({zeros({1})}, {"a", "b"}), Catch::Contains("one key per tensor"));
   std::ostringstream s;
   s << o;
-  CHECK(s.str() == "Output(a: [2] Float, b: [3, 1] Float)");
+  CHECK(s.str() == "Output(a: [2] float, b: [3, 1] float)");
 }
 
 TEST_CASE("run on a stream returns exactly the frames asked for (item 8)", "[convis][layer]") {

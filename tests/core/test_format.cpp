@@ -274,3 +274,20 @@ TEST_CASE("set_print_options checks threshold and edgeitems", "[format]") {
   CHECK(to_string(tensor(2.5)) == "2.5\n[ CPUFloatType{} ]");
   CHECK(to_string(empty({0, 3})) == "[ CPUFloatType{0,3} ]");
 }
+
+TEST_CASE("dtype() prints the C++ type and scalar_type() the enum, as in LibTorch", "[format]") {
+  const std::pair<DType, const char*> names[] = {
+      {kBool, "bool Bool"}, {kInt64, "long int Long"}, {kFloat32, "float Float"}, {kFloat64, "double Double"}};
+  for (const auto& [dt, want] : names) {
+    Tensor t = zeros({2}, dt);
+    std::ostringstream s;
+    s << t.dtype() << " " << t.scalar_type();
+    CHECK(s.str() == want);
+    CHECK(fmt::format("{}", t.dtype()) == std::string(want).substr(0, std::string(want).rfind(' ')));
+    CHECK(t.dtype() == dt);  // a TypeMeta compares, converts and switches like a DType
+    CHECK(t.dtype().toScalarType() == dt);
+    CHECK(t.dtype().itemsize() == dtype_size(dt));
+    CHECK(zeros({1}, t.dtype()).scalar_type() == dt);
+    CHECK(ones({1}).to(t.dtype()).scalar_type() == dt);
+  }
+}

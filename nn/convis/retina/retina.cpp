@@ -72,7 +72,7 @@ Output Retina::forward_outputs(const Tensor& input) {
   // The input is converted to the dtype of the parameters (float32 unless the retina was
   // moved with to(kFloat64)), so integer or float64 videos work with a float32 retina.
   std::vector<Tensor> params = parameters();
-  const DType dtype = params.empty() ? kFloat32 : params.front().dtype();
+  const DType dtype = params.empty() ? kFloat32 : params.front().scalar_type();
   Tensor x = input.dtype() == dtype ? input : input.to(dtype);
   Tensor i1 = opl ? opl->forward(x) : x;
   if (bipolar) i1 = bipolar->forward(i1);
