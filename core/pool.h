@@ -6,11 +6,12 @@
 //   std::vector<Edge, convis::detail::PoolAllocator<Edge>> edges;   // any allocator-aware container
 //
 // Note [Object pool]
-// A recorded op creates about five small heap objects (the result's Storage and TensorImpl,
-// its autograd meta, the Node and the Node's edge list) and a backward frees them all.  On a
-// chain of 1000 ops that is 5000 blocks alive at once, far more than glibc's per-thread cache
-// (7 blocks per size) holds, so most of them took malloc's slow path: a quarter of the time of
-// a recorded op went to malloc and free.  The pool is the textbook fix, a segregated free list:
+// A recorded op creates a few small heap objects (the result's Storage and TensorImpl, the
+// Node, the alias of a saved result; before Note [Small vectors in Nodes] and Note [History on
+// the TensorImpl] also the Node's lists and an autograd meta) and a backward frees them all.
+// On a chain of 1000 ops that is thousands of blocks alive at once, far more than glibc's
+// per-thread cache (7 blocks per size) holds, so most of them took malloc's slow path: a
+// quarter of the time of a recorded op went to malloc and free.  The pool is the textbook fix, a segregated free list:
 //   - sizes are rounded up to a multiple of 16 bytes, up to kMaxPooled; each such class has a
 //     singly linked list of free blocks threaded through the blocks themselves;
 //   - the lists are per thread (thread_local), so taking and giving back a block is a few
