@@ -24,7 +24,6 @@
 #include "convis/core/indexing.h"
 #include "convis/core/io.h"
 #include "convis/core/ops.h"
-#include "convis/core/ops/conv.h"
 #include "convis/core/scalar.h"
 #include "convis/core/shape.h"
 #include "convis/core/tensor.h"

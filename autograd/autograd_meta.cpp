@@ -22,7 +22,7 @@ AutogradMeta* meta_or_null(const Tensor& t) {
 namespace {
 bool requires_grad(const Tensor* t) {
   const TensorImpl* impl = t->unsafeGetTensorImpl();
-  return impl && (impl->grad_fn || (impl->autograd_meta && impl->autograd_meta->requires_grad));
+  return impl && (impl->grad_fn || impl->requires_grad);
 }
 }  // namespace
 
@@ -44,12 +44,12 @@ Edge gradient_edge(const Tensor& t) {
   TensorImpl* impl = t.unsafeGetTensorImpl();
   if (!impl) return {};
   if (impl->grad_fn) return Edge{impl->grad_fn, impl->output_nr};
-  AutogradMeta* m = impl->autograd_meta.get();
-  if (!m || !m->requires_grad) return {};
-  std::shared_ptr<Node> acc = m->grad_accumulator.lock();
+  if (!impl->requires_grad) return {};
+  AutogradMeta& m = meta(t);
+  std::shared_ptr<Node> acc = m.grad_accumulator.lock();
   if (!acc) {
     acc = detail::make_pooled<AccumulateGrad>(t);
-    m->grad_accumulator = acc;
+    m.grad_accumulator = acc;
   }
   return Edge{acc, 0};
 }
@@ -118,7 +118,7 @@ bool prepare_inplace(const Tensor& self, const char* op, std::initializer_list<c
   if (!GradMode::is_enabled()) return false;
   const AutogradMeta* m = meta_or_null(self);
   const std::shared_ptr<Node>& grad_fn = grad_fn_of(self);
-  bool self_requires = grad_fn || (m && m->requires_grad);
+  bool self_requires = self.requires_grad();
   CONVIS_CHECK(!(self_requires && !grad_fn), op,
                "a leaf tensor that requires grad is being used in an in-place operation; expected a tensor that "
                "does not require grad (wrap the update in NoGradGuard), got a leaf of shape {}",

@@ -1,6 +1,6 @@
 // autograd/autograd_meta.h: what autograd attaches to a TensorImpl.
 //
-//   A leaf made with requires_grad(true):  meta {requires_grad = true}, impl->grad_fn = null
+//   A leaf made with requires_grad(true):  impl->requires_grad = true, impl->grad_fn = null, meta on demand
 //   y = f(x) recorded:                     no meta; impl->grad_fn = the node of f, impl->output_nr
 //   core never looks inside; it only carries the pointers (Note [History on the TensorImpl]).
 #pragma once
@@ -13,7 +13,6 @@
 namespace convis::autograd {
 
 struct AutogradMeta {
-  bool requires_grad = false;  // for leaves; a non-leaf requires grad because it has a grad_fn
   Tensor grad;
   std::weak_ptr<Node> grad_accumulator;  // a leaf's AccumulateGrad, created on demand
   bool retains_grad = false;

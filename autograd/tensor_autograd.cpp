@@ -8,23 +8,14 @@ using autograd::AutogradMeta;
 using autograd::meta;
 using autograd::meta_or_null;
 
-bool Tensor::requires_grad() const {
-  const AutogradMeta* m = meta_or_null(*this);
-  return autograd::grad_fn_of(*this) || (m && m->requires_grad);
-}
-
 Tensor& Tensor::requires_grad_(bool requires_grad) {
-  AutogradMeta* m = meta_or_null(*this);
   const std::shared_ptr<autograd::Node>& grad_fn = autograd::grad_fn_of(*this);
   CONVIS_CHECK(!grad_fn || requires_grad, "requires_grad_",
                "you can only change requires_grad flags of leaf variables; this tensor has grad_fn {}. If you want "
                "to use a computed variable in a subgraph that doesn't require differentiation use "
                "var_no_grad = var.detach()",
                grad_fn ? grad_fn->name() : "");
-  CONVIS_CHECK(!requires_grad || is_floating_point(), "requires_grad_",
-               "only tensors of floating point dtype can require gradients, got dtype {}", dtype_name(dtype()));
-  if (!m && !requires_grad) return *this;
-  meta(*this).requires_grad = requires_grad;
+  detail::set_leaf_requires_grad(*this, requires_grad);
   return *this;
 }
 
@@ -35,26 +26,6 @@ const Tensor& Tensor::grad() const {
 }
 
 Tensor& Tensor::mutable_grad() { return meta(*this).grad; }
-
-std::shared_ptr<autograd::Node> Tensor::grad_fn() const { return autograd::grad_fn_of(*this); }
-
-bool Tensor::is_leaf() const { return !autograd::grad_fn_of(*this); }
-
-uint32_t Tensor::output_nr() const { return defined() ? impl_->output_nr : 0; }
-
-Tensor Tensor::detach() const {
-  return Tensor(TensorImpl::make(storage(), sizes(), strides(), storage_offset(), dtype()));
-}
-
-Tensor& Tensor::detach_() {
-  AutogradMeta* m = meta_or_null(*this);
-  if (m) m->requires_grad = false;
-  if (defined()) {
-    impl_->grad_fn = nullptr;
-    impl_->output_nr = 0;
-  }
-  return *this;
-}
 
 void Tensor::retain_grad() {
   CONVIS_CHECK(requires_grad(), "retain_grad", "can't retain_grad on a tensor that has requires_grad=false");

@@ -1,6 +1,6 @@
 # The CUDA backend (CONVIS_CUDA=ON).  nvcc builds every .cu under kernels/cuda; we link the
 # CUDA runtime, never libcuda (a binary linked to the driver would not start on a machine
-# without one; see ../shared/reference/cuda-without-gpu.md).
+# without one; see docs/ARCHITECTURE.md, "CUDA").
 enable_language(CUDA)
 find_package(CUDAToolkit REQUIRED)
 if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES OR CMAKE_CUDA_ARCHITECTURES STREQUAL "52")
@@ -19,6 +19,6 @@ target_compile_options(convis_cuda PRIVATE -Xcompiler=-Wall,-Wextra -Werror=all-
                        -Xptxas=-warn-spills,-warn-lmem-usage)
 set_target_properties(convis_cuda PROPERTIES CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}" CUDA_STANDARD 17
                       POSITION_INDEPENDENT_CODE ON)
-target_sources(convis PRIVATE $<TARGET_OBJECTS:convis_cuda>)
-target_compile_definitions(convis PUBLIC CONVIS_WITH_CUDA)
-target_link_libraries(convis PRIVATE CUDA::cudart)
+target_sources(convis_core PRIVATE $<TARGET_OBJECTS:convis_cuda>)
+target_compile_definitions(convis_core PUBLIC CONVIS_WITH_CUDA)
+target_link_libraries(convis_core PRIVATE CUDA::cudart)

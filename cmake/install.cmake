@@ -8,7 +8,7 @@ foreach(dir core autograd nn kernels)
 endforeach()
 install(FILES convis.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/convis)
 
-install(TARGETS convis EXPORT convisTargets
+install(TARGETS convis convis_core convis_autograd convis_nn EXPORT convisTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "convis/core/ops.h"
+#include "convis/core/native/view.h"
 
 namespace convis {
 
@@ -16,7 +17,7 @@ void check_sizes(const Shape& size, const char* op) {
 
 // Applies options.requires_grad() (a leaf that requires grad; see autograd/).
 Tensor finish(Tensor t, const TensorOptions& options) {
-  if (options.requires_grad()) t.requires_grad_(true);
+  if (options.requires_grad()) detail::set_leaf_requires_grad(t, true);
   return t;
 }
 
@@ -50,7 +51,7 @@ Tensor full(const Shape& size, const Scalar& value, const TensorOptions& options
   TensorOptions o = options.requires_grad(false);
   if (!options.has_dtype()) o = o.dtype(value.is_floating_point() ? get_default_dtype() : value.type());
   Tensor t = empty(size, o);
-  t.fill_(value);
+  native::fill_(t, value);
   return finish(t, options);
 }
 
@@ -122,8 +123,8 @@ Tensor eye(int64_t n, const TensorOptions& options) { return eye(n, n, options);
 Tensor eye(int64_t n, int64_t m, const TensorOptions& options) {
   CONVIS_CHECK(n >= 0 && m >= 0, "eye", "expected non-negative sizes, got n={} m={}", n, m);
   Tensor out = zeros({n, m}, options.requires_grad(false));
-  Tensor diag = out.as_strided({std::min(n, m)}, {m + 1}, 0);
-  diag.fill_(1);
+  Tensor diag = native::as_strided(out, {std::min(n, m)}, {m + 1}, 0);
+  native::fill_(diag, 1);
   return finish(out, options);
 }
 
@@ -133,7 +134,7 @@ Tensor from_values(const T* data, size_t n, DType natural, const TensorOptions& 
   DType dt = options.has_dtype() ? options.dtype() : natural;
   Tensor src = empty({int64_t(n)}, TensorOptions(dtype_of_v<T>));
   std::copy(data, data + n, static_cast<T*>(src.data_ptr()));
-  return finish(dt == dtype_of_v<T> ? src : src.to(dt), options);
+  return finish(dt == dtype_of_v<T> ? src : native::to(src, dt), options);
 }
 template <typename T>
 Tensor from_list(const std::vector<T>& v, DType natural, const TensorOptions& o) {
@@ -168,7 +169,7 @@ Tensor tensor(const std::vector<bool>& v, const TensorOptions& o) {
   Tensor src = empty({int64_t(v.size())}, TensorOptions(kBool));
   bool* p = static_cast<bool*>(src.data_ptr());
   for (size_t i = 0; i < v.size(); ++i) p[i] = bytes[i] != 0;
-  return finish(dt == kBool ? src : src.to(dt), o);
+  return finish(dt == kBool ? src : native::to(src, dt), o);
 }
 
 Tensor scalar_tensor(const Scalar& value, const TensorOptions& options) {

@@ -31,6 +31,7 @@
 // The stream's own format (flags, precision, width) is saved and restored around the print,
 // as LibTorch's FormatGuard does (so a width set before `<< t` applies to what follows).
 #include "convis/core/format.h"
+#include "convis/core/native/view.h"
 
 #include <algorithm>
 #include <cmath>
@@ -268,7 +269,7 @@ void print_sizes(std::ostream& os, const Shape& sizes) {
 
 void print_tensor(std::ostream& os, const Tensor& t) {
   const PrintOptions o = g_options;
-  Tensor cpu = t.is_cpu() ? t : t.cpu();
+  Tensor cpu = t.is_cpu() ? t : native::to(t, Device(kCPU));
   std::vector<Axis> axes;
   for (int64_t d = 0; d < t.dim(); ++d) axes.push_back(make_axis(t.size(d), t.numel() > o.threshold, o.edgeitems));
   std::vector<double> v = to_doubles(cpu, axes);

@@ -19,6 +19,7 @@
 
 #include "convis/core/factory.h"
 #include "convis/core/zip.h"
+#include "convis/core/native/view.h"
 
 namespace convis {
 
@@ -218,7 +219,7 @@ Tensor parse_npy(std::string_view b, const char* op, const std::string& what) {
     unsigned char* p = static_cast<unsigned char*>(raw.data_ptr());
     for (int64_t i = 0; i < n; ++i) p[i] = p[i] != 0;
   }
-  return raw.contiguous();
+  return native::contiguous(raw);
 }
 
 std::string read_file(const std::string& path, const char* op) {
@@ -256,7 +257,7 @@ std::string npy_bytes(const Tensor& t, const char* op) {
   out.push_back(0);
   for (size_t i = 0; i < len_bytes; ++i) out.push_back(char((dict.size() >> (8 * i)) & 0xff));
   out += dict;
-  Tensor c = t.contiguous();
+  Tensor c = native::contiguous(t);
   out.append(static_cast<const char*>(c.data_ptr()), size_t(c.nbytes()));
   return out;
 }

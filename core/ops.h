@@ -196,6 +196,44 @@ Tensor avg_pool2d(const Tensor& x, const Shape& kernel_size, const Shape& stride
 Tensor avg_pool3d(const Tensor& x, const Shape& kernel_size, const Shape& stride = {}, const Shape& padding = 0,
                   bool ceil_mode = false, bool count_include_pad = true);
 
+// ---- the gradients of convolution and pooling, as public ops (autograd records them too) ----
+// These take the same arguments as their forward (the spatial rank comes from the weight's, or
+// from the function's name) and accept batched and unbatched shapes alike.  Each result is what
+// torch.autograd.grad gives for sum(forward(...) * grad_output).
+//   Tensor gx = conv_backward_input(gy, w, x.sizes(), 2, 1, /*dilation=*/1, /*groups=*/1);
+//   Tensor gw = conv_backward_weight(gy, x, w.sizes(), 2, 1, 1, 1);   // gb = gy summed over N, T, H, W
+//   auto [v, idx] = max_pool2d_with_indices(x, {3, 3}, {2, 2});
+//   Tensor gx2 = max_pool2d_backward(gv, x, idx);
+Tensor conv_backward_input(const Tensor& grad_output, const Tensor& weight, const Shape& input_sizes,
+                           const Shape& stride = 1, const Shape& padding = 0, const Shape& dilation = 1,
+                           int64_t groups = 1);
+Tensor conv_backward_weight(const Tensor& grad_output, const Tensor& input, const Shape& weight_sizes,
+                            const Shape& stride = 1, const Shape& padding = 0, const Shape& dilation = 1,
+                            int64_t groups = 1);
+
+// Values and the flat index of each maximum inside its input plane (H*W for 2-D), as LibTorch.
+std::tuple<Tensor, Tensor> max_pool1d_with_indices(const Tensor& x, const Shape& kernel_size, const Shape& stride = {},
+                                                   const Shape& padding = 0, const Shape& dilation = 1,
+                                                   bool ceil_mode = false);
+std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& x, const Shape& kernel_size, const Shape& stride = {},
+                                                   const Shape& padding = 0, const Shape& dilation = 1,
+                                                   bool ceil_mode = false);
+std::tuple<Tensor, Tensor> max_pool3d_with_indices(const Tensor& x, const Shape& kernel_size, const Shape& stride = {},
+                                                   const Shape& padding = 0, const Shape& dilation = 1,
+                                                   bool ceil_mode = false);
+Tensor max_pool1d_backward(const Tensor& grad_output, const Tensor& input, const Tensor& indices);
+Tensor max_pool2d_backward(const Tensor& grad_output, const Tensor& input, const Tensor& indices);
+Tensor max_pool3d_backward(const Tensor& grad_output, const Tensor& input, const Tensor& indices);
+Tensor avg_pool1d_backward(const Tensor& grad_output, const Tensor& input, const Shape& kernel_size,
+                           const Shape& stride = {}, const Shape& padding = 0, bool ceil_mode = false,
+                           bool count_include_pad = true);
+Tensor avg_pool2d_backward(const Tensor& grad_output, const Tensor& input, const Shape& kernel_size,
+                           const Shape& stride = {}, const Shape& padding = 0, bool ceil_mode = false,
+                           bool count_include_pad = true);
+Tensor avg_pool3d_backward(const Tensor& grad_output, const Tensor& input, const Shape& kernel_size,
+                           const Shape& stride = {}, const Shape& padding = 0, bool ceil_mode = false,
+                           bool count_include_pad = true);
+
 // ---- padding: pads given last dim first, {left, right, top, bottom, front, back} ----
 enum class PadMode { constant, reflect, replicate, circular };
 std::string_view pad_mode_name(PadMode mode);  // "constant", "reflect", "replicate", "circular"

@@ -7,6 +7,7 @@
 
 #include "convis/core/factory.h"
 #include "convis/core/generator.h"
+#include "convis/core/native/view.h"
 
 namespace convis {
 
@@ -29,8 +30,8 @@ Tensor generate(const Shape& size, DType dt, const TensorOptions& options, Fn&& 
 #pragma omp parallel for schedule(static) if (n > (int64_t(1) << 16))
     for (int64_t k = 0; k < n; ++k) p[k] = value(k, tag);
   });
-  if (!options.device().is_cpu()) out = out.to(options.device());
-  if (options.requires_grad()) out.requires_grad_(true);
+  if (!options.device().is_cpu()) out = native::to(out, options.device());
+  if (options.requires_grad()) detail::set_leaf_requires_grad(out, true);
   return out;
 }
 
@@ -106,7 +107,7 @@ Tensor bernoulli(const Tensor& p) {
   CONVIS_CHECK(p.defined(), "bernoulli", "expected a defined tensor, got an undefined Tensor()");
   CONVIS_CHECK(p.is_floating_point(), "bernoulli", "expected floating probabilities, got {}", dtype_name(p.dtype()));
   CONVIS_CHECK(p.is_cpu(), "bernoulli", "expected a CPU tensor, got one on {}", p.device().str());
-  Tensor probs = p.contiguous();
+  Tensor probs = native::contiguous(p);
   std::vector<double> prob(size_t(probs.numel()));
   visit_dtype(p.dtype(), [&](auto tag) {
     const auto* src = static_cast<const decltype(tag)*>(probs.data_ptr());

@@ -27,13 +27,27 @@ void Shape::erase(size_t pos) {
   --size_;
 }
 
-std::string to_string(const Shape& s) {
-  std::string out = "[";
+std::string join(const Shape& s, std::string_view separator) {
+  std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (i) out += ", ";
+    if (i) out += separator;
     out += std::to_string(s[i]);
   }
-  return out + "]";
+  return out;
+}
+
+std::string to_string(const Shape& s) {
+  std::string out = "[";
+  out += join(s, ", ");
+  out += ']';
+  return out;
+}
+
+Shape expand_spatial_param(const char* op, const char* name, const Shape& values, int64_t spatial_dims) {
+  CONVIS_CHECK(values.size() == 1 || int64_t(values.size()) == spatial_dims, op,
+               "expected {} to be a single value or a list of {} values (one per spatial dim), got {}={}", name,
+               spatial_dims, name, values);
+  return values.size() == 1 ? Shape(size_t(spatial_dims), values[0]) : values;
 }
 
 std::ostream& operator<<(std::ostream& os, const Shape& s) { return os << to_string(s); }

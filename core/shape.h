@@ -23,6 +23,7 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace convis {
@@ -117,7 +118,12 @@ class Shape {
 using IntArrayRef = Shape;
 
 std::ostream& operator<<(std::ostream& os, const Shape& s);
-std::string to_string(const Shape& s);
+std::string to_string(const Shape& s);  // "[2, 3, 4]"
+std::string join(const Shape& s, std::string_view separator);  // join({2, 3, 4}, " x ") == "2 x 3 x 4"
+// One value per spatial dim: a single value is repeated `spatial_dims` times, a list must have
+// `spatial_dims` entries (else an Error from `op` naming the parameter `name`).
+//   expand_spatial_param("conv3d", "stride", 2, 3) == Shape{2, 2, 2}
+Shape expand_spatial_param(const char* op, const char* name, const Shape& values, int64_t spatial_dims);
 
 // Product of the sizes (1 for a 0-dim shape).
 int64_t numel(const Shape& sizes);

@@ -9,6 +9,49 @@ int64_t Tensor::size(int64_t d) const { return sizes()[size_t(normalize_dim(d, d
 
 int64_t Tensor::stride(int64_t d) const { return strides()[size_t(normalize_dim(d, dim(), "stride"))]; }
 
+// ---- the autograd fields core owns (Note [History on the TensorImpl]) ----
+
+bool Tensor::requires_grad() const { return impl_ && (impl_->grad_fn || impl_->requires_grad); }
+
+std::shared_ptr<autograd::Node> Tensor::grad_fn() const { return impl_ ? impl_->grad_fn : nullptr; }
+
+bool Tensor::is_leaf() const { return !impl_ || !impl_->grad_fn; }
+
+uint32_t Tensor::output_nr() const { return defined() ? impl_->output_nr : 0; }
+
+Tensor Tensor::detach() const {
+  return Tensor(TensorImpl::make(storage(), sizes(), strides(), storage_offset(), dtype()));
+}
+
+Tensor& Tensor::detach_() {
+  if (defined()) {
+    impl_->requires_grad = false;
+    impl_->grad_fn = nullptr;
+    impl_->output_nr = 0;
+  }
+  return *this;
+}
+
+void Tensor::set_data(const Tensor& new_data) const {
+  CONVIS_CHECK(new_data.defined(), "set_data", "expected a defined tensor, got an undefined Tensor()");
+  if (is_same(new_data)) return;
+  TensorImpl* dst = checked_impl();
+  const TensorImpl* src = new_data.unsafeGetTensorImpl();
+  dst->storage = src->storage;
+  dst->sizes = src->sizes;
+  dst->strides = src->strides;
+  dst->offset = src->offset;
+  dst->dtype = src->dtype;
+}
+
+namespace detail {
+void set_leaf_requires_grad(const Tensor& t, bool requires_grad) {
+  CONVIS_CHECK(!requires_grad || t.is_floating_point(), "requires_grad_",
+               "only tensors of floating point dtype can require gradients, got dtype {}", dtype_name(t.dtype()));
+  t.unsafeGetTensorImpl()->requires_grad = requires_grad;
+}
+}  // namespace detail
+
 Scalar Tensor::item() const {
   CONVIS_CHECK(numel() == 1, "item", "expected a tensor with one element, got {} elements (shape {})", numel(),
                sizes());

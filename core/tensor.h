@@ -299,6 +299,9 @@ class Tensor {
   uint32_t output_nr() const;
   Tensor detach() const;  // shares storage, no history
   Tensor& detach_();
+  // Points this tensor (every handle to it) at new_data's storage, shape and dtype, keeping
+  // its identity and autograd state (LibTorch's set_data; what Module::to and loaders use).
+  void set_data(const Tensor& new_data) const;
   void retain_grad();
   bool retains_grad() const;
   void backward(const Tensor& gradient = {}, std::optional<bool> retain_graph = std::nullopt,
@@ -327,6 +330,12 @@ class Tensor {
   }
   std::shared_ptr<TensorImpl> impl_;
 };
+
+namespace detail {
+// Marks a leaf as requiring grad (or not), after checking that its dtype is floating point:
+// what requires_grad_ and the factories' requires_grad(true) option do (core/tensor.cpp).
+void set_leaf_requires_grad(const Tensor& t, bool requires_grad);
+}  // namespace detail
 
 // Arithmetic and comparison operators, with tensors or scalars on either side.
 Tensor operator-(const Tensor& a);

@@ -28,9 +28,11 @@ class Node;
 // Note [History on the TensorImpl]
 // Most tensors autograd touches are results of recorded ops, and all they need is their
 // grad_fn and which output of it they are.  Those two fields live here, so recording an op
-// allocates no AutogradMeta for its result; the meta (requires_grad of a leaf, .grad, hooks,
-// retain_grad, the view flag) is created only for tensors that use one of those.  Core still
-// never looks at either: autograd/autograd_meta.h reads and writes them.
+// allocates no AutogradMeta for its result; the meta (.grad, hooks, retain_grad, the view's
+// base) is created only for tensors that use one of those.  A leaf's requires_grad flag lives
+// here too, so that core can answer requires_grad() and make leaves (randn(..., requires_grad(true)))
+// without calling into autograd.  Core reads these fields; only autograd (autograd/autograd_meta.h)
+// writes grad_fn and output_nr, and core never dereferences grad_fn.
 
 struct TensorImpl {
   std::shared_ptr<Storage> storage;
@@ -41,6 +43,7 @@ struct TensorImpl {
   std::shared_ptr<autograd::AutogradMeta> autograd_meta;  // null when autograd never touched it
   std::shared_ptr<autograd::Node> grad_fn;                // null for leaves (Note [History on the TensorImpl])
   uint32_t output_nr = 0;                                 // which output of grad_fn this is
+  bool requires_grad = false;                             // a leaf that requires grad (see the Note)
 
   TensorImpl(std::shared_ptr<Storage> s, Shape sz, Shape st, int64_t off, DType dt)
       : storage(std::move(s)), sizes(std::move(sz)), strides(std::move(st)), offset(off), dtype(dt) {}

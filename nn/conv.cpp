@@ -2,7 +2,6 @@
 #include "convis/nn/conv.h"
 
 #include "convis/core/factory.h"
-#include "convis/core/ops/conv.h"
 
 namespace convis::nn {
 
@@ -40,10 +39,10 @@ template <size_t D>
 ConvNd<D>::ConvNd(const ConvOptions<D>& options_) : options(options_) {
   const char* op = D == 1 ? "Conv1d" : D == 2 ? "Conv2d" : "Conv3d";
   const auto dims = int64_t(D);
-  options.kernel_size(convis::detail::expand_spatial_param(op, "kernel_size", options.kernel_size(), dims));
-  options.stride(convis::detail::expand_spatial_param(op, "stride", options.stride(), dims));
-  options.padding(convis::detail::expand_spatial_param(op, "padding", options.padding(), dims));
-  options.dilation(convis::detail::expand_spatial_param(op, "dilation", options.dilation(), dims));
+  options.kernel_size(convis::expand_spatial_param(op, "kernel_size", options.kernel_size(), dims));
+  options.stride(convis::expand_spatial_param(op, "stride", options.stride(), dims));
+  options.padding(convis::expand_spatial_param(op, "padding", options.padding(), dims));
+  options.dilation(convis::expand_spatial_param(op, "dilation", options.dilation(), dims));
   const int64_t groups = options.groups();
   CONVIS_CHECK(groups > 0 && options.in_channels() % groups == 0 && options.out_channels() % groups == 0, op,
                "expected in_channels ({}) and out_channels ({}) divisible by groups ({}), got a remainder",
@@ -81,7 +80,7 @@ Tensor ConvNd<D>::forward(const Tensor& input) {
 template <size_t D>
 void ConvNd<D>::pretty_print(std::ostream& stream) const {
   // LibTorch prints a one-element list as its value: kernel_size=3 for Conv1d.
-  auto list = [](const Shape& s) { return D == 1 ? std::to_string(s[0]) : detail::format_list(s); };
+  auto list = [](const Shape& s) { return D == 1 ? std::to_string(s[0]) : to_string(s); };
   stream << "convis::nn::Conv" << D << "d(" << options.in_channels() << ", " << options.out_channels()
          << ", kernel_size=" << list(options.kernel_size())
          << ", stride=" << list(options.stride());

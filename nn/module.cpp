@@ -9,7 +9,6 @@
 #include <ostream>
 #include <typeinfo>
 
-#include "convis/autograd/autograd_meta.h"
 #include "convis/autograd/grad_mode.h"
 #include "convis/core/factory.h"
 #include "convis/core/format.h"
@@ -28,9 +27,15 @@ std::string demangle(const char* mangled) {
   return name;
 }
 
-std::string join(const std::string& prefix, const std::string& name) {
+}  // namespace
+
+namespace detail {
+std::string join_name(const std::string& prefix, const std::string& name) {
   return prefix.empty() ? name : prefix + "." + name;
 }
+}  // namespace detail
+
+namespace {
 
 std::string join_keys(const std::vector<std::string>& keys) {
   std::string out;
@@ -97,9 +102,9 @@ std::string Module::parameter_doc(const std::string& name) const {
 void Module::collect_named(bool buffers, const std::string& prefix, bool recurse,
                            OrderedDict<std::string, Tensor>& out) const {
   for (const auto& item : buffers ? buffers_ : parameters_)
-    if (item.value().defined()) out.insert(join(prefix, item.key()), item.value());
+    if (item.value().defined()) out.insert(detail::join_name(prefix, item.key()), item.value());
   if (!recurse) return;
-  for (const auto& child : children_) child.value()->collect_named(buffers, join(prefix, child.key()), true, out);
+  for (const auto& child : children_) child.value()->collect_named(buffers, detail::join_name(prefix, child.key()), true, out);
 }
 
 OrderedDict<std::string, Tensor> Module::named_parameters(bool recurse) const {
@@ -164,8 +169,8 @@ void Module::convert(const std::function<Tensor(const Tensor&)>& fn) {
     for (auto& item : *dict) {
       Tensor& t = item.value();
       if (!t.defined()) continue;
-      detail::set_data(t, fn(t));
-      if (auto* m = autograd::meta_or_null(t); m != nullptr && m->grad.defined()) m->grad = fn(m->grad);
+      t.set_data(fn(t));
+      if (t.grad().defined()) t.mutable_grad() = fn(t.grad());
     }
   }
 }
@@ -191,7 +196,7 @@ void Module::apply(const ModuleApplyFunction& fn) {
 
 void Module::apply(const NamedModuleApplyFunction& fn, const std::string& name_prefix) {
   fn(name_prefix, *this);
-  for (auto& child : children_) child.value()->apply(fn, join(name_prefix, child.key()));
+  for (auto& child : children_) child.value()->apply(fn, detail::join_name(name_prefix, child.key()));
 }
 
 void Module::apply(const ModulePointerApplyFunction& fn) {
@@ -201,8 +206,8 @@ void Module::apply(const ModulePointerApplyFunction& fn) {
 void Module::collect_state(const std::string& prefix, OrderedDict<std::string, Tensor>& out) const {
   for (const auto* dict : {&parameters_, &buffers_})
     for (const auto& item : *dict)
-      if (item.value().defined()) out.insert(join(prefix, item.key()), item.value().detach());
-  for (const auto& child : children_) child.value()->collect_state(join(prefix, child.key()), out);
+      if (item.value().defined()) out.insert(detail::join_name(prefix, item.key()), item.value().detach());
+  for (const auto& child : children_) child.value()->collect_state(detail::join_name(prefix, child.key()), out);
 }
 
 OrderedDict<std::string, Tensor> Module::state_dict() const {
@@ -266,23 +271,6 @@ std::ostream& operator<<(std::ostream& stream, const Module& module) {
 }
 
 namespace detail {
-
-void set_data(Tensor& target, const Tensor& value) {
-  if (target.is_same(value)) return;
-  TensorImpl* dst = target.unsafeGetTensorImpl();
-  const TensorImpl* src = value.unsafeGetTensorImpl();
-  dst->storage = src->storage;
-  dst->sizes = src->sizes;
-  dst->strides = src->strides;
-  dst->offset = src->offset;
-  dst->dtype = src->dtype;
-}
-
-std::string format_list(const Shape& values) {
-  std::string out = "[";
-  for (size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + std::to_string(values[i]);
-  return out + "]";
-}
 
 int64_t fan_in(const Tensor& weight) {
   CONVIS_CHECK(weight.dim() >= 2, "init", "expected a weight of at least 2 dims to compute fan_in, got shape {}",

@@ -147,11 +147,8 @@ class Module : public std::enable_shared_from_this<Module> {
 std::ostream& operator<<(std::ostream& stream, const Module& module);
 
 namespace detail {
-// Replaces the contents of `target`'s TensorImpl with `value`'s (storage, shape, dtype),
-// keeping its identity and autograd metadata, so that every handle sees the new data.
-void set_data(Tensor& target, const Tensor& value);
-// "[1, 2]" style list of a shape, for pretty printing.
-std::string format_list(const Shape& values);
+// The dotted name of a child entry: join_name("conv", "weight") == "conv.weight"; "" + name is name.
+std::string join_name(const std::string& prefix, const std::string& name);
 // Default initialisations of the layers (LibTorch's reset_parameters), in place, no grad.
 // Note [Default init]: kaiming_uniform_ with a = sqrt(5) gives gain sqrt(2 / (1 + 5)) and
 // bound gain * sqrt(3 / fan_in) = 1 / sqrt(fan_in); the bias bound is 1 / sqrt(fan_in) too.

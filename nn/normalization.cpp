@@ -125,7 +125,7 @@ Tensor LayerNorm::forward(const Tensor& input) {
 }
 
 void LayerNorm::pretty_print(std::ostream& stream) const {
-  stream << "convis::nn::LayerNorm(" << detail::format_list(Shape(options.normalized_shape()))
+  stream << "convis::nn::LayerNorm(" << to_string(Shape(options.normalized_shape()))
          << ", eps=" << options.eps() << ", elementwise_affine=" << (options.elementwise_affine() ? "true" : "false")
          << ")";
 }

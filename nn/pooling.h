@@ -8,14 +8,13 @@
 #include <ostream>
 
 #include "convis/core/ops.h"
-#include "convis/core/ops/conv.h"
 #include "convis/nn/module.h"
 
 namespace convis::nn {
 
 struct MaxPool3dOptions {
   MaxPool3dOptions(Shape kernel_size)  // NOLINT: implicit as LibTorch
-      : kernel_size_(convis::detail::expand_spatial_param("MaxPool3d", "kernel_size", kernel_size, 3)),
+      : kernel_size_(convis::expand_spatial_param("MaxPool3d", "kernel_size", kernel_size, 3)),
         stride_(kernel_size_) {}
   MaxPool3dOptions& kernel_size(Shape v) { kernel_size_ = std::move(v); return *this; }
   MaxPool3dOptions& stride(Shape v) { stride_ = std::move(v); return *this; }
@@ -43,17 +42,17 @@ class MaxPool3d : public Module {
   }
   Tensor operator()(const Tensor& input) { return forward(input); }
   void pretty_print(std::ostream& stream) const override {
-    stream << "convis::nn::MaxPool3d(kernel_size=" << detail::format_list(options.kernel_size())
-           << ", stride=" << detail::format_list(options.stride())
-           << ", padding=" << detail::format_list(options.padding())
-           << ", dilation=" << detail::format_list(options.dilation())
+    stream << "convis::nn::MaxPool3d(kernel_size=" << to_string(options.kernel_size())
+           << ", stride=" << to_string(options.stride())
+           << ", padding=" << to_string(options.padding())
+           << ", dilation=" << to_string(options.dilation())
            << ", ceil_mode=" << (options.ceil_mode() ? "true" : "false") << ")";
   }
   MaxPool3dOptions options;
 
  private:
   void expand() {
-    using convis::detail::expand_spatial_param;
+    using convis::expand_spatial_param;
     options.stride(expand_spatial_param("MaxPool3d", "stride", options.stride(), 3));
     options.padding(expand_spatial_param("MaxPool3d", "padding", options.padding(), 3));
     options.dilation(expand_spatial_param("MaxPool3d", "dilation", options.dilation(), 3));
@@ -62,7 +61,7 @@ class MaxPool3d : public Module {
 
 struct AvgPool3dOptions {
   AvgPool3dOptions(Shape kernel_size)  // NOLINT: implicit as LibTorch
-      : kernel_size_(convis::detail::expand_spatial_param("AvgPool3d", "kernel_size", kernel_size, 3)),
+      : kernel_size_(convis::expand_spatial_param("AvgPool3d", "kernel_size", kernel_size, 3)),
         stride_(kernel_size_) {}
   AvgPool3dOptions& kernel_size(Shape v) { kernel_size_ = std::move(v); return *this; }
   AvgPool3dOptions& stride(Shape v) { stride_ = std::move(v); return *this; }
@@ -84,7 +83,7 @@ struct AvgPool3dOptions {
 class AvgPool3d : public Module {
  public:
   explicit AvgPool3d(const AvgPool3dOptions& options_) : options(options_) {
-    using convis::detail::expand_spatial_param;
+    using convis::expand_spatial_param;
     options.stride(expand_spatial_param("AvgPool3d", "stride", options.stride(), 3));
     options.padding(expand_spatial_param("AvgPool3d", "padding", options.padding(), 3));
   }
@@ -95,9 +94,9 @@ class AvgPool3d : public Module {
   }
   Tensor operator()(const Tensor& input) { return forward(input); }
   void pretty_print(std::ostream& stream) const override {
-    stream << "convis::nn::AvgPool3d(kernel_size=" << detail::format_list(options.kernel_size())
-           << ", stride=" << detail::format_list(options.stride())
-           << ", padding=" << detail::format_list(options.padding()) << ")";
+    stream << "convis::nn::AvgPool3d(kernel_size=" << to_string(options.kernel_size())
+           << ", stride=" << to_string(options.stride())
+           << ", padding=" << to_string(options.padding()) << ")";
   }
   AvgPool3dOptions options;
 };

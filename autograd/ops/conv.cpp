@@ -24,9 +24,10 @@
 #include "convis/autograd/autograd_meta.h"
 #include "convis/autograd/grad_mode.h"
 #include "convis/core/factory.h"
+#include "convis/core/native/conv.h"
 #include "convis/core/native/linalg.h"
+#include "convis/core/native/pool.h"
 #include "convis/core/ops.h"
-#include "convis/core/ops/conv.h"
 
 namespace convis {
 

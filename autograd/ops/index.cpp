@@ -214,7 +214,14 @@ Tensor Tensor::index(std::initializer_list<TensorIndex> indices) const {
 }
 
 Tensor Tensor::index(const std::vector<TensorIndex>& indices) const {
-  native::IndexedView s = native::index_slicing(*this, indices, "index");
+  // The basic indices go through the public (recorded) view ops, so s.view has its history.
+  static constexpr native::ViewOps recorded_views{
+      [](const Tensor& x, int64_t d) { return convis::unsqueeze(x, d); },
+      [](const Tensor& x, int64_t d, int64_t i) { return convis::select(x, d, i); },
+      [](const Tensor& x, int64_t d, std::optional<int64_t> s, std::optional<int64_t> e, int64_t st) {
+        return convis::slice(x, d, s, e, st);
+      }};
+  native::IndexedView s = native::index_slicing(*this, indices, "index", recorded_views);
   if (s.any_advanced()) {
     Tensor out = native::index_advanced(s.view, s.indices);
     if (autograd::any_requires_grad({&s.view})) record_index(s.view, s.indices, out);
@@ -307,6 +314,19 @@ Tensor& Tensor::index_put_(std::initializer_list<TensorIndex> indices, const Ten
 }
 Tensor& Tensor::index_put_(std::initializer_list<TensorIndex> indices, const Scalar& value) {
   return index_put_(std::vector<TensorIndex>(indices), scalar_tensor(value, options()));
+}
+
+// ---- the Tensor methods of this family: each forwards to the free function above ----
+
+Tensor Tensor::index_select(int64_t d, const Tensor& i) const { return convis::index_select(*this, d, i); }
+Tensor Tensor::gather(int64_t d, const Tensor& i) const { return convis::gather(*this, d, i); }
+Tensor Tensor::scatter(int64_t d, const Tensor& i, const Tensor& s) const { return convis::scatter(*this, d, i, s); }
+Tensor Tensor::scatter(int64_t d, const Tensor& i, const Scalar& v) const { return convis::scatter(*this, d, i, v); }
+Tensor Tensor::scatter_add(int64_t d, const Tensor& i, const Tensor& s) const {
+  return convis::scatter_add(*this, d, i, s);
+}
+Tensor Tensor::index_add(int64_t d, const Tensor& i, const Tensor& s, const Scalar& a) const {
+  return convis::index_add(*this, d, i, s, a);
 }
 
 }  // namespace convis

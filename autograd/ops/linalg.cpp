@@ -166,6 +166,15 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   return y;
 }
 
+// ---- the Tensor methods of this family: each forwards to the free function above ----
+
+Tensor Tensor::matmul(const Tensor& o) const { return convis::matmul(*this, o); }
+Tensor Tensor::mm(const Tensor& o) const { return convis::mm(*this, o); }
+Tensor Tensor::bmm(const Tensor& o) const { return convis::bmm(*this, o); }
+Tensor Tensor::mv(const Tensor& v) const { return convis::mv(*this, v); }
+Tensor Tensor::dot(const Tensor& o) const { return convis::dot(*this, o); }
+Tensor Tensor::outer(const Tensor& o) const { return convis::outer(*this, o); }
+
 }  // namespace convis
 
 namespace convis::autograd {

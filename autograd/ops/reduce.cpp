@@ -29,7 +29,7 @@
 #include "convis/core/factory.h"
 #include "convis/core/native/reduce.h"
 #include "convis/core/ops.h"
-#include "convis/core/ops/reduce_plan.h"
+#include "convis/core/native/reduce_plan.h"
 
 namespace convis {
 
@@ -351,6 +351,45 @@ Tensor cumsum(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
     return variable_list{g[0].flip({dim}).cumsum(dim).flip({dim})};
   });
   return y;
+}
+
+// ---- the Tensor methods of this family: each forwards to the free function above ----
+
+Tensor Tensor::sum(std::optional<DType> dtype) const { return convis::sum(*this, dtype); }
+Tensor Tensor::sum(const Shape& dims, bool keepdim, std::optional<DType> dtype) const {
+  return convis::sum(*this, dims, keepdim, dtype);
+}
+Tensor Tensor::mean(std::optional<DType> dtype) const { return convis::mean(*this, dtype); }
+Tensor Tensor::mean(const Shape& dims, bool keepdim, std::optional<DType> dtype) const {
+  return convis::mean(*this, dims, keepdim, dtype);
+}
+Tensor Tensor::prod(std::optional<DType> dtype) const { return convis::prod(*this, dtype); }
+Tensor Tensor::prod(int64_t dim, bool keepdim, std::optional<DType> dtype) const {
+  return convis::prod(*this, dim, keepdim, dtype);
+}
+Tensor Tensor::amax(const Shape& dims, bool keepdim) const { return convis::amax(*this, dims, keepdim); }
+Tensor Tensor::amin(const Shape& dims, bool keepdim) const { return convis::amin(*this, dims, keepdim); }
+Tensor Tensor::max() const { return convis::max(*this); }
+Tensor Tensor::min() const { return convis::min(*this); }
+std::tuple<Tensor, Tensor> Tensor::max(int64_t dim, bool keepdim) const { return convis::max(*this, dim, keepdim); }
+std::tuple<Tensor, Tensor> Tensor::min(int64_t dim, bool keepdim) const { return convis::min(*this, dim, keepdim); }
+Tensor Tensor::cumsum(int64_t dim, std::optional<DType> dtype) const { return convis::cumsum(*this, dim, dtype); }
+Tensor Tensor::var(bool unbiased) const { return convis::var(*this, unbiased); }
+Tensor Tensor::var(const Shape& dims, bool unbiased, bool keepdim) const {
+  return convis::var(*this, dims, unbiased, keepdim);
+}
+Tensor Tensor::std(bool unbiased) const { return convis::std(*this, unbiased); }
+Tensor Tensor::std(const Shape& dims, bool unbiased, bool keepdim) const {
+  return convis::std(*this, dims, unbiased, keepdim);
+}
+Tensor Tensor::norm(const Scalar& p) const { return convis::norm(*this, p); }
+Tensor Tensor::norm(const std::optional<Scalar>& p, const Shape& dims, bool keepdim) const {
+  return convis::norm(*this, p, dims, keepdim);
+}
+Tensor Tensor::logsumexp(const Shape& dims, bool keepdim) const { return convis::logsumexp(*this, dims, keepdim); }
+Tensor Tensor::softmax(int64_t dim, std::optional<DType> dtype) const { return convis::softmax(*this, dim, dtype); }
+Tensor Tensor::log_softmax(int64_t dim, std::optional<DType> dtype) const {
+  return convis::log_softmax(*this, dim, dtype);
 }
 
 }  // namespace convis

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "convis/core/indexing.h"
+#include "convis/core/native/view.h"
 #include "convis/core/tensor.h"
 
 namespace convis::native {
@@ -37,7 +38,17 @@ struct IndexedView {
     return std::any_of(indices.begin(), indices.end(), [](const Tensor& t) { return t.defined(); });
   }
 };
-IndexedView index_slicing(const Tensor& self, const std::vector<indexing::TensorIndex>& indices, const char* op);
+// The view ops that index_slicing applies for the basic indices (integers, slices, None,
+// booleans).  Core uses the native ones; the autograd layer passes the public ones, so that the
+// view it gets back carries its history (autograd/ops/index.cpp).
+struct ViewOps {
+  Tensor (*unsqueeze)(const Tensor& x, int64_t dim);
+  Tensor (*select)(const Tensor& x, int64_t dim, int64_t index);
+  Tensor (*slice)(const Tensor& x, int64_t dim, std::optional<int64_t> start, std::optional<int64_t> end, int64_t step);
+};
+inline constexpr ViewOps kNativeViewOps{&native::unsqueeze, &native::select, &native::slice};
+IndexedView index_slicing(const Tensor& self, const std::vector<indexing::TensorIndex>& indices, const char* op,
+                          const ViewOps& views = kNativeViewOps);
 // The gathered copy view[indices...]; needs any_advanced().
 Tensor index_advanced(const Tensor& view, const std::vector<Tensor>& indices);
 // Both stages; a result that is self's own handle becomes a fresh alias.

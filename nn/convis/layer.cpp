@@ -14,9 +14,6 @@
 namespace convis {
 
 namespace {
-std::string join_name(const std::string& prefix, const std::string& name) {
-  return prefix.empty() ? name : prefix + "." + name;
-}
 std::string flat_name(std::string dotted) {
   for (char& c : dotted)
     if (c == '.') c = '_';
@@ -96,7 +93,7 @@ void Layer::for_each_layer(const std::function<void(const std::string&, Layer&)>
   // Walks the module tree; modules that are not Layers (nn::Sequential, ...) are passed through.
   std::function<void(const std::string&, nn::Module&)> visit = [&](const std::string& prefix, nn::Module& m) {
     if (auto* layer = dynamic_cast<Layer*>(&m)) fn(prefix, *layer);
-    for (const auto& child : m.named_children()) visit(join_name(prefix, child.key()), *child.value());
+    for (const auto& child : m.named_children()) visit(nn::detail::join_name(prefix, child.key()), *child.value());
   };
   visit("", *this);
 }
@@ -108,7 +105,7 @@ void Layer::for_each_layer(const std::function<void(const std::string&, const La
 nn::OrderedDict<std::string, Tensor> Layer::get_state() const {
   nn::OrderedDict<std::string, Tensor> out("State");
   for_each_layer([&](const std::string& prefix, const Layer& l) {
-    for (const auto& item : l.states_) out.insert(join_name(prefix, item.key()), item.value());
+    for (const auto& item : l.states_) out.insert(nn::detail::join_name(prefix, item.key()), item.value());
   });
   return out;
 }
@@ -116,7 +113,7 @@ nn::OrderedDict<std::string, Tensor> Layer::get_state() const {
 void Layer::set_state(const nn::OrderedDict<std::string, Tensor>& values) {
   std::map<std::string, Tensor*> slots;
   for_each_layer([&](const std::string& prefix, Layer& l) {
-    for (auto& item : l.states_) slots[join_name(prefix, item.key())] = &item.value();
+    for (auto& item : l.states_) slots[nn::detail::join_name(prefix, item.key())] = &item.value();
   });
   for (const auto& item : values) {
     auto it = slots.find(item.key());
@@ -186,7 +183,7 @@ void Layer::set_parameter(const std::string& name, const Tensor& value) {
   if (v.sizes() == p->sizes()) {
     p->copy_(v);
   } else {
-    nn::detail::set_data(*p, v.clone());
+    p->set_data(v.clone());
   }
 }
 

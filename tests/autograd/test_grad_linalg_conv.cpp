@@ -4,7 +4,6 @@
 
 #include "convis/autograd/engine.h"
 #include "convis/autograd/grad_mode.h"
-#include "convis/core/ops/conv.h"
 
 using namespace convis;
 using autograd::variable_list;

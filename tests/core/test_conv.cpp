@@ -2,7 +2,6 @@
 // conv_reference.h over stride / padding / dilation / groups combinations, dtypes, shapes
 // and the error messages.  Golden values from torch: test_linalg_golden.cpp.
 #include "conv_reference.h"
-#include "convis/core/ops/conv.h"
 #include "helpers.h"
 
 using namespace convis;

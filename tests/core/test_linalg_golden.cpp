@@ -2,7 +2,6 @@
 // (tests/golden/make_linalg.py writes tests/golden/data/linalg/).
 #include <string>
 
-#include "convis/core/ops/conv.h"
 #include "helpers.h"
 
 using namespace convis;

@@ -5,7 +5,6 @@
 #include <limits>
 
 #include "conv_reference.h"
-#include "convis/core/ops/conv.h"
 #include "helpers.h"
 
 using namespace convis;

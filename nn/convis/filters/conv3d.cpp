@@ -65,11 +65,11 @@ void Conv3d::replace_weight(const Tensor& w) {
   if (w.sizes() == weight.sizes()) {
     weight.copy_(w);
   } else {
-    nn::detail::set_data(weight, w.clone());
+    weight.set_data(w.clone());
     if (weight.grad().defined()) weight.mutable_grad() = Tensor();
   }
   if (bias.defined() && bias.size(0) != w.size(0)) {
-    nn::detail::set_data(bias, zeros({w.size(0)}, bias.options()));
+    bias.set_data(zeros({w.size(0)}, bias.options()));
     if (bias.grad().defined()) bias.mutable_grad() = Tensor();
   }
 }
@@ -114,7 +114,7 @@ void Conv3d::gaussian(double sigma, const ResolutionInfo& resolution) {
 
 void Conv3d::pretty_print(std::ostream& stream) const {
   stream << "convis::filters::Conv3d(" << in_channels() << ", " << out_channels()
-         << ", kernel_size=" << nn::detail::format_list(kernel_size());
+         << ", kernel_size=" << to_string(kernel_size());
   if (!bias.defined()) stream << ", bias=false";
   if (!time_pad) stream << ", time_pad=false";
   if (!autopad) stream << ", autopad=false";

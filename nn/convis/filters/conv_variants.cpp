@@ -18,7 +18,7 @@ void replace(Tensor& param, const Tensor& value) {
     param.copy_(value);
     return;
   }
-  nn::detail::set_data(param, value.contiguous().clone());
+  param.set_data(value.contiguous().clone());
   if (param.grad().defined()) param.mutable_grad() = Tensor();
 }
 

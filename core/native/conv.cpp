@@ -7,28 +7,19 @@
 //
 // These are the compute-only versions (core/native/linalg.h); the public ops record their
 // backward in autograd/ops/conv.cpp.
-#include "convis/core/ops/conv.h"
 
 #include <string>
 
 #include "convis/core/factory.h"
+#include "convis/core/native/conv.h"
 #include "convis/core/native/linalg.h"
+#include "convis/core/native/pool.h"
 #include "convis/core/ops.h"
 #include "convis/kernels/conv.h"
 #include "convis/kernels/dispatch.h"
+#include "convis/core/native/view.h"
 
 namespace convis {
-
-namespace detail {
-
-Shape expand_spatial_param(const char* op, const char* name, const Shape& values, int64_t spatial_dims) {
-  CONVIS_CHECK(values.size() == 1 || int64_t(values.size()) == spatial_dims, op,
-               "expected {} to be a single value or a list of {} values (one per spatial dim), got {}={}", name,
-               spatial_dims, name, values);
-  return values.size() == 1 ? Shape(size_t(spatial_dims), values[0]) : values;
-}
-
-}  // namespace detail
 
 namespace {
 
@@ -39,11 +30,6 @@ Dims3 lift(const Shape& s, int64_t fill) {
   return out;
 }
 
-std::string join_x(const Shape& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) out += (i ? " x " : "") + std::to_string(s[i]);
-  return out;
-}
 
 struct ConvOptions {
   Shape stride, padding, dilation;
@@ -52,9 +38,9 @@ struct ConvOptions {
 
 ConvOptions conv_options(const char* op, int64_t sd, const Shape& stride, const Shape& padding,
                          const Shape& dilation, int64_t groups) {
-  ConvOptions o{detail::expand_spatial_param(op, "stride", stride, sd),
-                detail::expand_spatial_param(op, "padding", padding, sd),
-                detail::expand_spatial_param(op, "dilation", dilation, sd), groups};
+  ConvOptions o{expand_spatial_param(op, "stride", stride, sd),
+                expand_spatial_param(op, "padding", padding, sd),
+                expand_spatial_param(op, "dilation", dilation, sd), groups};
   for (int64_t d = 0; d < sd; ++d) {
     CONVIS_CHECK(o.stride[size_t(d)] > 0, op, "expected a positive stride, got stride={}", o.stride);
     CONVIS_CHECK(o.dilation[size_t(d)] > 0, op, "expected a positive dilation, got dilation={}", o.dilation);
@@ -86,7 +72,7 @@ ConvGeometry conv_geometry(const char* op, const Shape& input, const Shape& weig
   bool fits = true;
   for (size_t i = 0; i < padded.size(); ++i) fits = fits && padded[i] >= kernel[i];
   CONVIS_CHECK(fits, op, "expected the padded input to be at least as large as the dilated kernel, got padded input size "
-               "({}) and kernel size ({}) (input {}, weight {})", join_x(padded), join_x(kernel), input_shown, weight);
+               "({}) and kernel size ({}) (input {}, weight {})", join(padded, " x "), join(kernel, " x "), input_shown, weight);
   ConvGeometry geo;
   geo.batch = input[0];
   geo.groups = g;
@@ -148,15 +134,15 @@ Tensor conv_nd(const char* op, int64_t sd, const Tensor& input, const Tensor& we
     CONVIS_CHECK(bias.dim() == 1 && bias.size(0) == g.out_channels, op, "expected a bias of shape [{}] (weight "
                  "{}), got shape {}", g.out_channels, weight.sizes(), bias.sizes());
     check_dtypes(op, bias, "bias", weight, "weight", true);
-    b = bias.contiguous();
+    b = native::contiguous(bias);
   }
-  Tensor x = input.contiguous(), w = weight.contiguous();
+  Tensor x = native::contiguous(input), w = native::contiguous(weight);
   Tensor out = empty(output_shape(g, sd), input.options());
   if (out.numel() > 0) {
     ConvForwardArgs a{g, x.data_ptr(), w.data_ptr(), b.defined() ? b.data_ptr() : nullptr, out.data_ptr()};
     find_kernel<ConvForwardKernel>(OpKind::conv_forward, out.device().type(), out.dtype())(a);
   }
-  return unbatched ? out.squeeze(0) : out;
+  return unbatched ? native::squeeze(out, 0) : out;
 }
 
 void check_grad_output(const char* op, const Tensor& grad_output, const Shape& expected) {
@@ -194,7 +180,7 @@ Tensor native::conv_backward_input(const Tensor& grad_output, const Tensor& weig
   if (unbatched) expected.erase(0);
   check_grad_output(op, grad_output, expected);
   check_dtypes(op, grad_output, "grad_output", weight, "weight", false);
-  Tensor go = grad_output.contiguous(), w = weight.contiguous();
+  Tensor go = native::contiguous(grad_output), w = native::contiguous(weight);
   Tensor grad_input = empty(input_sizes, weight.options());
   if (grad_input.numel() > 0) {
     ConvBackwardInputArgs a{g, go.data_ptr(), w.data_ptr(), grad_input.data_ptr()};
@@ -216,7 +202,7 @@ Tensor native::conv_backward_weight(const Tensor& grad_output, const Tensor& inp
   if (input.dim() == sd + 1) expected.erase(0);
   check_grad_output(op, grad_output, expected);
   check_dtypes(op, grad_output, "grad_output", input, "input", false);
-  Tensor go = grad_output.contiguous(), x = input.contiguous();
+  Tensor go = native::contiguous(grad_output), x = native::contiguous(input);
   Tensor grad_weight = empty(weight_sizes, input.options());
   if (grad_weight.numel() > 0) {
     ConvBackwardWeightArgs a{g, go.data_ptr(), x.data_ptr(), grad_weight.data_ptr()};

@@ -10,7 +10,8 @@
 #include "convis/core/factory.h"
 #include "convis/core/native/reduce.h"
 #include "convis/core/ops.h"
-#include "convis/core/ops/reduce_plan.h"
+#include "convis/core/native/reduce_plan.h"
+#include "convis/core/native/view.h"
 
 namespace convis {
 
@@ -40,7 +41,7 @@ Tensor softmax_like(OpKind op, const char* name, const Tensor& x, int64_t dim, s
                "expected a floating point input or dtype argument (torch has no {} for {}), got dtype {}", name,
                dtype_name(dt), dtype_name(dt));
   normalize_dim(dim, x.dim(), name);  // checks dim before the cast
-  return detail::run_scan(op, x.to(dt), dim, name);
+  return detail::run_scan(op, native::to(x, dt), dim, name);
 }
 
 }  // namespace
@@ -74,7 +75,7 @@ Tensor native::logsumexp(const Tensor& x, const Shape& dims, bool keepdim) {
   detail::check_defined(x, "logsumexp");
   DimMask mask = detail::reduce_mask(x, dims, "logsumexp");
   DType dt = x.is_floating_point() ? x.scalar_type() : get_default_dtype();
-  return detail::run_reduce({OpKind::logsumexp, dt}, x.to(dt), mask, keepdim);
+  return detail::run_reduce({OpKind::logsumexp, dt}, native::to(x, dt), mask, keepdim);
 }
 
 Tensor native::softmax(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
@@ -85,22 +86,5 @@ Tensor native::log_softmax(const Tensor& x, int64_t dim, std::optional<DType> dt
 }
 
 // ---- Tensor methods: forward to the free functions ----
-Tensor Tensor::var(bool unbiased) const { return convis::var(*this, unbiased); }
-Tensor Tensor::var(const Shape& dims, bool unbiased, bool keepdim) const {
-  return convis::var(*this, dims, unbiased, keepdim);
-}
-Tensor Tensor::std(bool unbiased) const { return convis::std(*this, unbiased); }
-Tensor Tensor::std(const Shape& dims, bool unbiased, bool keepdim) const {
-  return convis::std(*this, dims, unbiased, keepdim);
-}
-Tensor Tensor::norm(const Scalar& p) const { return convis::norm(*this, p); }
-Tensor Tensor::norm(const std::optional<Scalar>& p, const Shape& dims, bool keepdim) const {
-  return convis::norm(*this, p, dims, keepdim);
-}
-Tensor Tensor::logsumexp(const Shape& dims, bool keepdim) const { return convis::logsumexp(*this, dims, keepdim); }
-Tensor Tensor::softmax(int64_t dim, std::optional<DType> dtype) const { return convis::softmax(*this, dim, dtype); }
-Tensor Tensor::log_softmax(int64_t dim, std::optional<DType> dtype) const {
-  return convis::log_softmax(*this, dim, dtype);
-}
 
 }  // namespace convis

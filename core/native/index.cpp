@@ -8,8 +8,9 @@
 #include "convis/core/factory.h"
 #include "convis/core/native/index.h"
 #include "convis/core/ops.h"
-#include "convis/core/ops/index_loop.h"
+#include "convis/core/native/index_loop.h"
 #include "convis/kernels/index.h"
+#include "convis/core/native/view.h"
 
 namespace convis {
 
@@ -125,7 +126,7 @@ void check_accumulate_dtype(const Tensor& self, const char* op) {
 }
 
 // A tensor that does not share memory with `self`, so the kernel never reads what it writes.
-Tensor unaliased(const Tensor& t, const Tensor& self) { return t.storage() == self.storage() ? t.clone() : t; }
+Tensor unaliased(const Tensor& t, const Tensor& self) { return t.storage() == self.storage() ? native::clone(t) : t; }
 
 // index.size(d) <= self.size(d) for d != dim, and <= src.size(d) for every d (when src given).
 void check_scatter_shapes(const Tensor& self, int64_t dim, const Tensor& index, const Tensor* src, const char* op) {
@@ -165,7 +166,7 @@ void scatter_into(Tensor& self, int64_t dim, const Tensor& index, const Tensor& 
   out_strides[size_t(d)] = 0;
   Tensor source = unaliased(src, self);
   Shape src_strides = is_value ? Shape(loop.size(), 0) : nonempty_strides(source);
-  IndexInput in{unaliased(index, self).contiguous(), contiguous_strides(loop), nonempty_sizes(self)[size_t(d)],
+  IndexInput in{native::contiguous(unaliased(index, self)), contiguous_strides(loop), nonempty_sizes(self)[size_t(d)],
                 nonempty_strides(self)[size_t(d)], d};
   run_index_kernel(op, name, loop, {self, out_strides}, {source, src_strides}, {in});
   self.storage()->bump_version();
@@ -197,7 +198,7 @@ void index_add_into(Tensor& self, int64_t dim, const Tensor& index, const Tensor
   Shape idx_strides(rs.size(), 0);
   idx_strides[size_t(d)] = 1;
   Tensor src = unaliased(source, self);
-  IndexInput in{unaliased(index, self).contiguous(), idx_strides, ss[size_t(d)], nonempty_strides(self)[size_t(d)], d};
+  IndexInput in{native::contiguous(unaliased(index, self)), idx_strides, ss[size_t(d)], nonempty_strides(self)[size_t(d)], d};
   run_index_kernel(OpKind::index_add, name, rs, {self, out_strides}, {src, nonempty_strides(src)}, {in}, false, alpha);
   self.storage()->bump_version();
 }
@@ -223,7 +224,7 @@ Tensor native::index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   src_strides[size_t(d)] = 0;
   Shape idx_strides(loop.size(), 0);
   idx_strides[size_t(d)] = 1;
-  IndexInput in{index.contiguous(), idx_strides, nonempty_sizes(x)[size_t(d)], nonempty_strides(x)[size_t(d)], d};
+  IndexInput in{native::contiguous(index), idx_strides, nonempty_sizes(x)[size_t(d)], nonempty_strides(x)[size_t(d)], d};
   run_index_kernel(OpKind::index_select, name, loop, {out, contiguous_strides(loop)}, {x, src_strides}, {in});
   return out;
 }
@@ -246,46 +247,36 @@ Tensor native::gather(const Tensor& x, int64_t dim, const Tensor& index) {
   Tensor out = empty(index.sizes(), x.options());
   Shape src_strides = nonempty_strides(x);
   src_strides[size_t(d)] = 0;
-  IndexInput in{index.contiguous(), contiguous_strides(is), xs[size_t(d)], nonempty_strides(x)[size_t(d)], d};
+  IndexInput in{native::contiguous(index), contiguous_strides(is), xs[size_t(d)], nonempty_strides(x)[size_t(d)], d};
   run_index_kernel(OpKind::gather, name, is, {out, contiguous_strides(is)}, {x, src_strides}, {in});
   return out;
 }
 
 Tensor native::scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
-  Tensor out = x.clone();
+  Tensor out = native::clone(x);
   scatter_into(out, dim, index, src, false, OpKind::scatter, "scatter");
   return out;
 }
 
 Tensor native::scatter(const Tensor& x, int64_t dim, const Tensor& index, const Scalar& value) {
-  Tensor out = x.clone();
+  Tensor out = native::clone(x);
   scatter_into(out, dim, index, scalar_tensor(value, x.options()), true, OpKind::scatter, "scatter");
   return out;
 }
 
 Tensor native::scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
-  Tensor out = x.clone();
+  Tensor out = native::clone(x);
   scatter_into(out, dim, index, src, false, OpKind::scatter_add, "scatter_add");
   return out;
 }
 
 Tensor native::index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
-  Tensor out = x.clone();
+  Tensor out = native::clone(x);
   index_add_into(out, dim, index, source, alpha);
   return out;
 }
 
 // ---- the methods ----
-Tensor Tensor::index_select(int64_t d, const Tensor& i) const { return convis::index_select(*this, d, i); }
-Tensor Tensor::gather(int64_t d, const Tensor& i) const { return convis::gather(*this, d, i); }
-Tensor Tensor::scatter(int64_t d, const Tensor& i, const Tensor& s) const { return convis::scatter(*this, d, i, s); }
-Tensor Tensor::scatter(int64_t d, const Tensor& i, const Scalar& v) const { return convis::scatter(*this, d, i, v); }
-Tensor Tensor::scatter_add(int64_t d, const Tensor& i, const Tensor& s) const {
-  return convis::scatter_add(*this, d, i, s);
-}
-Tensor Tensor::index_add(int64_t d, const Tensor& i, const Tensor& s, const Scalar& a) const {
-  return convis::index_add(*this, d, i, s, a);
-}
 
 // ---- the in-place forms (the methods Tensor::scatter_, ... record them: autograd/ops/index.cpp) ----
 Tensor& native::scatter_(Tensor& self, int64_t d, const Tensor& i, const Tensor& s) {

@@ -15,9 +15,10 @@
 #include <string>
 
 #include "convis/autograd/autograd_meta.h"
-#include "convis/autograd/ops/shape_backward.h"
+#include "convis/autograd/ops/view_backward.h"
 #include "convis/core/factory.h"
-#include "convis/core/native/shape.h"
+#include "convis/core/native/join.h"
+#include "convis/core/native/view.h"
 
 namespace convis {
 
@@ -156,6 +157,45 @@ Tensor pad(const Tensor& x, const Shape& pads, PadMode mode, double value) {
   });
   return y;
 }
+
+// ---- the Tensor methods of this family: each forwards to the free function above ----
+
+std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim) {
+  CONVIS_CHECK(x.dim() > 0, "split", "expected a tensor with at least 1 dim, got a 0-dim tensor");
+  CONVIS_CHECK(split_size >= 0, "split", "expected a non-negative split_size, got {}", split_size);
+  const int64_t d = normalize_dim(dim, x.dim(), "split");
+  const int64_t n = x.size(d);
+  CONVIS_CHECK(split_size > 0 || n == 0, "split",
+               "expected split_size > 0 for dim {} of size {} (split_size can only be 0 if the dim is empty), got 0",
+               d, n);
+  const int64_t pieces = split_size == 0 ? 1 : std::max<int64_t>((n + split_size - 1) / split_size, 1);
+  std::vector<Tensor> out;
+  out.reserve(size_t(pieces));
+  for (int64_t i = 0; i < pieces; ++i) {
+    int64_t start = i * split_size;
+    out.push_back(x.narrow(d, start, std::min(split_size, n - start)));
+  }
+  return out;
+}
+std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim) {
+  CONVIS_CHECK(x.dim() > 0, "chunk", "expected a tensor with at least 1 dim, got a 0-dim tensor");
+  CONVIS_CHECK(chunks > 0, "chunk", "expected chunks > 0, got {}", chunks);
+  const int64_t d = normalize_dim(dim, x.dim(), "chunk");
+  const int64_t n = x.size(d);
+  if (n == 0) {  // as LibTorch: `chunks` empty views
+    std::vector<Tensor> out;
+    for (int64_t i = 0; i < chunks; ++i) out.push_back(x.narrow(d, 0, 0));
+    return out;
+  }
+  // As torch.chunk: pieces of ceil(n / chunks), so there may be fewer than `chunks` of them.
+  return split(x, (n + chunks - 1) / chunks, d);
+}
+Tensor Tensor::flip(const Shape& dims) const { return convis::flip(*this, dims); }
+Tensor Tensor::roll(const Shape& shifts, const Shape& dims) const { return convis::roll(*this, shifts, dims); }
+std::vector<Tensor> Tensor::split(int64_t split_size, int64_t dim) const {
+  return convis::split(*this, split_size, dim);
+}
+std::vector<Tensor> Tensor::chunk(int64_t chunks, int64_t dim) const { return convis::chunk(*this, chunks, dim); }
 
 }  // namespace convis
 

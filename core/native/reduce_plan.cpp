@@ -1,10 +1,11 @@
 // core/ops/reduce_plan.cpp: from tensors and dims to ReduceArgs (see Note [Reduce args]).
-#include "convis/core/ops/reduce_plan.h"
+#include "convis/core/native/reduce_plan.h"
 
 #include <algorithm>
 #include <limits>
 
 #include "convis/core/factory.h"
+#include "convis/core/native/view.h"
 
 namespace convis::detail {
 
@@ -133,7 +134,7 @@ Tensor run_reduce(const ReduceCall& call, const Tensor& in, const DimMask& mask,
   ReduceArgs a = make_reduce_args(in, mask, out, /*keep_order=*/false);
   a.params = call.params;
   fn(a);
-  return keepdim ? out : out.view(reduced_shape(in, mask, false));
+  return keepdim ? out : native::view(out, reduced_shape(in, mask, false));
 }
 
 std::tuple<Tensor, Tensor> run_arg_reduce(OpKind op, const Tensor& in, const DimMask& mask, bool keepdim,
@@ -148,7 +149,7 @@ std::tuple<Tensor, Tensor> run_arg_reduce(OpKind op, const Tensor& in, const Dim
   fn(a);
   if (keepdim) return {values, index};
   const Shape dropped = reduced_shape(in, mask, false);
-  return {with_values ? values.view(dropped) : values, index.view(dropped)};
+  return {with_values ? native::view(values, dropped) : values, native::view(index, dropped)};
 }
 
 Tensor run_scan(OpKind op, const Tensor& in, int64_t dim, const char* name) {

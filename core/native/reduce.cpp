@@ -15,7 +15,8 @@
 #include "convis/core/factory.h"
 #include "convis/core/native/reduce.h"
 #include "convis/core/ops.h"
-#include "convis/core/ops/reduce_plan.h"
+#include "convis/core/native/reduce_plan.h"
+#include "convis/core/native/view.h"
 
 namespace convis {
 
@@ -31,7 +32,7 @@ DType accumulate_dtype(const Tensor& x, std::optional<DType> dtype) {
 
 Tensor sum_like(OpKind op, const Tensor& x, const DimMask& mask, bool keepdim, std::optional<DType> dtype) {
   DType dt = accumulate_dtype(x, dtype);
-  return detail::run_reduce({op, dt}, x.to(dt), mask, keepdim);
+  return detail::run_reduce({op, dt}, native::to(x, dt), mask, keepdim);
 }
 
 Tensor extreme(OpKind op, const char* name, const Tensor& x, const Shape& dims, bool keepdim) {
@@ -85,7 +86,7 @@ Tensor native::mean(const Tensor& x, const Shape& dims, bool keepdim, std::optio
   DimMask mask = detail::reduce_mask(x, dims, "mean");
   ReduceParams params;
   params.divisor = double(detail::reduced_numel(x, mask));  // 0 for an empty reduction: 0 / 0 = nan
-  return detail::run_reduce({OpKind::sum, dt, params}, x.to(dt), mask, keepdim);
+  return detail::run_reduce({OpKind::sum, dt, params}, native::to(x, dt), mask, keepdim);
 }
 
 Tensor native::prod(const Tensor& x, std::optional<DType> dtype) {
@@ -123,7 +124,7 @@ Tensor native::cumsum(const Tensor& x, int64_t dim, std::optional<DType> dtype) 
   CONVIS_CHECK(dt != kBool, "cumsum", "expected a result dtype of int64, float32 or float64 (torch has no bool "
                "cumsum), got dtype bool");
   detail::single_dim_mask(x, dim, "cumsum");  // checks dim before the cast
-  return detail::run_scan(OpKind::cumsum, x.to(dt), dim, "cumsum");
+  return detail::run_scan(OpKind::cumsum, native::to(x, dt), dim, "cumsum");
 }
 
 Tensor all(const Tensor& x) {
@@ -144,27 +145,8 @@ Tensor any(const Tensor& x, int64_t dim, bool keepdim) {
 }
 
 // ---- Tensor methods: forward to the free functions ----
-Tensor Tensor::sum(std::optional<DType> dtype) const { return convis::sum(*this, dtype); }
-Tensor Tensor::sum(const Shape& dims, bool keepdim, std::optional<DType> dtype) const {
-  return convis::sum(*this, dims, keepdim, dtype);
-}
-Tensor Tensor::mean(std::optional<DType> dtype) const { return convis::mean(*this, dtype); }
-Tensor Tensor::mean(const Shape& dims, bool keepdim, std::optional<DType> dtype) const {
-  return convis::mean(*this, dims, keepdim, dtype);
-}
-Tensor Tensor::prod(std::optional<DType> dtype) const { return convis::prod(*this, dtype); }
-Tensor Tensor::prod(int64_t dim, bool keepdim, std::optional<DType> dtype) const {
-  return convis::prod(*this, dim, keepdim, dtype);
-}
-Tensor Tensor::amax(const Shape& dims, bool keepdim) const { return convis::amax(*this, dims, keepdim); }
-Tensor Tensor::amin(const Shape& dims, bool keepdim) const { return convis::amin(*this, dims, keepdim); }
-Tensor Tensor::max() const { return convis::max(*this); }
-Tensor Tensor::min() const { return convis::min(*this); }
-std::tuple<Tensor, Tensor> Tensor::max(int64_t dim, bool keepdim) const { return convis::max(*this, dim, keepdim); }
-std::tuple<Tensor, Tensor> Tensor::min(int64_t dim, bool keepdim) const { return convis::min(*this, dim, keepdim); }
 Tensor Tensor::argmax(std::optional<int64_t> dim, bool keepdim) const { return convis::argmax(*this, dim, keepdim); }
 Tensor Tensor::argmin(std::optional<int64_t> dim, bool keepdim) const { return convis::argmin(*this, dim, keepdim); }
-Tensor Tensor::cumsum(int64_t dim, std::optional<DType> dtype) const { return convis::cumsum(*this, dim, dtype); }
 Tensor Tensor::all() const { return convis::all(*this); }
 Tensor Tensor::all(int64_t dim, bool keepdim) const { return convis::all(*this, dim, keepdim); }
 Tensor Tensor::any() const { return convis::any(*this); }

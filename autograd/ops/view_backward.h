@@ -1,4 +1,4 @@
-// autograd/ops/shape_backward.h: the adjoints of the shape ops that take more than a line,
+// autograd/ops/view_backward.h: the adjoints of the shape ops that take more than a line,
 // written with public ops so that they are differentiable themselves (defined in
 // autograd/ops/shape_join.cpp, used by shape.cpp too).
 //

@@ -16,6 +16,7 @@
 #include "convis/core/ops.h"
 #include "convis/kernels/dispatch.h"
 #include "convis/kernels/gemm.h"
+#include "convis/core/native/view.h"
 
 namespace convis {
 
@@ -116,8 +117,8 @@ Shape broadcast_batch(const Tensor& a, const Tensor& b, const Tensor& a2, const 
 // matmul for operands of which at least one has more than 2 dims.
 Tensor batched_matmul(const Tensor& a, const Tensor& b) {
   const bool a_vector = a.dim() == 1, b_vector = b.dim() == 1;
-  Tensor a2 = a_vector ? a.unsqueeze(0) : a;  // [k] -> [1, k]
-  Tensor b2 = b_vector ? b.unsqueeze(1) : b;  // [k] -> [k, 1]
+  Tensor a2 = a_vector ? native::unsqueeze(a, 0) : a;  // [k] -> [1, k]
+  Tensor b2 = b_vector ? native::unsqueeze(b, 1) : b;  // [k] -> [k, 1]
   const int64_t m = a2.size(-2), k = a2.size(-1), n = b2.size(-1);
   check_inner("matmul", a, b, k, b2.size(-2));
   Shape batch = broadcast_batch(a, b, a2, b2);
@@ -126,9 +127,9 @@ Tensor batched_matmul(const Tensor& a, const Tensor& b) {
   b_shape.push_back(k), b_shape.push_back(n);
   c_shape.push_back(m), c_shape.push_back(n);
   Tensor out = empty(c_shape, a.options());
-  run_gemm("matmul", a2.expand(a_shape), b2.expand(b_shape), out);
-  if (a_vector) out = out.squeeze(-2);
-  if (b_vector) out = out.squeeze(-1);
+  run_gemm("matmul", native::expand(a2, a_shape), native::expand(b2, b_shape), out);
+  if (a_vector) out = native::squeeze(out, -2);
+  if (b_vector) out = native::squeeze(out, -1);
   return out;
 }
 
@@ -161,7 +162,7 @@ Tensor native::mv(const Tensor& a, const Tensor& v) {
   CONVIS_CHECK(a.dim() == 2 && v.dim() == 1, "mv", "expected a 2-D matrix and a 1-D vector, got shapes {} and {}",
                a.sizes(), v.sizes());
   check_inner("mv", a, v, a.size(1), v.size(0));
-  return product_2d("mv", a, v.unsqueeze(1)).view({a.size(0)});
+  return native::view(product_2d("mv", a, native::unsqueeze(v, 1)), {a.size(0)});
 }
 
 Tensor native::dot(const Tensor& a, const Tensor& b) {
@@ -170,7 +171,7 @@ Tensor native::dot(const Tensor& a, const Tensor& b) {
                "{} and {}", a.dim(), b.dim(), a.sizes(), b.sizes());
   CONVIS_CHECK(a.size(0) == b.size(0), "dot", "expected vectors of the same length, got shapes {} and {}",
                a.sizes(), b.sizes());
-  return product_2d("dot", a.unsqueeze(0), b.unsqueeze(1)).view(Shape{});
+  return native::view(product_2d("dot", native::unsqueeze(a, 0), native::unsqueeze(b, 1)), Shape{});
 }
 
 // As LibTorch's outer (a[:, None] * b[None, :]): the dtypes promote, and bools give a bool.
@@ -182,8 +183,8 @@ Tensor native::outer(const Tensor& a, const Tensor& b) {
                a.device().str(), b.device().str());
   const DType result = promote_types(a.dtype(), b.dtype());
   const DType compute = result == kBool ? kInt64 : result;  // a product of 0/1 is their logical and
-  Tensor out = product_2d("outer", a.to(compute).unsqueeze(1), b.to(compute).unsqueeze(0));
-  return out.to(result);
+  Tensor out = product_2d("outer", native::unsqueeze(native::to(a, compute), 1), native::unsqueeze(native::to(b, compute), 0));
+  return native::to(out, result);
 }
 
 Tensor native::matmul(const Tensor& a, const Tensor& b) {
@@ -201,7 +202,7 @@ Tensor native::matmul(const Tensor& a, const Tensor& b) {
   }
   if (a.dim() == 1 && b.dim() == 2) {
     check_inner("matmul", a, b, a.size(0), b.size(0));
-    return product_2d("matmul", a.unsqueeze(0), b).view({b.size(1)});
+    return native::view(product_2d("matmul", native::unsqueeze(a, 0), b), {b.size(1)});
   }
   if (a.dim() == 2 && b.dim() == 2) {
     check_inner("matmul", a, b, a.size(1), b.size(0));
@@ -211,11 +212,5 @@ Tensor native::matmul(const Tensor& a, const Tensor& b) {
 }
 
 // ---- the methods ----
-Tensor Tensor::matmul(const Tensor& o) const { return convis::matmul(*this, o); }
-Tensor Tensor::mm(const Tensor& o) const { return convis::mm(*this, o); }
-Tensor Tensor::bmm(const Tensor& o) const { return convis::bmm(*this, o); }
-Tensor Tensor::mv(const Tensor& v) const { return convis::mv(*this, v); }
-Tensor Tensor::dot(const Tensor& o) const { return convis::dot(*this, o); }
-Tensor Tensor::outer(const Tensor& o) const { return convis::outer(*this, o); }
 
 }  // namespace convis

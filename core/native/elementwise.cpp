@@ -8,8 +8,9 @@
 #include <string>
 
 #include "convis/core/factory.h"
-#include "convis/core/ops/elementwise_impl.h"
+#include "convis/core/native/elementwise_impl.h"
 #include "convis/core/strided_loop.h"
+#include "convis/core/native/view.h"
 
 namespace convis {
 
@@ -111,11 +112,11 @@ Tensor prepare_operand(const Tensor& in, DType dt, const Shape& shape, const Ten
   if (in.dtype() == dt && in.sizes() == shape) {
     out = in;
   } else {
-    Tensor base = (in.requires_grad() ? in.detach() : in).to(dt);
-    out = base.sizes() == shape ? base : base.expand(shape);
+    Tensor base = native::to((in.requires_grad() ? in.detach() : in), dt);
+    out = base.sizes() == shape ? base : native::expand(base, shape);
   }
   if (self != nullptr && shares_memory(out, *self) && !same_layout(out, *self))
-    out = (in.requires_grad() ? in.detach() : in).to(dt).clone().expand(shape);
+    out = native::expand(native::clone(native::to((in.requires_grad() ? in.detach() : in), dt)), shape);
   return out;
 }
 
@@ -256,7 +257,7 @@ OpParams scalar_params(const Scalar& s0, const Scalar& s1) {
 }
 
 bool all_true(const Tensor& t) {
-  Tensor c = t.cpu().contiguous();
+  Tensor c = native::contiguous(native::to(t, Device(kCPU)));
   const bool* p = c.data_ptr<bool>();
   for (int64_t i = 0; i < c.numel(); ++i)
     if (!p[i]) return false;
@@ -264,7 +265,7 @@ bool all_true(const Tensor& t) {
 }
 
 bool any_true(const Tensor& t) {
-  Tensor c = t.cpu().contiguous();
+  Tensor c = native::contiguous(native::to(t, Device(kCPU)));
   const bool* p = c.data_ptr<bool>();
   for (int64_t i = 0; i < c.numel(); ++i)
     if (p[i]) return true;
@@ -290,8 +291,6 @@ DType result_type(const Tensor& a, const Tensor& b) { return promote_args({a, b}
 DType result_type(const Tensor& a, const Scalar& b) { return promote_args({a, b}); }
 
 // max(a, b) and min(a, b) are maximum and minimum (and record as they do).
-Tensor max(const Tensor& a, const Tensor& b) { return maximum(a, b); }
-Tensor min(const Tensor& a, const Tensor& b) { return minimum(a, b); }
 
 // ---- binary arithmetic; `self` set means in place (see Note [In-place elementwise]) ----
 
@@ -468,11 +467,11 @@ Tensor fused_backward(const char* name, OpKind op, const Tensor& grad, const Ten
 
 Tensor native::tanh_backward(const Tensor& grad, const Tensor& y) {
   Tensor out = fused_backward("tanh_backward", OpKind::tanh_backward, grad, y);
-  return out.defined() ? out : grad * (1 - y * y);
+  return out.defined() ? out : native::mul(grad, native::rsub(native::mul(y, y), 1));
 }
 Tensor native::sigmoid_backward(const Tensor& grad, const Tensor& y) {
   Tensor out = fused_backward("sigmoid_backward", OpKind::sigmoid_backward, grad, y);
-  return out.defined() ? out : grad * (y * (1 - y));
+  return out.defined() ? out : native::mul(grad, native::mul(y, native::rsub(y, 1)));
 }
 
 Tensor native::relu(const Tensor& x) { return unary_impl("relu", OpKind::relu, UnaryKind::keep, x, nullptr); }

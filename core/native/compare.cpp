@@ -5,7 +5,8 @@
 
 #include "convis/core/factory.h"
 #include "convis/core/native/elementwise.h"
-#include "convis/core/ops/elementwise_impl.h"
+#include "convis/core/native/elementwise_impl.h"
+#include "convis/core/native/view.h"
 
 namespace convis {
 
@@ -128,10 +129,10 @@ Tensor isclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool 
   Tensor close = eq(a, b);
   if (equal_nan && a.is_floating_point()) close = logical_or(close, logical_and(isnan(a), isnan(b)));
   if (rtol == 0 && atol == 0) return close;
-  Tensor fa = a.dtype() == kBool ? a.to(get_default_dtype()) : a;
-  Tensor fb = b.dtype() == kBool ? b.to(get_default_dtype()) : b;
-  Tensor allowed = add(abs(mul(fb, rtol)), atol);
-  Tensor actual = abs(sub(fa, fb));
+  Tensor fa = a.dtype() == kBool ? native::to(a, get_default_dtype()) : a;
+  Tensor fb = b.dtype() == kBool ? native::to(b, get_default_dtype()) : b;
+  Tensor allowed = native::add(native::abs(native::mul(fb, rtol)), atol, 1);
+  Tensor actual = native::abs(native::sub(fa, fb, 1));
   return logical_or(close, logical_and(isfinite(actual), le(actual, allowed)));
 }
 

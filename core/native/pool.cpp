@@ -15,11 +15,13 @@
 #include <tuple>
 
 #include "convis/core/factory.h"
+#include "convis/core/native/conv.h"
 #include "convis/core/native/linalg.h"
+#include "convis/core/native/pool.h"
 #include "convis/core/ops.h"
-#include "convis/core/ops/conv.h"
 #include "convis/kernels/conv.h"
 #include "convis/kernels/dispatch.h"
+#include "convis/core/native/view.h"
 
 namespace convis {
 
@@ -55,10 +57,10 @@ PoolGeometry pool_geometry(const char* op, int64_t sd, const Tensor& x, PoolOpti
                  x.sizes());
   CONVIS_CHECK(is_floating_point(x.dtype()), op, "expected a float32 or float64 input, got {}",
                dtype_name(x.dtype()));
-  o.kernel = detail::expand_spatial_param(op, "kernel_size", o.kernel, sd);
-  o.stride = o.stride.empty() ? o.kernel : detail::expand_spatial_param(op, "stride", o.stride, sd);
-  o.padding = detail::expand_spatial_param(op, "padding", o.padding, sd);
-  o.dilation = detail::expand_spatial_param(op, "dilation", o.dilation, sd);
+  o.kernel = expand_spatial_param(op, "kernel_size", o.kernel, sd);
+  o.stride = o.stride.empty() ? o.kernel : expand_spatial_param(op, "stride", o.stride, sd);
+  o.padding = expand_spatial_param(op, "padding", o.padding, sd);
+  o.dilation = expand_spatial_param(op, "dilation", o.dilation, sd);
   Shape out;
   for (size_t d = 0; d < size_t(sd); ++d) {
     CONVIS_CHECK(o.kernel[d] > 0, op, "expected a positive kernel size, got kernel_size={}", o.kernel);
@@ -98,7 +100,7 @@ std::tuple<Tensor, Tensor> max_pool_nd(const char* op, int64_t sd, const Tensor&
   Shape shape = output_shape(x, sd, g);
   Tensor out = empty(shape, x.options()), indices = empty(shape, TensorOptions(kInt64).device(x.device()));
   if (out.numel() > 0) {
-    Tensor xc = x.contiguous();
+    Tensor xc = native::contiguous(x);
     PoolForwardArgs a{g, xc.data_ptr(), out.data_ptr(), indices.data_ptr<int64_t>()};
     find_kernel<PoolForwardKernel>(OpKind::max_pool_forward, x.device().type(), x.dtype())(a);
   }
@@ -110,7 +112,7 @@ Tensor avg_pool_nd(const char* op, int64_t sd, const Tensor& x, const Shape& ker
   PoolGeometry g = pool_geometry(op, sd, x, {kernel, stride, padding, Shape{1}, ceil_mode, count_include_pad});
   Tensor out = empty(output_shape(x, sd, g), x.options());
   if (out.numel() > 0) {
-    Tensor xc = x.contiguous();
+    Tensor xc = native::contiguous(x);
     PoolForwardArgs a{g, xc.data_ptr(), out.data_ptr(), nullptr};
     find_kernel<PoolForwardKernel>(OpKind::avg_pool_forward, x.device().type(), x.dtype())(a);
   }
@@ -139,12 +141,12 @@ Tensor max_pool_backward_nd(const char* op, int64_t sd, const Tensor& grad_outpu
   check_grad(op, grad_output, input, indices.sizes());
   g.out_size = lift(Shape(indices.sizes().end() - sd, indices.sizes().end()), 1);
   const int64_t plane = g.in_size[0] * g.in_size[1] * g.in_size[2];
-  Tensor idx = indices.contiguous();
+  Tensor idx = native::contiguous(indices);
   const int64_t* ip = idx.data_ptr<int64_t>();
   for (int64_t i = 0; i < idx.numel(); ++i)
     CONVIS_CHECK(ip[i] >= -1 && ip[i] < plane, op, "expected indices in [0, {}) (the input plane {}), got {}", plane,
                  input.sizes(), ip[i]);
-  Tensor go = grad_output.contiguous();
+  Tensor go = native::contiguous(grad_output);
   Tensor grad_input = empty(input.sizes(), input.options());
   if (grad_input.numel() > 0) {
     PoolBackwardArgs a{g, go.data_ptr(), ip, grad_input.data_ptr()};
@@ -158,7 +160,7 @@ Tensor avg_pool_backward_nd(const char* op, int64_t sd, const Tensor& grad_outpu
                             bool count_include_pad) {
   PoolGeometry g = pool_geometry(op, sd, input, {kernel, stride, padding, Shape{1}, ceil_mode, count_include_pad});
   check_grad(op, grad_output, input, output_shape(input, sd, g));
-  Tensor go = grad_output.contiguous();
+  Tensor go = native::contiguous(grad_output);
   Tensor grad_input = empty(input.sizes(), input.options());
   if (grad_input.numel() > 0) {
     PoolBackwardArgs a{g, go.data_ptr(), nullptr, grad_input.data_ptr()};

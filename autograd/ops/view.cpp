@@ -27,9 +27,10 @@
 #include "convis/autograd/autograd_meta.h"
 #include "convis/autograd/engine.h"
 #include "convis/autograd/ops/op_list.h"
-#include "convis/autograd/ops/shape_backward.h"
+#include "convis/autograd/ops/view_backward.h"
 #include "convis/core/factory.h"
-#include "convis/core/native/shape.h"
+#include "convis/core/native/join.h"
+#include "convis/core/native/view.h"
 
 namespace convis {
 
@@ -209,6 +210,74 @@ Tensor& Tensor::zero_() {
       return variable_list{overwritten(n, g[0])};
     });
   return *this;
+}
+
+// ---- the Tensor methods of this family: each forwards to the free function above ----
+
+Tensor contiguous(const Tensor& x) { return x.is_contiguous() ? x : clone(x); }
+Tensor Tensor::contiguous() const { return convis::contiguous(*this); }
+Tensor Tensor::clone() const { return convis::clone(*this); }
+Tensor Tensor::to(DType dt, bool non_blocking, bool copy) const {
+  return to(TensorOptions(dt).device(device()), non_blocking, copy);
+}
+Tensor Tensor::to(Device dev, bool non_blocking, bool copy) const {
+  return to(TensorOptions(dtype()).device(dev), non_blocking, copy);
+}
+Tensor Tensor::to(Device dev, DType dt, bool non_blocking, bool copy) const {
+  return to(TensorOptions(dt).device(dev), non_blocking, copy);
+}
+Tensor Tensor::to(const Tensor& other) const { return to(other.options()); }
+Tensor Tensor::cpu() const { return to(Device(kCPU)); }
+Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
+  CONVIS_CHECK(x.dim() > 0, "narrow", "expected a tensor with at least 1 dim, got a 0-dim tensor");
+  int64_t d = normalize_dim(dim, x.dim(), "narrow");
+  int64_t n = x.size(d);
+  CONVIS_CHECK(start >= -n && start <= n, "narrow", "start {} is out of range for dim {} of size {}", start, d, n);
+  if (start < 0) start += n;
+  CONVIS_CHECK(length >= 0 && start + length <= n, "narrow",
+               "expected start + length <= {} (size of dim {}), got start {} and length {}", n, d, start, length);
+  return slice(x, d, start, start + length, 1);
+}
+Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
+  if (x.dim() == 0) return reshape(x, {1});
+  int64_t s = normalize_dim(start_dim, x.dim(), "flatten"), e = normalize_dim(end_dim, x.dim(), "flatten");
+  CONVIS_CHECK(s <= e, "flatten", "expected start_dim <= end_dim, got {} and {}", s, e);
+  Shape shape;
+  for (int64_t d = 0; d < s; ++d) shape.push_back(x.size(d));
+  int64_t merged = 1;
+  for (int64_t d = s; d <= e; ++d) merged *= x.size(d);
+  shape.push_back(merged);
+  for (int64_t d = e + 1; d < x.dim(); ++d) shape.push_back(x.size(d));
+  return reshape(x, shape);
+}
+std::vector<Tensor> broadcast_tensors(const std::vector<Tensor>& tensors) {
+  Shape shape;
+  for (const Tensor& t : tensors) shape = broadcast_shapes(shape, t.sizes(), "broadcast_tensors");
+  std::vector<Tensor> out;
+  for (const Tensor& t : tensors) out.push_back(expand(t, shape));
+  return out;
+}
+Tensor Tensor::view(const Shape& s) const { return convis::view(*this, s); }
+Tensor Tensor::reshape(const Shape& s) const { return convis::reshape(*this, s); }
+Tensor Tensor::view_as(const Tensor& o) const { return convis::view(*this, o.sizes()); }
+Tensor Tensor::reshape_as(const Tensor& o) const { return convis::reshape(*this, o.sizes()); }
+Tensor Tensor::permute(const Shape& d) const { return convis::permute(*this, d); }
+Tensor Tensor::transpose(int64_t a, int64_t b) const { return convis::transpose(*this, a, b); }
+Tensor Tensor::t() const { return convis::t(*this); }
+Tensor Tensor::slice(int64_t d, std::optional<int64_t> s, std::optional<int64_t> e, int64_t st) const {
+  return convis::slice(*this, d, s, e, st);
+}
+Tensor Tensor::select(int64_t d, int64_t i) const { return convis::select(*this, d, i); }
+Tensor Tensor::narrow(int64_t d, int64_t s, int64_t l) const { return convis::narrow(*this, d, s, l); }
+Tensor Tensor::expand(const Shape& s) const { return convis::expand(*this, s); }
+Tensor Tensor::expand_as(const Tensor& o) const { return convis::expand(*this, o.sizes()); }
+Tensor Tensor::squeeze() const { return convis::squeeze(*this); }
+Tensor Tensor::squeeze(int64_t d) const { return convis::squeeze(*this, d); }
+Tensor Tensor::unsqueeze(int64_t d) const { return convis::unsqueeze(*this, d); }
+Tensor Tensor::flatten(int64_t s, int64_t e) const { return convis::flatten(*this, s, e); }
+Tensor Tensor::unfold(int64_t d, int64_t s, int64_t st) const { return convis::unfold(*this, d, s, st); }
+Tensor Tensor::as_strided(const Shape& sz, const Shape& st, std::optional<int64_t> off) const {
+  return convis::as_strided(*this, sz, st, off);
 }
 
 }  // namespace convis

@@ -25,7 +25,8 @@
 #include "convis/core/indexing.h"
 #include "convis/core/native/index.h"
 #include "convis/core/ops.h"
-#include "convis/core/ops/index_loop.h"
+#include "convis/core/native/index_loop.h"
+#include "convis/core/native/view.h"
 
 namespace convis {
 
@@ -49,6 +50,7 @@ int64_t count_specified_dims(const std::vector<TensorIndex>& indices) {
 struct Sliced {
   Tensor view;                  // self after the basic indices
   std::vector<Tensor> indices;  // per dim of view: a recorded tensor index, or undefined
+  const native::ViewOps* ops;   // how the basic indices make the view
   bool any_recorded() const {
     return std::any_of(indices.begin(), indices.end(), [](const Tensor& t) { return t.defined(); });
   }
@@ -62,7 +64,7 @@ void record(Sliced& s, const Tensor& t, int64_t& dim) {
 
 // The advanced index a boolean becomes on its new dim of size 1: [0] keeps it, [] empties it.
 void record_bool(Sliced& s, bool b, int64_t& dim) {
-  s.view = s.view.unsqueeze(dim);
+  s.view = s.ops->unsqueeze(s.view, dim);
   TensorOptions o = TensorOptions(kInt64).device(s.view.device());
   record(s, b ? zeros({1}, o) : empty({0}, o), dim);
 }
@@ -72,7 +74,7 @@ void select_checked(Sliced& s, int64_t dim, int64_t i, const char* op) {
                s.view.sizes());
   int64_t n = s.view.size(dim);
   CONVIS_CHECK(i >= -n && i < n, op, "index {} is out of bounds for dimension {} with size {}", i, dim, n);
-  s.view = s.view.select(dim, i);
+  s.view = s.ops->select(s.view, dim, i);
 }
 
 void apply_one(Sliced& s, const TensorIndex& ix, int64_t& dim, int64_t ellipsis_dims, const char* op) {
@@ -83,12 +85,12 @@ void apply_one(Sliced& s, const TensorIndex& ix, int64_t& dim, int64_t ellipsis_
     CONVIS_CHECK(sl.step() > 0, op, "expected a positive slice step, got {}", sl.step());
     CONVIS_CHECK(dim < s.view.dim(), op, "too many indices: no dim {} in the indexed view of shape {}", dim,
                  s.view.sizes());
-    s.view = s.view.slice(dim, sl.start(), sl.stop(), sl.step());
+    s.view = s.ops->slice(s.view, dim, sl.start(), sl.stop(), sl.step());
     ++dim;
   } else if (ix.is_ellipsis()) {
     dim += ellipsis_dims;
   } else if (ix.is_none()) {
-    s.view = s.view.unsqueeze(dim);
+    s.view = s.ops->unsqueeze(s.view, dim);
     ++dim;
   } else if (ix.is_boolean()) {
     record_bool(s, ix.boolean(), dim);
@@ -105,12 +107,13 @@ void apply_one(Sliced& s, const TensorIndex& ix, int64_t& dim, int64_t ellipsis_
   }
 }
 
-Sliced apply_slicing(const Tensor& self, const std::vector<TensorIndex>& indices, const char* op) {
+Sliced apply_slicing(const Tensor& self, const std::vector<TensorIndex>& indices, const char* op,
+                     const native::ViewOps& ops = native::kNativeViewOps) {
   CONVIS_CHECK(!indices.empty(), op, "expected at least one index, got an empty index list");
   int64_t specified = count_specified_dims(indices);
   CONVIS_CHECK(specified <= self.dim(), op, "too many indices for tensor of dimension {} (got {})", self.dim(),
                specified);
-  Sliced s{self, {}};
+  Sliced s{self, {}, &ops};
   int64_t dim = 0;
   for (const TensorIndex& ix : indices) apply_one(s, ix, dim, self.dim() - specified, op);
   return s;
@@ -120,7 +123,7 @@ Sliced apply_slicing(const Tensor& self, const std::vector<TensorIndex>& indices
 // order (LibTorch's nonzero().select(1, j)).  Reads the mask on the CPU, as nonzero must
 // know the count before it can allocate.
 std::vector<Tensor> nonzero_columns(const Tensor& mask) {
-  Tensor m = mask.cpu().contiguous();
+  Tensor m = native::contiguous(native::to(mask, Device(kCPU)));
   const bool* p = m.data_ptr<bool>();
   const int64_t n = m.numel(), k = m.dim();
   int64_t count = 0;
@@ -142,7 +145,7 @@ std::vector<Tensor> nonzero_columns(const Tensor& mask) {
       coord[size_t(j)] = 0;
     }
   }
-  for (Tensor& c : cols) c = c.to(mask.device());
+  for (Tensor& c : cols) c = native::to(c, mask.device());
   return cols;
 }
 
@@ -214,8 +217,8 @@ AdvancedPlan plan_advanced(const Tensor& view, const std::vector<Tensor>& indice
     plan.view_strides.insert(at + i, 0);
   }
   for (int64_t d : dims) {
-    Tensor values = indices[size_t(d)].contiguous();
-    Shape bs = values.expand(b).strides();
+    Tensor values = native::contiguous(indices[size_t(d)]);
+    Shape bs = native::expand(values, b).strides();
     Shape strides(plan.sizes.size(), 0);
     for (size_t i = 0; i < b.size(); ++i) strides[at + i] = bs[i];
     plan.inputs.push_back(IndexInput{values, strides, view.size(d), view.stride(d), d});
@@ -239,7 +242,7 @@ Tensor strip_leading_ones(const Tensor& value) {
   size_t first = 0;
   while (first < s.size() && s[first] == 1) ++first;
   if (first == 0) return value;
-  return value.view(Shape(s.begin() + first, s.end()));
+  return native::view(value, Shape(s.begin() + first, s.end()));
 }
 
 void check_value_shape(const Tensor& value, const Shape& target, const char* op) {
@@ -256,8 +259,8 @@ Tensor native::alias(const Tensor& t) {
 }
 
 native::IndexedView native::index_slicing(const Tensor& self, const std::vector<TensorIndex>& indices,
-                                          const char* op) {
-  Sliced s = apply_slicing(self, indices, op);
+                                          const char* op, const ViewOps& views) {
+  Sliced s = apply_slicing(self, indices, op, views);
   if (!s.any_recorded()) return {s.view, {}};
   return {s.view, expand_masks(s.view, s.indices, op)};
 }
@@ -285,11 +288,11 @@ Tensor& native::index_put_(Tensor& self, const std::vector<TensorIndex>& indices
   Sliced s = apply_slicing(self, indices, op);
   if (!s.any_recorded()) {  // basic indices: write through the view
     if (value.dim() == 0) {
-      s.view.fill_(value.item());
+      native::fill_(s.view, value.item());
     } else {
       Tensor v = strip_leading_ones(value);
       check_value_shape(v, s.view.sizes(), op);
-      s.view.copy_(v.storage() == self.storage() ? v.clone() : v);
+      native::copy_(s.view, v.storage() == self.storage() ? native::clone(v) : v);
     }
     return self;
   }
@@ -299,11 +302,11 @@ Tensor& native::index_put_(Tensor& self, const std::vector<TensorIndex>& indices
   AdvancedPlan plan = plan_advanced(s.view, expanded, op);
   Tensor v = strip_leading_ones(value);
   check_value_shape(v, plan.sizes, op);
-  if (v.storage() == self.storage()) v = v.clone();
+  if (v.storage() == self.storage()) v = native::clone(v);
   for (IndexInput& in : plan.inputs) {
-    if (in.values.storage() == self.storage()) in.values = in.values.clone();
+    if (in.values.storage() == self.storage()) in.values = native::clone(in.values);
   }
-  Tensor ve = v.expand(plan.sizes);
+  Tensor ve = native::expand(v, plan.sizes);
   run_index_kernel(OpKind::scatter, op, plan.sizes, {s.view, plan.view_strides}, {ve, ve.strides()}, plan.inputs,
                    /*wrap_negative=*/true);
   self.storage()->bump_version();

@@ -15,7 +15,8 @@
 #include <string_view>
 
 #include "convis/core/factory.h"
-#include "convis/core/native/shape.h"
+#include "convis/core/native/join.h"
+#include "convis/core/native/view.h"
 
 namespace convis {
 

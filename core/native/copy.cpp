@@ -3,7 +3,8 @@
 // to(options) are native:: (core/native/shape.h): the public ones, which record, are in
 // autograd/ops/shape.cpp, with zero_ and fill_(Tensor).
 #include "convis/core/factory.h"
-#include "convis/core/native/shape.h"
+#include "convis/core/native/join.h"
+#include "convis/core/native/view.h"
 #include "convis/core/strided_loop.h"
 
 namespace convis {
@@ -13,7 +14,7 @@ namespace {
 // the one place clone, to and copy_ share.
 void copy_into(const Tensor& dst, const Tensor& src) {
   if (dst.numel() == 0) return;
-  Tensor expanded = src.expand(dst.sizes());
+  Tensor expanded = native::expand(src, dst.sizes());
   run_elementwise(OpKind::copy, dst.dtype(), {&dst, &expanded});
 }
 }  // namespace
@@ -47,15 +48,11 @@ Tensor& native::fill_(Tensor& self, const Scalar& value) {
   return self;
 }
 
-Tensor contiguous(const Tensor& x) { return x.is_contiguous() ? x : clone(x); }
-Tensor Tensor::contiguous() const { return convis::contiguous(*this); }
-
 Tensor native::clone(const Tensor& x) {
   Tensor out = empty(x.sizes(), x.options());
   copy_into(out, x);
   return out;
 }
-Tensor Tensor::clone() const { return convis::clone(*this); }
 
 Tensor native::to(const Tensor& x, const TensorOptions& options, bool copy) {
   DType dt = options.has_dtype() ? options.dtype() : x.scalar_type();
@@ -67,17 +64,5 @@ Tensor native::to(const Tensor& x, const TensorOptions& options, bool copy) {
   copy_into(out, x);
   return out;
 }
-
-Tensor Tensor::to(DType dt, bool non_blocking, bool copy) const {
-  return to(TensorOptions(dt).device(device()), non_blocking, copy);
-}
-Tensor Tensor::to(Device dev, bool non_blocking, bool copy) const {
-  return to(TensorOptions(dtype()).device(dev), non_blocking, copy);
-}
-Tensor Tensor::to(Device dev, DType dt, bool non_blocking, bool copy) const {
-  return to(TensorOptions(dt).device(dev), non_blocking, copy);
-}
-Tensor Tensor::to(const Tensor& other) const { return to(other.options()); }
-Tensor Tensor::cpu() const { return to(Device(kCPU)); }
 
 }  // namespace convis
