@@ -9,7 +9,7 @@
 //     (w * w).sum().backward();          // w.grad() == 2 * w
 //   }
 //
-// Layers, bottom to top (../shared/DESIGN.md): core/ (tensors), kernels/ (never included
+// Layers, bottom to top (docs/ARCHITECTURE.md): core/ (tensors), kernels/ (never included
 // by users), autograd/, nn/.
 #pragma once
 

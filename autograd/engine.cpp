@@ -1,6 +1,8 @@
 // autograd/engine.cpp: see Note [The engine] in autograd/engine.h.
 #include "convis/autograd/engine.h"
 
+#include "convis/autograd/detail/graph_task.h"
+
 #include <algorithm>
 #include <bit>
 
@@ -37,6 +39,13 @@ bool sums_back_to(const Shape& got, const Shape& want) {
 }
 
 }  // namespace
+
+}  // namespace convis::autograd
+
+// ---- the engine's private state: autograd/detail/graph_task.h ----
+namespace convis::detail {
+
+using namespace convis::autograd;  // Node, Edge, gradient_edge, the helpers above
 
 int NodeIndex::find(const Node* n) const {
   if (table_.empty()) return -1;
@@ -277,16 +286,20 @@ bool GraphTask::step() {
   return true;
 }
 
+}  // namespace convis::detail
+
+namespace convis::autograd {
+
 void backward(const variable_list& tensors, const variable_list& grad_tensors, std::optional<bool> retain_graph,
               bool create_graph) {
-  GraphTask task(tensors, grad_tensors, retain_graph.value_or(create_graph), create_graph, {});
+  detail::GraphTask task(tensors, grad_tensors, retain_graph.value_or(create_graph), create_graph, {});
   task.run();
 }
 
 variable_list grad(const variable_list& outputs, const variable_list& inputs, const variable_list& grad_outputs,
                    std::optional<bool> retain_graph, bool create_graph, bool allow_unused) {
   CONVIS_CHECK(!inputs.empty(), "grad", "expected at least one input, got none");
-  GraphTask task(outputs, grad_outputs, retain_graph.value_or(create_graph), create_graph, inputs);
+  detail::GraphTask task(outputs, grad_outputs, retain_graph.value_or(create_graph), create_graph, inputs);
   task.run();
   variable_list result = task.captured();
   for (size_t i = 0; i < result.size(); ++i) {
@@ -299,8 +312,16 @@ variable_list grad(const variable_list& outputs, const variable_list& inputs, co
 }
 
 BackwardStepper::BackwardStepper(const Tensor& root, const Tensor& gradient, bool retain_graph)
-    : task_({root}, {gradient}, retain_graph, false, {}) {
-  task_.keep_step_inputs();
+    : task_(std::make_unique<detail::GraphTask>(variable_list{root}, variable_list{gradient}, retain_graph, false,
+                                                variable_list{})) {
+  task_->keep_step_inputs();
 }
+BackwardStepper::~BackwardStepper() = default;
+BackwardStepper::BackwardStepper(BackwardStepper&&) noexcept = default;
+BackwardStepper& BackwardStepper::operator=(BackwardStepper&&) noexcept = default;
+bool BackwardStepper::step() { return task_->step(); }
+const std::shared_ptr<Node>& BackwardStepper::node() const { return task_->last_node(); }
+const variable_list& BackwardStepper::grad_inputs() const { return task_->last_inputs(); }
+const variable_list& BackwardStepper::grad_outputs() const { return task_->last_outputs(); }
 
 }  // namespace convis::autograd

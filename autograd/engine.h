@@ -21,16 +21,20 @@
 //    falls as backward proceeds; running it again throws and says to pass retain_graph.
 // There is no recursion anywhere: a chain of 100 000 nodes is a loop of 100 000 steps.
 // Per-node state (the count, the gradient buffer) lives in one vector of slots, indexed by
-// a flat Node* -> slot table built in step 2, so running a node allocates no map entries.
+// a flat Node* -> slot table built in step 2, so running a node allocates no map entries
+// (autograd/detail/graph_task.h, the engine's private state).
 #pragma once
 
 #include <memory>
 #include <optional>
-#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "convis/autograd/node.h"
+
+namespace convis::detail {
+class GraphTask;  // one backward run (autograd/detail/graph_task.h, not installed)
+}
 
 namespace convis::autograd {
 
@@ -41,87 +45,20 @@ variable_list grad(const variable_list& outputs, const variable_list& inputs, co
                    std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
                    bool allow_unused = false);
 
-// Node* -> a dense slot number, for one GraphTask: an open-addressing table (linear
-// probing, size a power of two, at most half full), so a lookup is a multiply and a probe
-// or two and an insert allocates nothing until the table grows.
-class NodeIndex {
- public:
-  int find(const Node* n) const;  // the slot of n, or -1
-  // The slot of n; when absent, n gets slot `next` and `inserted` is set.
-  int insert(const Node* n, int next, bool& inserted);
-
- private:
-  size_t home(const Node* n) const;
-  void grow();
-  std::vector<std::pair<const Node*, int>> table_;
-  size_t used_ = 0;
-  int shift_ = 64;
-};
-
-// One backward run, as a state machine: the engine loops over step(); BackwardStepper
-// exposes each step.
-class GraphTask {
- public:
-  GraphTask(const variable_list& roots, const variable_list& grad_roots, bool keep_graph, bool create_graph,
-            const variable_list& inputs);
-  // Runs the next ready Node; false when nothing is left.
-  bool step();
-  void run() {
-    while (step()) {
-    }
-  }
-  // After a step: the Node that ran, the gradients it received (kept only after
-  // keep_step_inputs(), for BackwardStepper) and those it produced.
-  const std::shared_ptr<Node>& last_node() const { return last_node_; }
-  const variable_list& last_inputs() const { return last_inputs_; }
-  const variable_list& last_outputs() const { return last_outputs_; }
-  void keep_step_inputs() { keep_inputs_ = true; }
-  // Gradients captured for `inputs` (autograd::grad), undefined where none arrived.
-  const variable_list& captured() const { return captured_; }
-
- private:
-  // What the task knows of one reachable Node (see Note [The engine]).
-  struct Slot {
-    int dependencies = 0;  // edges from nodes that have not run yet
-    bool needed = false;   // autograd::grad: an input's node is reachable from it
-    variable_list buffer;  // gradients summed so far, one per forward output
-  };
-  struct Ready {
-    std::shared_ptr<Node> node;
-    int slot;
-    bool operator<(const Ready& o) const { return node->sequence_nr() < o.node->sequence_nr(); }
-  };
-  int slot_of(const Node* n, bool& inserted);
-  void count_dependencies(const edge_list& root_edges);
-  void mark_needed(const edge_list& input_edges);
-  void deliver(const Edge& edge, Tensor grad, const Node& producer, size_t index);
-  variable_list run_node(Node& node, const Slot& slot, variable_list grads);
-
-  bool keep_graph_;
-  bool create_graph_;
-  bool keep_inputs_ = false;
-  NodeIndex index_;
-  std::vector<Slot> slots_;
-  std::vector<const Node*> nodes_;  // slot -> node
-  std::vector<Ready> ready_;  // a heap ordered by Ready::operator<
-  // autograd::grad: where to capture (node, output_nr, index into captured_).
-  std::vector<std::tuple<const Node*, uint32_t, size_t>> capture_;
-  bool capture_mode_ = false;
-  variable_list captured_;
-  std::shared_ptr<Node> last_node_;
-  variable_list last_inputs_, last_outputs_;
-};
-
+// backward() one Node at a time, for teaching and debugging (see the example above).
 class BackwardStepper {
  public:
   explicit BackwardStepper(const Tensor& root, const Tensor& gradient = {}, bool retain_graph = false);
-  bool step() { return task_.step(); }
-  const std::shared_ptr<Node>& node() const { return task_.last_node(); }
-  const variable_list& grad_inputs() const { return task_.last_inputs(); }   // received by node()
-  const variable_list& grad_outputs() const { return task_.last_outputs(); }  // produced by node()
+  ~BackwardStepper();
+  BackwardStepper(BackwardStepper&&) noexcept;
+  BackwardStepper& operator=(BackwardStepper&&) noexcept;
+  bool step();                                // runs the next ready Node; false when none is left
+  const std::shared_ptr<Node>& node() const;  // the Node that ran last
+  const variable_list& grad_inputs() const;   // the gradients node() received
+  const variable_list& grad_outputs() const;  // the gradients node() produced
 
  private:
-  GraphTask task_;
+  std::unique_ptr<detail::GraphTask> task_;
 };
 
 // Sums `grad` over the dims along which `shape` was broadcast to reach grad's shape.

@@ -42,10 +42,10 @@ struct Edge {
   bool is_valid() const { return function != nullptr; }
 };
 
-// Shape, dtype and device of one forward output of a Node: what its gradient must look like.
 // A Node's lists keep their usual few elements inline (Note [Small vectors in Nodes]).
 using edge_list = SmallVector<Edge, 2>;
 
+// Shape, dtype and device of one forward output of a Node: what its gradient must look like.
 struct TensorMeta {
   Shape shape;
   DType dtype = kFloat32;

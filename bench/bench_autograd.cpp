@@ -4,7 +4,7 @@
 //   record_forward:      recording one size-1 tanh while grad mode is on, per op
 //   eager_op:            one size-1 tanh under NoGradGuard, per op
 //   *_mul_scalar:        the same three with y = y * 1.0001 (a plain number as operand)
-// LibTorch 1.13 on this machine (perf-anchors.md, C++): tanh 3.4 us per backward node, 1.6 us
+// LibTorch 1.13 on the development machine (C++, measured when this bench was written): tanh 3.4 us per backward node, 1.6 us
 // per recorded op, 0.8 us per eager op; scalar mul 5.0 / 3.0 / 2.5-3.1 us.
 //
 // Each work item is written once, as a template over the library (Convis or Torch below), so

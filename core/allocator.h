@@ -16,7 +16,7 @@
 //
 // Note [Caching allocator]
 // A small tensor costs a malloc and a free for its buffer, and a big fresh one page faults
-// (perf-anchors.md measured 1.3 us per 4 KiB page), so freed blocks are kept for reuse, as
+// (measured on the development machine: 1.3 us per 4 KiB page), so freed blocks are kept for reuse, as
 // LibTorch's CUDA caching allocator does:
 //   - A request is rounded up to a size class: multiples of 64 bytes up to 512, then four
 //     classes per power of two (at most 25% slack).  Each class has a free list, threaded

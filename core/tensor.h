@@ -10,8 +10,12 @@
 //
 // A Tensor is a cheap handle (one shared_ptr) to a TensorImpl; copying a Tensor never
 // copies data.  Every method here is also a free function in core/ops.h; the method just
-// forwards, so the logic lives in exactly one place.  Shapes, dtypes and broadcasting
-// follow LibTorch (see ../API.md); misuse throws convis::Error.
+// forwards, so the logic lives in exactly one place.  Where each is defined follows the layers
+// (docs/ARCHITECTURE.md): the data-model methods (sizes, item, requires_grad, detach, ...) in
+// core/tensor.cpp; the differentiable ops in autograd/ops/<family>.cpp, next to their backward;
+// the comparisons, which never record, in core/native/compare.cpp.  Code in core itself calls
+// only the compute-only ops of core/native (tests/layers/check_layers.sh checks it).  Shapes, dtypes and broadcasting
+// follow LibTorch (see docs/API.md); misuse throws convis::Error.
 #pragma once
 
 #include <cstdint>
@@ -81,7 +85,7 @@ class Tensor {
   const std::shared_ptr<TensorImpl>& impl() const { return impl_; }
   const std::shared_ptr<Storage>& storage() const { return checked_impl()->storage; }
 
-  // ---- views: share storage, never copy (core/ops/view.cpp) ----
+  // ---- views: share storage, never copy (autograd/ops/view.cpp) ----
   Tensor view(const Shape& shape) const;
   Tensor reshape(const Shape& shape) const;  // a view when strides allow, else a copy
   Tensor view_as(const Tensor& other) const;
@@ -109,7 +113,7 @@ class Tensor {
   Tensor& index_put_(const std::vector<indexing::TensorIndex>& indices, const Tensor& value);
   Tensor& index_put_(const std::vector<indexing::TensorIndex>& indices, const Scalar& value);
 
-  // ---- copies and conversion (core/ops/copy.cpp) ----
+  // ---- copies and conversion (autograd/ops/view.cpp) ----
   Tensor contiguous() const;
   Tensor clone() const;
   Tensor to(DType dtype, bool non_blocking = false, bool copy = false) const;
@@ -126,7 +130,7 @@ class Tensor {
   Tensor& fill_(const Tensor& value);  // a 0-dim tensor
   Tensor& zero_();
 
-  // ---- elementwise arithmetic (core/ops/elementwise.cpp) ----
+  // ---- elementwise arithmetic (autograd/ops/elementwise*.cpp) ----
   Tensor add(const Tensor& other, const Scalar& alpha = 1) const;
   Tensor add(const Scalar& other, const Scalar& alpha = 1) const;
   Tensor sub(const Tensor& other, const Scalar& alpha = 1) const;
@@ -199,7 +203,7 @@ class Tensor {
   Tensor& ceil_();
   Tensor& round_();
 
-  // ---- comparison and logic, results are kBool (core/ops/elementwise.cpp) ----
+  // ---- comparison and logic, results are kBool (core/native/compare.cpp; never recorded) ----
   Tensor eq(const Tensor& other) const;
   Tensor eq(const Scalar& other) const;
   Tensor ne(const Tensor& other) const;
@@ -225,7 +229,7 @@ class Tensor {
   Tensor& masked_fill_(const Tensor& mask, const Scalar& value);
   Tensor& masked_fill_(const Tensor& mask, const Tensor& value);
 
-  // ---- reductions (core/ops/reduce.cpp) ----
+  // ---- reductions (autograd/ops/reduce.cpp; argmax, argmin, all, any: core/native/reduce.cpp) ----
   Tensor sum(std::optional<DType> dtype = std::nullopt) const;
   Tensor sum(const Shape& dims, bool keepdim = false, std::optional<DType> dtype = std::nullopt) const;
   Tensor mean(std::optional<DType> dtype = std::nullopt) const;
@@ -257,7 +261,7 @@ class Tensor {
   Tensor any() const;
   Tensor any(int64_t dim, bool keepdim = false) const;
 
-  // ---- indexing (core/ops/index.cpp) ----
+  // ---- indexing (autograd/ops/index.cpp) ----
   Tensor index_select(int64_t dim, const Tensor& index) const;
   Tensor gather(int64_t dim, const Tensor& index) const;
   Tensor scatter(int64_t dim, const Tensor& index, const Tensor& src) const;
@@ -269,7 +273,7 @@ class Tensor {
   Tensor& scatter_add_(int64_t dim, const Tensor& index, const Tensor& src);
   Tensor& index_add_(int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha = 1);
 
-  // ---- linear algebra (core/ops/linalg.cpp) ----
+  // ---- linear algebra (autograd/ops/linalg.cpp) ----
   Tensor matmul(const Tensor& other) const;
   Tensor mm(const Tensor& other) const;
   Tensor bmm(const Tensor& other) const;
@@ -277,7 +281,7 @@ class Tensor {
   Tensor dot(const Tensor& other) const;
   Tensor outer(const Tensor& other) const;
 
-  // ---- shape-changing copies (core/ops/join.cpp) ----
+  // ---- shape-changing copies (autograd/ops/join.cpp) ----
   Tensor flip(const Shape& dims) const;
   Tensor roll(const Shape& shifts, const Shape& dims = {}) const;
   std::vector<Tensor> split(int64_t split_size, int64_t dim = 0) const;

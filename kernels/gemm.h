@@ -16,7 +16,7 @@
 // view is just swapped strides, a broadcast batch dim is a zero batch stride, and the op
 // never copies an operand to call the kernel.  C must not overlap A or B.  When beta is 0,
 // C is only written, never read (so an uninitialised output is fine, as in BLAS).  The
-// kernel trusts its arguments: the op (core/ops/linalg.cpp) has checked them.
+// kernel trusts its arguments: the op (core/native/linalg.cpp) has checked them.
 #pragma once
 
 #include <cstdint>

@@ -21,7 +21,7 @@
 //   gather, index_select, Tensor::index  (OpKind::gather, index_select)   out[p] = src[p + disp]
 //   scatter, Tensor::index_put_          (OpKind::scatter)                 out[p + disp] = src[p]
 //   scatter_add, index_add               (OpKind::scatter_add, index_add)  out[p + disp] += alpha * src[p]
-// The op (core/ops/index.cpp) sets the strides so that this one formula is each op: for
+// The op (core/native/index.cpp) sets the strides so that this one formula is each op: for
 // gather the loop runs over index's shape and src's stride along `dim` is 0; for
 // index_select the 1-D index gets stride 0 in every dim but `dim`; several index operands
 // (advanced indexing with several tensors) simply add their displacements.

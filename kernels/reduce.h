@@ -11,7 +11,7 @@
 //   find_kernel<ReduceKernel>(OpKind::sum, kCPU, kFloat32)(a);
 //
 // Note [Reduce args]
-// Core (core/ops/reduce.cpp, make_reduce_args) splits the input's dims in two groups:
+// Core (core/native/reduce.cpp, make_reduce_args) splits the input's dims in two groups:
 // the "outer" dims, which index the outputs, and the "inner" dims, which are reduced into
 // one output each.  Dims of size 1 are dropped and neighbours that step evenly are merged,
 // so a contiguous reduction over the last dims is one outer and one inner dim, and the

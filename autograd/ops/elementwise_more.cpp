@@ -4,7 +4,7 @@
 //   op                     gradient of each input (LibTorch 1.13's conventions at the kinks)
 //   maximum(a, b)          a: grad where a > b, grad / 2 where a == b, else 0    b: mirrored
 //   minimum(a, b)          a: grad where a < b, grad / 2 where a == b, else 0    b: mirrored
-//   max(a, b), min(a, b)   are maximum and minimum (core/ops/elementwise.cpp)
+//   max(a, b), min(a, b)   are maximum and minimum (core/native/elementwise.cpp)
 //   clamp(x, lo, hi)       x: grad where lo <= x <= hi (an absent bound always holds), else 0
 //   clamp_min(x, lo)       x: grad where x >= lo, else 0
 //   clamp_max(x, hi)       x: grad where x <= hi, else 0

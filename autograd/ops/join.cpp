@@ -1,5 +1,5 @@
-// autograd/ops/shape_join.cpp: the public differentiable joins, reorders and pads, forward
-// and backward side by side, and the adjoints that autograd/ops/shape.cpp shares.
+// autograd/ops/join.cpp: the public differentiable joins, reorders and pads, forward
+// and backward side by side, and the adjoints that autograd/ops/view.cpp shares.
 //
 //   cat(xs, d)                  xs[i]: grad.narrow(d, offset_i, xs[i].size(d))
 //   stack(xs, d)                xs[i]: grad.select(d, i)
@@ -10,7 +10,7 @@
 //   pad(x, p, replicate)        x: interior + each border summed into its edge slice
 //   pad(x, p, circular)         x: interior + each border added back where it wrapped from
 //
-// Composite: split and chunk (narrow views, core/ops/join.cpp).
+// Composite: split and chunk (narrow views, core/native/join.cpp).
 #include <algorithm>
 #include <string>
 

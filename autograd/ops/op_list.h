@@ -12,9 +12,12 @@
 namespace convis::autograd {
 
 const std::vector<std::string>& elementwise_differentiable_ops();  // autograd/ops/elementwise.cpp
+// reductions and scans (reduce.cpp) and the indexing ops (index.cpp): listed in reduce.cpp
 const std::vector<std::string>& reduce_differentiable_ops();       // autograd/ops/reduce.cpp
-const std::vector<std::string>& shape_differentiable_ops();        // autograd/ops/shape.cpp (views, join, index)
-const std::vector<std::string>& linalg_differentiable_ops();       // autograd/ops/linalg.cpp (matmul, conv, pool)
+// views and copies (view.cpp), joins and pads (join.cpp): listed in view.cpp
+const std::vector<std::string>& shape_differentiable_ops();        // autograd/ops/view.cpp
+// matrix products (linalg.cpp), convolutions and poolings (conv.cpp): listed in linalg.cpp
+const std::vector<std::string>& linalg_differentiable_ops();       // autograd/ops/linalg.cpp
 std::vector<std::string> differentiable_ops();                     // all of the above
 
 }  // namespace convis::autograd

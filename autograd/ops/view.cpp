@@ -1,5 +1,5 @@
-// autograd/ops/shape.cpp: the public differentiable views and copies, forward and backward
-// side by side (joins and pads: autograd/ops/shape_join.cpp).
+// autograd/ops/view.cpp: the public differentiable views and copies, forward and backward
+// side by side (joins and pads: autograd/ops/join.cpp).
 //
 // Every view is linear, so its backward is the adjoint: it puts the gradient back where the
 // view took its elements from, written with public ops so that it is differentiable too.

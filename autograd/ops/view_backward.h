@@ -1,6 +1,6 @@
 // autograd/ops/view_backward.h: the adjoints of the shape ops that take more than a line,
 // written with public ops so that they are differentiable themselves (defined in
-// autograd/ops/shape_join.cpp, used by shape.cpp too).
+// autograd/ops/join.cpp, used by view.cpp too).
 //
 //   embed(g, 0, 5, 1, 2)    g of size 2 along dim 0 -> [0, g0, 0, g1, 0]   (slice's adjoint)
 #pragma once

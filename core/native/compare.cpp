@@ -1,4 +1,4 @@
-// core/ops/compare.cpp: comparisons and logic (kBool results), selection (where,
+// core/native/compare.cpp: comparisons and logic (kBool results), selection (where,
 // masked_fill) and whole-tensor comparisons (equal, allclose, isclose).  They run through
 // the shared elementwise runner (see Note [Elementwise pipeline]).
 #include <cmath>

@@ -1,4 +1,4 @@
-// core/ops/conv.cpp: conv1d / conv2d / conv3d and their two backward ops.  All run the one
+// core/native/conv.cpp: conv1d / conv2d / conv3d and their two backward ops.  All run the one
 // 3-D kernel family (see Note [Every convolution is 3-D]): this file checks the arguments
 // as LibTorch does, lifts sizes to (T, H, W) and makes the operands contiguous.
 //

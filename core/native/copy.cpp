@@ -1,7 +1,7 @@
-// core/ops/copy.cpp: copies, casts and fills.  Each runs the `copy` or `fill` kernel through
+// core/native/copy.cpp: copies, casts and fills.  Each runs the `copy` or `fill` kernel through
 // the strided loop, so any strides, broadcasts and dtype pairs work.  clone, copy_, fill_ and
-// to(options) are native:: (core/native/shape.h): the public ones, which record, are in
-// autograd/ops/shape.cpp, with zero_ and fill_(Tensor).
+// to(options) are native:: (core/native/view.h): the public ones, which record, are in
+// autograd/ops/view.cpp, with zero_ and fill_(Tensor).
 #include "convis/core/factory.h"
 #include "convis/core/native/join.h"
 #include "convis/core/native/view.h"

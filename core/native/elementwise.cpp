@@ -1,4 +1,4 @@
-// core/ops/elementwise.cpp: type promotion, the shared elementwise runner, and the
+// core/native/elementwise.cpp: type promotion, the shared elementwise runner, and the
 // arithmetic ops (binary and unary).  Comparisons, logic and selection are in compare.cpp;
 // the Tensor methods and operators in elementwise_methods.cpp.
 #include "convis/core/native/elementwise.h"

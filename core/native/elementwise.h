@@ -4,15 +4,15 @@
 //   native::add_(y, 1, /*alpha=*/1);   // writes y in place, bumps its version, records nothing
 //
 // The public ops of core/ops.h (defined in autograd/ops/elementwise*.cpp) call these and
-// then record the backward graph; the definitions are in core/ops/elementwise.cpp,
-// core/ops/compare.cpp and core/ops/elementwise_methods.cpp (the in-place forms).
+// then record the backward graph; the definitions are in core/native/elementwise.cpp,
+// core/native/compare.cpp and core/native/elementwise_methods.cpp (the in-place forms).
 // Comparisons and logic need no native version: their kBool results never require grad.
 //
 // Note [Native ops record nothing]
 // A native op adds nothing to the autograd graph, even for inputs that require grad: its
 // result has no grad_fn, and the internal steps it takes on its operands (casting one to
 // the compute dtype, expanding it to the broadcast shape) are taken on a detached alias,
-// so they do not leave nodes behind either (core/ops/elementwise.cpp, run_op).
+// so they do not leave nodes behind either (core/native/elementwise.cpp, run_op).
 #pragma once
 
 #include <optional>

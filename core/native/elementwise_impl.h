@@ -1,4 +1,4 @@
-// core/ops/elementwise_impl.h: the machinery the elementwise ops share (internal to core/ops).
+// core/native/elementwise_impl.h: the machinery the elementwise ops share (internal to core/native).
 //
 //   // out = a + 2 * b, broadcast, in LibTorch's promoted dtype:
 //   DType t = promote_args({a, b});

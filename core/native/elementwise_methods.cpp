@@ -1,5 +1,5 @@
-// core/ops/elementwise_methods.cpp: the Tensor methods and operators of the elementwise
-// family (core/ops/elementwise.cpp, core/ops/compare.cpp).  Each method forwards to the op,
+// core/native/elementwise_methods.cpp: the Tensor methods and operators of the elementwise
+// family (core/native/elementwise.cpp, core/native/compare.cpp).  Each method forwards to the op,
 // and the operators too.  The in-place forms are here as native::add_(self, ...), which pass
 // `&self` as the output (see Note [In-place elementwise]); the methods Tensor::add_ etc.,
 // which also record for autograd, are in autograd/ops/elementwise*.cpp.

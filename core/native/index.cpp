@@ -1,4 +1,4 @@
-// core/ops/index.cpp: index_select, gather, scatter, scatter_add and index_add, as in LibTorch
+// core/native/index.cpp: index_select, gather, scatter, scatter_add and index_add, as in LibTorch
 // 1.13.  Each checks its arguments, sets up the strides of one index loop (see Note [Index
 // loop] in kernels/index.h) and runs the kernel; the in-place forms bump the version once.
 // The ops are defined here as native:: (compute only, core/native/index.h); the public
@@ -14,7 +14,7 @@
 
 namespace convis {
 
-// ---- the loop builder shared with core/ops/indexing.cpp ----
+// ---- the loop builder shared with core/native/indexing.cpp ----
 
 namespace {
 

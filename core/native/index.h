@@ -30,7 +30,7 @@ Tensor& scatter_(Tensor& self, int64_t dim, const Tensor& index, const Scalar& v
 Tensor& scatter_add_(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src);
 Tensor& index_add_(Tensor& self, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha = 1);
 
-// Tensor::index in its two stages (Note [Basic then advanced indexing] in core/ops/indexing.cpp).
+// Tensor::index in its two stages (Note [Basic then advanced indexing] in core/native/indexing.cpp).
 struct IndexedView {
   Tensor view;                  // self after the basic indices: made by the public view ops
   std::vector<Tensor> indices;  // per dim of view: an int64 index (masks expanded), or undefined

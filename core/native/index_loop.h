@@ -1,6 +1,6 @@
-// core/ops/index_loop.h: from tensors to an IndexLoop (see Note [Index loop] in kernels/index.h).
-// Internal to the indexing ops: core/ops/index.cpp (gather, scatter, index_select, index_add)
-// and core/ops/indexing.cpp (Tensor::index, index_put_).
+// core/native/index_loop.h: from tensors to an IndexLoop (see Note [Index loop] in kernels/index.h).
+// Internal to the indexing ops: core/native/index.cpp (gather, scatter, index_select, index_add)
+// and core/native/indexing.cpp (Tensor::index, index_put_).
 //
 //   // out = gather(x, 0, index) with x [3, 4] and index [2, 4] (index contiguous):
 //   Shape loop{2, 4};

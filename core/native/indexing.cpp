@@ -1,4 +1,4 @@
-// core/ops/indexing.cpp: Tensor::index and Tensor::index_put_ with every TensorIndex form
+// core/native/indexing.cpp: Tensor::index and Tensor::index_put_ with every TensorIndex form
 // (core/indexing.h), following LibTorch 1.13's TensorIndexing (applySlicing, index, index_put_).
 //
 // Note [Basic then advanced indexing]

@@ -1,4 +1,4 @@
-// core/ops/join.cpp: joining (cat, stack), splitting (split, chunk) and reordering (flip, roll).
+// core/native/join.cpp: joining (cat, stack), splitting (split, chunk) and reordering (flip, roll).
 //
 //   cat({a, b}, 1)          copies a and b into narrow() views of one output
 //   split(x, 2, 0)          narrow() views of x, no copy; the last one may be shorter
@@ -7,8 +7,8 @@
 //
 // Nothing here has a kernel of its own: every element moves through native::copy_, whose
 // strided `copy` kernel already handles any strides, broadcasts and dtype casts.  cat, stack,
-// flip and roll are native:: (core/native/shape.h) and use only native views inside, so
-// that they record nothing; autograd/ops/shape_join.cpp records them.  split and chunk are
+// flip and roll are native:: (core/native/view.h) and use only native views inside, so
+// that they record nothing; autograd/ops/join.cpp records them.  split and chunk are
 // public narrow() views.
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-// core/ops/linalg.cpp: matrix products.  Every op here checks its operands, shapes them
+// core/native/linalg.cpp: matrix products.  Every op here checks its operands, shapes them
 // as a (batched) [m, k] @ [k, n] product of views, and runs the one GEMM kernel
 // (kernels/gemm.h) on them: transposed, sliced and broadcast operands are passed as
 // strides, never copied (see Note [GEMM strides]).

@@ -1,4 +1,4 @@
-// core/ops/pad.cpp: pad(x, pads, mode, value), as torch.nn.functional.pad in LibTorch 1.13.
+// core/native/pad.cpp: pad(x, pads, mode, value), as torch.nn.functional.pad in LibTorch 1.13.
 //
 //   x = [[1, 2, 3]]                        (shape [1, 3], pads given last dim first)
 //   pad(x, {2, 1}, constant, 0)  -> [[0, 0, 1, 2, 3, 0]]
@@ -9,8 +9,8 @@
 //
 // Like join.cpp this has no kernel: the interior is one copy_ into a narrow() view of the
 // output and each border slab one more copy_ or fill_ (see Note [Padding dim by dim]).
-// pad is native:: (core/native/shape.h), with only native views and copies inside;
-// autograd/ops/shape_join.cpp records it.
+// pad is native:: (core/native/view.h), with only native views and copies inside;
+// autograd/ops/join.cpp records it.
 #include <algorithm>
 #include <string_view>
 

@@ -1,4 +1,4 @@
-// core/ops/pool.cpp: max and average pooling (1-D, 2-D, 3-D) and their backward ops, all on
+// core/native/pool.cpp: max and average pooling (1-D, 2-D, 3-D) and their backward ops, all on
 // the one 3-D kernel family (see Note [Every convolution is 3-D] and Note [Pooling windows
 // as LibTorch's]).
 //

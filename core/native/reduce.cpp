@@ -1,9 +1,9 @@
-// core/ops/reduce.cpp: sum, mean, prod, amax, amin, max, min, argmax, argmin, cumsum, all,
+// core/native/reduce.cpp: sum, mean, prod, amax, amin, max, min, argmax, argmin, cumsum, all,
 // any.  The differentiable ones are defined here as native:: (compute only, core/native/reduce.h);
 // the public versions in autograd/ops/reduce.cpp call them and record their backward.  Each checks its arguments, picks the result dtype as LibTorch 1.13 does, casts the
 // input to the dtype the kernel computes in, and runs the kernel through run_reduce
-// (core/ops/reduce_plan.h).  var, std, norm, logsumexp, softmax and log_softmax are in
-// core/ops/reduce_float.cpp.
+// (core/native/reduce_plan.h).  var, std, norm, logsumexp, softmax and log_softmax are in
+// core/native/reduce_float.cpp.
 //
 // Note [Reduction dtypes]
 // As torch: sum, prod and cumsum of bool or int64 give int64, of floats the same float;

@@ -1,4 +1,4 @@
-// core/ops/reduce_float.cpp: the reductions computed in floating point: var, std, norm,
+// core/native/reduce_float.cpp: the reductions computed in floating point: var, std, norm,
 // logsumexp, and the two scans softmax and log_softmax.  Kernels in kernels/cpu/reduce.cpp.
 // Defined as native:: (core/native/reduce.h); the public ops are in autograd/ops/reduce.cpp.
 //

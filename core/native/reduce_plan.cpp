@@ -1,4 +1,4 @@
-// core/ops/reduce_plan.cpp: from tensors and dims to ReduceArgs (see Note [Reduce args]).
+// core/native/reduce_plan.cpp: from tensors and dims to ReduceArgs (see Note [Reduce args]).
 #include "convis/core/native/reduce_plan.h"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// core/ops/reduce_plan.h: what the reduction ops (core/ops/reduce*.cpp) share; internal,
+// core/native/reduce_plan.h: what the reduction ops (core/native/reduce*.cpp) share; internal,
 // not part of the public API.
 //
 //   // sum of a float32 x over dims {0, 2}, keepdim = false:

@@ -1,6 +1,6 @@
-// core/ops/view.cpp: views.  Each returns a new TensorImpl on the same Storage with new
+// core/native/view.cpp: views.  Each returns a new TensorImpl on the same Storage with new
 // sizes, strides and offset; no element is copied (see Note [Storage owns, TensorImpl views]).
-// The primitives are native:: (core/native/shape.h); autograd/ops/shape.cpp records them.
+// The primitives are native:: (core/native/view.h); autograd/ops/view.cpp records them.
 // narrow, flatten and broadcast_tensors are written with the public views.
 #include <numeric>
 

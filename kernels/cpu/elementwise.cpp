@@ -297,7 +297,7 @@ using i64 = int64_t;
 }  // namespace
 
 // One line per (op, dtype).  Which dtypes an op has is what LibTorch supports; the ops in
-// core/ops/elementwise.cpp turn a missing kernel into an error naming the supported ones.
+// core/native/elementwise.cpp turn a missing kernel into an error naming the supported ones.
 void register_elementwise_cpu_kernels() {
   register_kernel(OpKind::copy, kCPU, kBool, &copy_kernel<bool>);
   register_kernel(OpKind::copy, kCPU, kInt64, &copy_kernel<i64>);

@@ -1,4 +1,4 @@
-// kernels/cpu/gemm.cpp: the CPU GEMM (OpKind::gemm) and the matrix product it is built on.
+// kernels/cpu/linalg.cpp: the CPU GEMM (OpKind::gemm) and the matrix product it is built on.
 //
 // Note [A plain cache-aware GEMM]
 // C is computed in column strips of kStripN columns.  For one strip, B's k x kStripN block

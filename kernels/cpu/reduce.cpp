@@ -1,6 +1,6 @@
 // kernels/cpu/reduce.cpp: reduction CPU kernels over ReduceArgs (kernels/reduce.h), written
 // with the walks of kernels/cpu/reduce_loops.h.  Every kernel is keyed by its input dtype;
-// the op (core/ops/reduce.cpp) has already cast the input and checked every argument.
+// the op (core/native/reduce.cpp) has already cast the input and checked every argument.
 #include <algorithm>
 #include <cmath>
 #include <limits>

@@ -17,7 +17,7 @@ void register_cpu_kernels() {
   // ---- indexing (kernels/cpu/index.cpp) ----
   register_index_cpu_kernels();
 
-  // ---- linear algebra (kernels/cpu/gemm.cpp) ----
+  // ---- linear algebra (kernels/cpu/linalg.cpp) ----
   register_gemm_cpu_kernels();
 
   // ---- convolution and pooling (kernels/cpu/conv.cpp, kernels/cpu/pool.cpp) ----

@@ -1,5 +1,5 @@
 // filters::Conv3d: same size, impulse response = weight, first-frame padding, replicate
-// borders, exact chunking, state rules, set_weight, gradients (reference/convis.md 1.4 and
+// borders, exact chunking, state rules, set_weight, gradients (docs/convis-toolbox.md 1.4 and
 // section 2 items 2-6, 9-11, 17).
 #include <cmath>
 #include <sstream>

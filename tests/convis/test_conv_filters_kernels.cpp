@@ -1,4 +1,4 @@
-// convis kernel generators (reference/convis.md 1.5, section 2 item 14).
+// convis kernel generators (docs/convis-toolbox.md 1.5, section 2 item 14).
 #include <cmath>
 
 #include "helpers.h"

@@ -1,4 +1,4 @@
-// filters::SmoothConv (reference/convis.md 1.4).
+// filters::SmoothConv (docs/convis-toolbox.md 1.4).
 #include "helpers.h"
 
 #include "convis/nn/convis/filters/smooth_conv.h"

@@ -1,4 +1,4 @@
-// filters::TimePadding, RF, Conv1d and Conv2d (reference/convis.md 1.4, section 2 item 16).
+// filters::TimePadding, RF, Conv1d and Conv2d (docs/convis-toolbox.md 1.4, section 2 item 16).
 #include "helpers.h"
 
 #include "convis/nn/convis/filters/conv_variants.h"

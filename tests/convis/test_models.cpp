@@ -1,5 +1,5 @@
 // tests/convis/test_models.cpp: the LN family, McIntosh, the containers and SampleGenerator
-// (reference/convis.md 1.8; section 2 items 1, 16, 18, 24, 25).
+// (docs/convis-toolbox.md 1.8; section 2 items 1, 16, 18, 24, 25).
 #include <cstdio>
 
 #include "helpers.h"

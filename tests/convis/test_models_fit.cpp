@@ -1,5 +1,5 @@
 // tests/convis/test_models_fit.cpp: fitting an LN model to an LN teacher with the layer's own
-// optimizer, chunk by chunk (reference/convis.md section 2 items 19 and 20).
+// optimizer, chunk by chunk (docs/convis-toolbox.md section 2 items 19 and 20).
 #include <numeric>
 
 #include "helpers.h"

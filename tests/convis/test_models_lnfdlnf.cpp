@@ -1,4 +1,4 @@
-// tests/convis/test_models_lnfdlnf.cpp: LNFDLNF (reference/convis.md 1.8).
+// tests/convis/test_models_lnfdlnf.cpp: LNFDLNF (docs/convis-toolbox.md 1.8).
 #include "helpers.h"
 
 #include "convis/nn/convis/models/lnfdlnf.h"

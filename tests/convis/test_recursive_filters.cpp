@@ -1,5 +1,5 @@
 // The recursive filters: TemporalLowPassFilterRecursive and TemporalHighPassFilterRecursive
-// (reference/convis.md section 2 items 9-13: step responses, chunk invariance for every chunk
+// (docs/convis-toolbox.md section 2 items 9-13: step responses, chunk invariance for every chunk
 // size, no gradient through chunk history, push/pop, gradchecks) and SpatialRecursiveFilter.
 #include "helpers.h"
 

@@ -1,4 +1,4 @@
-// Delay and VariableDelay (reference/convis.md section 2 item 15; items 9, 11 for Delay):
+// Delay and VariableDelay (docs/convis-toolbox.md section 2 item 15; items 9, 11 for Delay):
 // the ramp numbers, chunk invariance for every chunk size, length > 0, per-pixel delays.
 #include "helpers.h"
 

@@ -1,4 +1,4 @@
-// The nonlinearities (reference/convis.md section 2 item 25), filters::sum, and
+// The nonlinearities (docs/convis-toolbox.md section 2 item 25), filters::sum, and
 // ExponentialKernel against exponential_filter_1d (section 1.5 numbers).
 #include "helpers.h"
 

@@ -1,4 +1,4 @@
-// models::Retina and its stages (reference/convis.md 1.7, section 2 items 21-23, section 4).
+// models::Retina and its stages (docs/convis-toolbox.md 1.7, section 2 items 21-23, section 4).
 #include "helpers.h"
 
 #include <cmath>

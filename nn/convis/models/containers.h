@@ -1,4 +1,4 @@
-// nn/convis/models/containers.h: layers that combine layers (reference/convis.md 1.8).
+// nn/convis/models/containers.h: layers that combine layers (docs/convis-toolbox.md 1.8).
 //
 //   using namespace convis::models;
 //   auto seq = std::make_shared<List>(std::vector<std::shared_ptr<Layer>>{a, b});   // b(a(x))

@@ -1,4 +1,4 @@
-// nn/convis/models/ln.h: linear / linear-nonlinear models of the toolbox (reference/convis.md
+// nn/convis/models/ln.h: linear / linear-nonlinear models of the toolbox (docs/convis-toolbox.md
 // 1.8): L, LN, RF, RFN, the stacked LNLN, LNLNLN, LNLNLNLN and the open LNCascade.
 //
 //   using namespace convis::models;
@@ -26,7 +26,7 @@
 
 namespace convis::models {
 
-// The LN-family rectification: clamp to [0, 1e6] (reference/convis.md section 2 item 25).
+// The LN-family rectification: clamp to [0, 1e6] (docs/convis-toolbox.md section 2 item 25).
 Tensor rectify(const Tensor& x);
 
 // A stateless layer from a function (the original models use Python lambdas as stages).

@@ -1,5 +1,5 @@
 // nn/convis/models/lnfdlnf.h: the LN - feedback - delay - LN - feedback model of the toolbox
-// (reference/convis.md 1.8, LNFDLNF, alias LNFDSNF).
+// (docs/convis-toolbox.md 1.8, LNFDLNF, alias LNFDSNF).
 //
 //   using namespace convis::models;
 //   auto m = std::make_shared<LNFDLNF>(Shape{5, 3, 3});

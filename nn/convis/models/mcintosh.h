@@ -1,5 +1,5 @@
 // nn/convis/models/mcintosh.h: the convolutional retina model of McIntosh et al. (2016) as
-// in the toolbox (reference/convis.md 1.8, section 2 item 24).
+// in the toolbox (docs/convis-toolbox.md 1.8, section 2 item 24).
 //
 //   using namespace convis::models;
 //   manual_seed(0);

@@ -1,5 +1,5 @@
 // nn/convis/models/sample_generator.h: synthetic fitting data from an LN "teacher"
-// (reference/convis.md 1.8, convis.samples.SampleGenerator).
+// (docs/convis-toolbox.md 1.8, convis.samples.SampleGenerator).
 //
 //   convis::manual_seed(1);
 //   convis::models::SampleGenerator teacher(Shape{5, 3, 3});     // a random (5, 3, 3) kernel

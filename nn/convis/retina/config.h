@@ -1,5 +1,5 @@
 // nn/convis/retina/config.h: the VirtualRetina parameters of the retina model, as plain
-// values, with VirtualRetina's defaults (reference/convis.md 1.7).
+// values, with VirtualRetina's defaults (docs/convis-toolbox.md 1.7).
 //
 //   convis::models::RetinaConfig config;             // the defaults
 //   config.opl.sigma_surround = 0.2;                 // degrees

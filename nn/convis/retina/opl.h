@@ -8,7 +8,7 @@
 //   OPLConfig c;  c.sigma_surround = 0.2;
 //   opl->configure(c);                                        // rebuilds kernels, sets taus
 //
-// Equations (reference/convis.md 1.7), with L the input:
+// Equations (docs/convis-toolbox.md 1.7), with L the input:
 //   C = G_sigma_c * T_undershoot * E_tau_c * (lambda_OPL L)      (centre)
 //   S = G_sigma_s * E_tau_s * C                                  (surround)
 //   I_OPL = C - w_OPL S
