@@ -22,6 +22,7 @@ AutogradMeta* meta_or_null(const Tensor& t) {
 namespace {
 bool requires_grad(const Tensor* t) {
   const TensorImpl* impl = t->unsafeGetTensorImpl();
+  if (impl && impl->autograd_meta && impl->autograd_meta->view_base) refresh_view(*t);
   return impl && (impl->grad_fn || impl->requires_grad);
 }
 }  // namespace
@@ -43,6 +44,7 @@ bool any_requires_grad(const std::vector<Tensor>& inputs) {
 Edge gradient_edge(const Tensor& t) {
   TensorImpl* impl = t.unsafeGetTensorImpl();
   if (!impl) return {};
+  if (impl->autograd_meta && impl->autograd_meta->view_base) refresh_view(t);
   if (impl->grad_fn) return Edge{impl->grad_fn, impl->output_nr};
   if (!impl->requires_grad) return {};
   AutogradMeta& m = meta(t);
@@ -76,63 +78,26 @@ void set_history(std::initializer_list<Tensor*> outputs, const std::shared_ptr<N
   set_history_impl(outputs, node);
 }
 
-namespace {
-template <typename Inputs>
-std::shared_ptr<FunctionNode> record_impl(const char* name, const Inputs& inputs,
-                                          std::initializer_list<Tensor*> outputs, FunctionNode::BackwardFn backward) {
-  auto node = detail::make_pooled<FunctionNode>(std::string(name), std::move(backward));  // may be a temporary
-  auto& edges = node->mutable_next_edges();
-  edges.reserve(inputs.size());
-  for (const auto& in : inputs) {
-    const Tensor& t = *in;
-    edges.push_back(gradient_edge(t));
-  }
-  set_history(outputs, node);
-  return node;
-}
-struct Addr {
-  const Tensor* p;
-  const Tensor& operator*() const { return *p; }
-};
-}  // namespace
-
-std::shared_ptr<FunctionNode> record(const char* name, std::initializer_list<const Tensor*> inputs,
-                                     std::initializer_list<Tensor*> outputs, FunctionNode::BackwardFn backward) {
-  return record_impl(name, inputs, outputs, std::move(backward));
-}
-
-std::shared_ptr<FunctionNode> record(const char* name, const std::vector<const Tensor*>& inputs,
-                                     std::initializer_list<Tensor*> outputs, FunctionNode::BackwardFn backward) {
-  return record_impl(name, inputs, outputs, std::move(backward));
-}
-
-std::shared_ptr<FunctionNode> record(const char* name, const std::vector<Tensor>& inputs,
-                                     std::initializer_list<Tensor*> outputs, FunctionNode::BackwardFn backward) {
-  std::vector<Addr> addrs;
-  addrs.reserve(inputs.size());
-  for (const Tensor& t : inputs) addrs.push_back(Addr{&t});
-  return record_impl(name, addrs, outputs, std::move(backward));
-}
-
 bool prepare_inplace(const Tensor& self, const char* op, std::initializer_list<const Tensor*> others) {
   if (!GradMode::is_enabled()) return false;
-  const AutogradMeta* m = meta_or_null(self);
-  const std::shared_ptr<Node>& grad_fn = grad_fn_of(self);
-  bool self_requires = self.requires_grad();
-  CONVIS_CHECK(!(self_requires && !grad_fn), op,
-               "a leaf tensor that requires grad is being used in an in-place operation; expected a tensor that "
-               "does not require grad (wrap the update in NoGradGuard), got a leaf of shape {}",
-               self.sizes());
-  CONVIS_CHECK(!(self_requires && m && m->is_view), op,
-               "expected an in-place target that is not a view of a tensor that requires grad, got a view of shape "
-               "{} made by {}; clone() the view first",
-               self.sizes(), grad_fn ? grad_fn->name() : "a view op");
-  if (self_requires) return true;
-  return any_requires_grad(others);
-}
-
-void mark_view(const Tensor& out) {
-  if (out.requires_grad()) meta(out).is_view = true;
+  bool self_requires = false;
+  if (const AutogradMeta* m = meta_or_null(self); m && m->view_base) {
+    Tensor base(m->view_base);
+    CONVIS_CHECK(!(base.requires_grad() && base.is_leaf()), op,
+                 "a view of a leaf tensor that requires grad is being used in an in-place operation; expected a "
+                 "view of a tensor that does not require grad or of a non-leaf (wrap the update in NoGradGuard), "
+                 "got a view of shape {} into a leaf of shape {}",
+                 self.sizes(), base.sizes());
+    self_requires = base.requires_grad();
+  } else {
+    self_requires = self.requires_grad();
+    CONVIS_CHECK(!(self_requires && self.is_leaf()), op,
+                 "a leaf tensor that requires grad is being used in an in-place operation; expected a tensor that "
+                 "does not require grad (wrap the update in NoGradGuard), got a leaf of shape {}",
+                 self.sizes());
+  }
+  if (!self.is_floating_point()) return false;  // an integer result never requires grad
+  return self_requires || any_requires_grad(others);
 }
 
 }  // namespace convis::autograd

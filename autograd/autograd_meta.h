@@ -16,7 +16,10 @@ struct AutogradMeta {
   Tensor grad;
   std::weak_ptr<Node> grad_accumulator;  // a leaf's AccumulateGrad, created on demand
   bool retains_grad = false;
-  bool is_view = false;  // made by a recorded view op (see Note [In-place ops and autograd])
+  // A view made by a view op in grad mode: the tensor it looks into (the root, never itself
+  // a view) and the storage version when its history was last set (Note [In-place on a view]).
+  std::shared_ptr<TensorImpl> view_base;
+  uint32_t view_version = 0;
   std::vector<Node::PreHook> leaf_hooks;  // hooks on a leaf (run by its AccumulateGrad)
 };
 
@@ -47,26 +50,36 @@ Edge gradient_edge(const Tensor& t);
 void set_history(const std::vector<Tensor*>& outputs, const std::shared_ptr<Node>& node);
 void set_history(std::initializer_list<Tensor*> outputs, const std::shared_ptr<Node>& node);
 
-// Creates a FunctionNode with edges to `inputs`, attaches it to `outputs`, and returns it
-// so the caller can save tensors.  Call only when any_requires_grad(inputs).
-std::shared_ptr<FunctionNode> record(const char* name, std::initializer_list<const Tensor*> inputs,
-                                     std::initializer_list<Tensor*> outputs, FunctionNode::BackwardFn backward);
-std::shared_ptr<FunctionNode> record(const char* name, const std::vector<Tensor>& inputs,
-                                     std::initializer_list<Tensor*> outputs, FunctionNode::BackwardFn backward);
-std::shared_ptr<FunctionNode> record(const char* name, const std::vector<const Tensor*>& inputs,
-                                     std::initializer_list<Tensor*> outputs, FunctionNode::BackwardFn backward);
-
 // Note [In-place ops and autograd]
 // An in-place op on a tensor that needs grad is recorded by "rebasing" the tensor's
 // history: the new Node's first edge is the tensor's old edge, and the tensor's grad_fn
-// becomes the new Node.  Two cases throw instead, as in LibTorch: a leaf that requires
-// grad (its .grad would no longer describe the values), and -- our choice, simpler than
-// LibTorch's view replay -- a view made by a recorded view op ("clone() the view first").
-// Tensors saved for backward are protected by the version counter (Note [Saved versions]).
+// becomes the new Node.  A leaf that requires grad throws instead, as in LibTorch (its
+// .grad would no longer describe the values), and so does a view of one.  Tensors saved
+// for backward are protected by the version counter (Note [Saved versions]).
+//
+// Note [In-place on a view]
+// A view op run in grad mode remembers its root base (track_view), whether or not anything
+// requires grad yet, because a later write through the view changes the base:
+//   acc = v * 1.0;  acc.slice(0, 0, 2).mul_(3);  acc.sum().backward();   // v.grad = [3, 3, 1, 1]
+// The write's node `fn` (MulBackward0, input 0 the view's old value) is not attached to the
+// view but wrapped in a CopySlices node that becomes the base's grad_fn: its backward passes
+// the base's gradient through outside the view and runs fn's backward inside it (edge 0 is
+// the base's old history, edges 1.. fn's other inputs).  The view's own history becomes an
+// as_strided of the base (AsStridedBackward0).  Other views of the same base still point at
+// the base's old history; each view remembers the storage version its history was made at,
+// and when that is stale (some write happened since) its history is made anew from the
+// base's the next time an op records with it (refresh_view).  The same goes for a write to
+// a base that has views, and for a buffer that required no grad until a write through a
+// view put a gradient into it (out = zeros(n); out.slice(0, 0, 2).copy_(w)).
 //
 // prepare_inplace checks those rules and says whether the op must be recorded.
 bool prepare_inplace(const Tensor& self, const char* op, std::initializer_list<const Tensor*> others);
-// Marks `out` as a view for the rule above (called by view ops that record).
-void mark_view(const Tensor& out);
+// Called by the view ops on their result y of x (in grad mode it becomes a tracked view).
+void track_view(const Tensor& x, const Tensor& y);
+bool is_tracked_view(const Tensor& t);
+// A stale tracked view gets its history anew from its base's (see the Note).
+void refresh_view(const Tensor& view);
+// Records the write `fn` to a tracked view on its base, as CopySlices.
+void rebase_view(const Tensor& view, const std::shared_ptr<FunctionNode>& fn);
 
 }  // namespace convis::autograd

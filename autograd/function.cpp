@@ -14,7 +14,7 @@ variable_list AutogradContext::get_saved_variables() const {
   auto node = node_.lock();
   CONVIS_CHECK(node != nullptr, "get_saved_variables", "expected a live Function node, got none");
   variable_list out;
-  for (size_t i = 0; i < node->saved().size(); ++i) out.push_back(node->saved_at(i));
+  for (const SavedTensor& s : node->saved()) out.push_back(s.unpack(node));
   return out;
 }
 

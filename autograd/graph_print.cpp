@@ -16,6 +16,7 @@ std::string saved_list(const Node& n) {
   std::string s;
   for (const SavedTensor& st : n.saved()) {
     if (!s.empty()) s += ", ";
+    if (*st.name()) s += fmt::format("{} ", st.name());  // built-in ops name what they save
     if (st.was_released()) {
       s += "(freed)";
     } else if (st.peek().defined()) {

@@ -2,6 +2,7 @@
 #include "convis/autograd/node.h"
 
 #include <atomic>
+#include <cstring>
 
 #include "convis/autograd/autograd_meta.h"
 #include "convis/autograd/grad_mode.h"
@@ -48,7 +49,14 @@ void Node::release_saved() {
 
 void Node::add_pre_hook(uint32_t output_nr, PreHook hook) { pre_hooks_.emplace_back(output_nr, std::move(hook)); }
 
-SavedTensor::SavedTensor(const Tensor& t, bool is_output) : is_output_(is_output) {
+Tensor Node::saved(const char* name, size_t k) {
+  for (const SavedTensor& s : saved_)
+    if (std::strcmp(s.name(), name) == 0 && k-- == 0) return s.unpack(shared_from_this());
+  CONVIS_ASSERT(false, "{} saved no tensor named \"{}\"", this->name(), name);
+  return Tensor();
+}
+
+SavedTensor::SavedTensor(const Tensor& t, bool is_output, const char* name) : name_(name), is_output_(is_output) {
   if (!t.defined()) return;
   version_ = t.storage()->version();
   if (is_output) {

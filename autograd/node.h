@@ -57,7 +57,8 @@ class SavedTensor {
   SavedTensor() = default;
   // is_output: `t` is an output of `saver` itself; kept without its grad_fn to avoid a
   // reference cycle, and reconnected on unpack when grad mode is on (see Note [Saved versions]).
-  SavedTensor(const Tensor& t, bool is_output);
+  // `name` (a string literal) is what the backward asks for: node.saved("self").
+  SavedTensor(const Tensor& t, bool is_output, const char* name = "");
   // The tensor as it was at save time; throws if it was modified in place since, or released.
   Tensor unpack(const std::shared_ptr<Node>& saver) const;
   void release() { data_ = Tensor(); released_ = true; }
@@ -65,9 +66,11 @@ class SavedTensor {
   bool was_released() const { return released_; }
   uint32_t saved_version() const { return version_; }
   const Tensor& peek() const { return data_; }  // for printing only: no version check
+  const char* name() const { return name_; }
 
  private:
   Tensor data_;
+  const char* name_ = "";
   uint32_t version_ = 0;
   bool is_output_ = false;
   bool released_ = false;
@@ -107,8 +110,10 @@ class Node : public std::enable_shared_from_this<Node> {
   // Saved tensors, for backward and for print_graph / to_dot.
   saved_list& saved() { return saved_; }
   const saved_list& saved() const { return saved_; }
-  Tensor saved_at(size_t i) { return saved_[i].unpack(shared_from_this()); }
-  void release_saved();
+  // The k-th tensor saved under `name`, as it was at save time (undefined if it was not
+  // needed); what a backward function reads: n.saved("self").
+  Tensor saved(const char* name, size_t k = 0);
+  virtual void release_saved();
   bool saved_released() const { return released_; }
 
   // Pre-hooks on the gradient of forward output `output_nr` (tensor hooks, retain_grad).

@@ -8,7 +8,7 @@ using autograd::AutogradMeta;
 using autograd::meta;
 using autograd::meta_or_null;
 
-Tensor& Tensor::requires_grad_(bool requires_grad) {
+Tensor& Tensor::requires_grad_(bool requires_grad) const {
   const std::shared_ptr<autograd::Node>& grad_fn = autograd::grad_fn_of(*this);
   CONVIS_CHECK(!grad_fn || requires_grad, "requires_grad_",
                "you can only change requires_grad flags of leaf variables; this tensor has grad_fn {}. If you want "
@@ -16,7 +16,7 @@ Tensor& Tensor::requires_grad_(bool requires_grad) {
                "var_no_grad = var.detach()",
                grad_fn ? grad_fn->name() : "");
   detail::set_leaf_requires_grad(*this, requires_grad);
-  return *this;
+  return const_cast<Tensor&>(*this);  // Note [In-place methods are const] (core/tensor.h)
 }
 
 const Tensor& Tensor::grad() const {

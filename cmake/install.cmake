@@ -5,14 +5,14 @@ include(CMakePackageConfigHelpers)
 # Only the public headers: kernels/, every detail/ folder and the few headers internal to one
 # folder (named below) stay in the source tree.
 set(CONVIS_INTERNAL_HEADERS strided_loop.h zip.h elementwise_impl.h index_loop.h reduce_plan.h
-    elementwise_common.h view_backward.h op_list.h)
+    elementwise_common.h view_backward.h op_list.h record.h)
 foreach(dir core autograd nn)
   set(excludes "")
   foreach(h ${CONVIS_INTERNAL_HEADERS})
     list(APPEND excludes PATTERN ${h} EXCLUDE)
   endforeach()
   install(DIRECTORY ${dir}/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/convis/${dir}
-          FILES_MATCHING PATTERN "*.h" PATTERN "detail" EXCLUDE ${excludes})
+          FILES_MATCHING PATTERN "*.h" PATTERN "*.inc" PATTERN "detail" EXCLUDE ${excludes})
 endforeach()
 install(FILES convis.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/convis)
 

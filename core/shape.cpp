@@ -43,6 +43,13 @@ std::string to_string(const Shape& s) {
   return out;
 }
 
+std::array<int64_t, 3> right_align3(const Shape& s, int64_t fill) {
+  CONVIS_ASSERT(s.size() <= 3, "right_align3: expected at most 3 values, got {}", s.size());
+  std::array<int64_t, 3> out{fill, fill, fill};
+  for (size_t i = 0; i < s.size(); ++i) out[3 - s.size() + i] = s[i];
+  return out;
+}
+
 Shape expand_spatial_param(const char* op, const char* name, const Shape& values, int64_t spatial_dims) {
   CONVIS_CHECK(values.size() == 1 || int64_t(values.size()) == spatial_dims, op,
                "expected {} to be a single value or a list of {} values (one per spatial dim), got {}={}", name,

@@ -17,6 +17,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
@@ -124,6 +125,10 @@ std::string join(const Shape& s, std::string_view separator);  // join({2, 3, 4}
 // `spatial_dims` entries (else an Error from `op` naming the parameter `name`).
 //   expand_spatial_param("conv3d", "stride", 2, 3) == Shape{2, 2, 2}
 Shape expand_spatial_param(const char* op, const char* name, const Shape& values, int64_t spatial_dims);
+// The values of `s` (at most 3) right-aligned in (T, H, W), the leading ones `fill`: how a
+// 1-d or 2-d convolution or pooling runs as a 3-d one.
+//   right_align3({5, 7}, 1) == {1, 5, 7}
+std::array<int64_t, 3> right_align3(const Shape& s, int64_t fill);
 
 // Product of the sizes (1 for a 0-dim shape).
 int64_t numel(const Shape& sizes);

@@ -23,13 +23,13 @@ Tensor Tensor::detach() const {
   return Tensor(TensorImpl::make(storage(), sizes(), strides(), storage_offset(), dtype()));
 }
 
-Tensor& Tensor::detach_() {
+Tensor& Tensor::detach_() const {
   if (defined()) {
     impl_->requires_grad = false;
     impl_->grad_fn = nullptr;
     impl_->output_nr = 0;
   }
-  return *this;
+  return const_cast<Tensor&>(*this);  // Note [In-place methods are const]
 }
 
 void Tensor::set_data(const Tensor& new_data) const {

@@ -108,10 +108,10 @@ class Tensor {
                     std::optional<int64_t> storage_offset = std::nullopt) const;
   Tensor index(std::initializer_list<indexing::TensorIndex> indices) const;
   Tensor index(const std::vector<indexing::TensorIndex>& indices) const;
-  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& value);
-  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar& value);
-  Tensor& index_put_(const std::vector<indexing::TensorIndex>& indices, const Tensor& value);
-  Tensor& index_put_(const std::vector<indexing::TensorIndex>& indices, const Scalar& value);
+  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& value) const;
+  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar& value) const;
+  Tensor& index_put_(const std::vector<indexing::TensorIndex>& indices, const Tensor& value) const;
+  Tensor& index_put_(const std::vector<indexing::TensorIndex>& indices, const Scalar& value) const;
 
   // ---- copies and conversion (autograd/ops/view.cpp) ----
   Tensor contiguous() const;
@@ -125,10 +125,10 @@ class Tensor {
   Tensor to(const TensorOptions& options, bool non_blocking = false, bool copy = false) const;
   Tensor to(const Tensor& other) const;  // other's dtype and device
   Tensor cpu() const;
-  Tensor& copy_(const Tensor& src, bool non_blocking = false);
-  Tensor& fill_(const Scalar& value);
-  Tensor& fill_(const Tensor& value);  // a 0-dim tensor
-  Tensor& zero_();
+  Tensor& copy_(const Tensor& src, bool non_blocking = false) const;
+  Tensor& fill_(const Scalar& value) const;
+  Tensor& fill_(const Tensor& value) const;  // a 0-dim tensor
+  Tensor& zero_() const;
 
   // ---- elementwise arithmetic (autograd/ops/elementwise*.cpp) ----
   Tensor add(const Tensor& other, const Scalar& alpha = 1) const;
@@ -168,40 +168,45 @@ class Tensor {
   Tensor ceil() const;
   Tensor round() const;
 
-  Tensor& add_(const Tensor& other, const Scalar& alpha = 1);
-  Tensor& add_(const Scalar& other, const Scalar& alpha = 1);
-  Tensor& sub_(const Tensor& other, const Scalar& alpha = 1);
-  Tensor& sub_(const Scalar& other, const Scalar& alpha = 1);
-  Tensor& mul_(const Tensor& other);
-  Tensor& mul_(const Scalar& other);
-  Tensor& div_(const Tensor& other);
-  Tensor& div_(const Scalar& other);
-  Tensor& pow_(const Tensor& exponent);
-  Tensor& pow_(const Scalar& exponent);
-  Tensor& remainder_(const Tensor& other);
-  Tensor& remainder_(const Scalar& other);
-  Tensor& clamp_(const std::optional<Scalar>& min, const std::optional<Scalar>& max = std::nullopt);
-  Tensor& clamp_min_(const Scalar& min);
-  Tensor& clamp_max_(const Scalar& max);
-  Tensor& abs_();
-  Tensor& neg_();
-  Tensor& sign_();
-  Tensor& exp_();
-  Tensor& log_();
-  Tensor& log1p_();
-  Tensor& expm1_();
-  Tensor& sqrt_();
-  Tensor& rsqrt_();
-  Tensor& reciprocal_();
-  Tensor& square_();
-  Tensor& sin_();
-  Tensor& cos_();
-  Tensor& tanh_();
-  Tensor& sigmoid_();
-  Tensor& relu_();
-  Tensor& floor_();
-  Tensor& ceil_();
-  Tensor& round_();
+  // Note [In-place methods are const]
+  // As in LibTorch, a Tensor is a handle: an in-place method changes the values (and the
+  // autograd history) of the TensorImpl it points at, never which one it points at.  So the
+  // in-place methods are const, callable through a const Tensor& (x.grad().zero_()), and
+  // return a reference to the same handle for chaining.
+  Tensor& add_(const Tensor& other, const Scalar& alpha = 1) const;
+  Tensor& add_(const Scalar& other, const Scalar& alpha = 1) const;
+  Tensor& sub_(const Tensor& other, const Scalar& alpha = 1) const;
+  Tensor& sub_(const Scalar& other, const Scalar& alpha = 1) const;
+  Tensor& mul_(const Tensor& other) const;
+  Tensor& mul_(const Scalar& other) const;
+  Tensor& div_(const Tensor& other) const;
+  Tensor& div_(const Scalar& other) const;
+  Tensor& pow_(const Tensor& exponent) const;
+  Tensor& pow_(const Scalar& exponent) const;
+  Tensor& remainder_(const Tensor& other) const;
+  Tensor& remainder_(const Scalar& other) const;
+  Tensor& clamp_(const std::optional<Scalar>& min, const std::optional<Scalar>& max = std::nullopt) const;
+  Tensor& clamp_min_(const Scalar& min) const;
+  Tensor& clamp_max_(const Scalar& max) const;
+  Tensor& abs_() const;
+  Tensor& neg_() const;
+  Tensor& sign_() const;
+  Tensor& exp_() const;
+  Tensor& log_() const;
+  Tensor& log1p_() const;
+  Tensor& expm1_() const;
+  Tensor& sqrt_() const;
+  Tensor& rsqrt_() const;
+  Tensor& reciprocal_() const;
+  Tensor& square_() const;
+  Tensor& sin_() const;
+  Tensor& cos_() const;
+  Tensor& tanh_() const;
+  Tensor& sigmoid_() const;
+  Tensor& relu_() const;
+  Tensor& floor_() const;
+  Tensor& ceil_() const;
+  Tensor& round_() const;
 
   // ---- comparison and logic, results are kBool (core/native/compare.cpp; never recorded) ----
   Tensor eq(const Tensor& other) const;
@@ -226,8 +231,8 @@ class Tensor {
   Tensor where(const Tensor& condition, const Tensor& other) const;  // condition ? self : other
   Tensor masked_fill(const Tensor& mask, const Scalar& value) const;
   Tensor masked_fill(const Tensor& mask, const Tensor& value) const;  // value: 0-dim
-  Tensor& masked_fill_(const Tensor& mask, const Scalar& value);
-  Tensor& masked_fill_(const Tensor& mask, const Tensor& value);
+  Tensor& masked_fill_(const Tensor& mask, const Scalar& value) const;
+  Tensor& masked_fill_(const Tensor& mask, const Tensor& value) const;
 
   // ---- reductions (autograd/ops/reduce.cpp; argmax, argmin, all, any: core/native/reduce.cpp) ----
   Tensor sum(std::optional<DType> dtype = std::nullopt) const;
@@ -268,10 +273,10 @@ class Tensor {
   Tensor scatter(int64_t dim, const Tensor& index, const Scalar& value) const;
   Tensor scatter_add(int64_t dim, const Tensor& index, const Tensor& src) const;
   Tensor index_add(int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha = 1) const;
-  Tensor& scatter_(int64_t dim, const Tensor& index, const Tensor& src);
-  Tensor& scatter_(int64_t dim, const Tensor& index, const Scalar& value);
-  Tensor& scatter_add_(int64_t dim, const Tensor& index, const Tensor& src);
-  Tensor& index_add_(int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha = 1);
+  Tensor& scatter_(int64_t dim, const Tensor& index, const Tensor& src) const;
+  Tensor& scatter_(int64_t dim, const Tensor& index, const Scalar& value) const;
+  Tensor& scatter_add_(int64_t dim, const Tensor& index, const Tensor& src) const;
+  Tensor& index_add_(int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha = 1) const;
 
   // ---- linear algebra (autograd/ops/linalg.cpp) ----
   Tensor matmul(const Tensor& other) const;
@@ -294,7 +299,7 @@ class Tensor {
 
   // ---- autograd (autograd/tensor_autograd.cpp; see autograd/engine.h) ----
   bool requires_grad() const;
-  Tensor& requires_grad_(bool requires_grad = true);
+  Tensor& requires_grad_(bool requires_grad = true) const;
   void set_requires_grad(bool requires_grad) { requires_grad_(requires_grad); }
   const Tensor& grad() const;  // undefined until a backward reaches this leaf
   Tensor& mutable_grad();
@@ -302,7 +307,7 @@ class Tensor {
   bool is_leaf() const;
   uint32_t output_nr() const;
   Tensor detach() const;  // shares storage, no history
-  Tensor& detach_();
+  Tensor& detach_() const;
   // Points this tensor (every handle to it) at new_data's storage, shape and dtype, keeping
   // its identity and autograd state (LibTorch's set_data; what Module::to and loaders use).
   void set_data(const Tensor& new_data) const;

@@ -1,6 +1,6 @@
 // autograd/ops/elementwise.cpp: the public differentiable elementwise arithmetic, forward and
 // backward side by side (the rest of the family is in elementwise_more.cpp; how they record
-// is Note [Recording an elementwise op] in elementwise_common.h).
+// is Note [Recording an op] in autograd/record.h).
 //
 //   op                     gradient of each input (s: a plain number, never differentiated)
 //   add(a, b, alpha)       a: grad                         b: grad * alpha
@@ -32,101 +32,63 @@
 
 namespace convis {
 
+using autograd::ForGradOf;
 using autograd::FunctionNode;
-using autograd::SavedTensor;
+using autograd::InPlace;
+using autograd::OpRecord;
+using autograd::recorded;
 using autograd::variable_list;
-using autograd::elementwise::InPlace;
-using autograd::elementwise::Recipe;
-using autograd::elementwise::recorded;
-using autograd::elementwise::saved_if;
+using autograd::elementwise::grad_if;
 using autograd::elementwise::scaled;
 
-namespace autograd::elementwise {
-
-saved_list save_now(const Recipe& r, const Tensor* self) {
-  saved_list saved;
-  saved.reserve(r.saves.size() + 1);
-  Tensor old_self;  // self's value before the write, when the backward reads it
-  for (const Tensor* t : r.saves) {
-    if (t == nullptr) {
-      saved.emplace_back();
-    } else if (self != nullptr && t->unsafeGetTensorImpl() == self->unsafeGetTensorImpl()) {
-      if (!old_self.defined()) old_self = self->clone();
-      saved.emplace_back(old_self, false);
-    } else {
-      saved.emplace_back(*t, false);
-    }
-  }
-  return saved;
-}
-
-void attach(Recipe&& r, saved_list saved, Tensor& out) {
-  auto node = detail::make_pooled<FunctionNode>(r.name, std::move(r.backward));  // as record(), without a vector of inputs
-  auto& edges = node->mutable_next_edges();
-  edges.reserve(r.inputs.size());
-  for (const Tensor* t : r.inputs) edges.push_back(gradient_edge(*t));  // before out's history changes
-  set_history({&out}, node);
-  node->saved() = std::move(saved);
-  if (r.save_result) node->saved().emplace_back(out, /*is_output=*/true);
-}
-
-Tensor scaled(const Tensor& g, const Scalar& s) { return s.toDouble() == 1.0 ? g : g * s; }
-
-}  // namespace autograd::elementwise
-
-// Gradient slot i: f() when input i wants a gradient, else undefined.
-template <typename F>
-static Tensor grad_if(FunctionNode& n, size_t i, F f) {
-  return n.needs_input_grad(i) ? f() : Tensor();
-}
+Tensor autograd::elementwise::scaled(const Tensor& g, const Scalar& s) { return s.toDouble() == 1.0 ? g : g * s; }
 
 // A node whose one input gets `grad` times a constant (the Scalar overloads).
-static Recipe pass_through(const char* name, const Tensor& a, const Scalar& factor = 1) {
-  return Recipe(name, {&a}, {}, false,
-                [factor](FunctionNode&, const variable_list& g) { return variable_list{scaled(g[0], factor)}; });
+static OpRecord pass_through(const char* name, const Tensor& a, const Scalar& factor = 1) {
+  return {name, {&a}, {}, [factor](FunctionNode&, const variable_list& g) { return variable_list{scaled(g[0], factor)}; }};
 }
 
 // ---- add, sub, rsub ----
 
-static Recipe add_recipe(const Tensor& a, const Tensor& b, const Scalar& alpha) {
-  return Recipe("AddBackward0", {&a, &b}, {}, false, [alpha](FunctionNode& n, const variable_list& g) {
-    return variable_list{g[0], grad_if(n, 1, [&] { return scaled(g[0], alpha); })};
-  });
+static OpRecord add_record(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  return {"AddBackward0", {&a, &b}, {}, [alpha](FunctionNode& n, const variable_list& g) {
+            return variable_list{g[0], grad_if(n, 1, [&] { return scaled(g[0], alpha); })};
+          }};
 }
 Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
-  return recorded(native::add(a, b, alpha), {&a, &b}, [&] { return add_recipe(a, b, alpha); });
+  return recorded(native::add(a, b, alpha), {&a, &b}, [&] { return add_record(a, b, alpha); });
 }
 Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
   return recorded(native::add(a, b, alpha), {&a}, [&] { return pass_through("AddBackward1", a); });
 }
-Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) {
-  InPlace w(*this, "add_", {&o}, [&] { return add_recipe(*this, o, alpha); });
+Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) const {
+  InPlace w(*this, "add_", {&o}, [&] { return add_record(*this, o, alpha); });
   native::add_(*this, o, alpha);
   return w.record();
 }
-Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) {
+Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) const {
   InPlace w(*this, "add_", {}, [&] { return pass_through("AddBackward1", *this); });
   native::add_(*this, o, alpha);
   return w.record();
 }
 
-static Recipe sub_recipe(const Tensor& a, const Tensor& b, const Scalar& alpha) {
-  return Recipe("SubBackward0", {&a, &b}, {}, false, [alpha](FunctionNode& n, const variable_list& g) {
-    return variable_list{g[0], grad_if(n, 1, [&] { return scaled(-g[0], alpha); })};
-  });
+static OpRecord sub_record(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  return {"SubBackward0", {&a, &b}, {}, [alpha](FunctionNode& n, const variable_list& g) {
+            return variable_list{g[0], grad_if(n, 1, [&] { return scaled(-g[0], alpha); })};
+          }};
 }
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
-  return recorded(native::sub(a, b, alpha), {&a, &b}, [&] { return sub_recipe(a, b, alpha); });
+  return recorded(native::sub(a, b, alpha), {&a, &b}, [&] { return sub_record(a, b, alpha); });
 }
 Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
   return recorded(native::sub(a, b, alpha), {&a}, [&] { return pass_through("SubBackward1", a); });
 }
-Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) {
-  InPlace w(*this, "sub_", {&o}, [&] { return sub_recipe(*this, o, alpha); });
+Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) const {
+  InPlace w(*this, "sub_", {&o}, [&] { return sub_record(*this, o, alpha); });
   native::sub_(*this, o, alpha);
   return w.record();
 }
-Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) {
+Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) const {
   InPlace w(*this, "sub_", {}, [&] { return pass_through("SubBackward1", *this); });
   native::sub_(*this, o, alpha);
   return w.record();
@@ -138,137 +100,142 @@ Tensor rsub(const Tensor& a, const Scalar& b) {
 
 // ---- mul, div ----
 
-static Recipe mul_recipe(const Tensor& a, const Tensor& b) {
-  return Recipe("MulBackward0", {&a, &b}, {saved_if(b, a), saved_if(a, b)}, false,
-                [](FunctionNode& n, const variable_list& g) {
-                  return variable_list{grad_if(n, 0, [&] { return g[0] * n.saved_at(1); }),
-                                       grad_if(n, 1, [&] { return g[0] * n.saved_at(0); })};
-                });
+static OpRecord mul_record(const Tensor& a, const Tensor& b) {
+  return {"MulBackward0", {&a, &b}, {{"self", a, ForGradOf{1}}, {"other", b, ForGradOf{0}}},
+          [](FunctionNode& n, const variable_list& g) {
+            return variable_list{grad_if(n, 0, [&] { return g[0] * n.saved("other"); }),
+                                 grad_if(n, 1, [&] { return g[0] * n.saved("self"); })};
+          }};
 }
 Tensor mul(const Tensor& a, const Tensor& b) {
-  return recorded(native::mul(a, b), {&a, &b}, [&] { return mul_recipe(a, b); });
+  return recorded(native::mul(a, b), {&a, &b}, [&] { return mul_record(a, b); });
 }
 Tensor mul(const Tensor& a, const Scalar& b) {
   return recorded(native::mul(a, b), {&a}, [&] { return pass_through("MulBackward1", a, b); });
 }
-Tensor& Tensor::mul_(const Tensor& o) {
-  InPlace w(*this, "mul_", {&o}, [&] { return mul_recipe(*this, o); });
+Tensor& Tensor::mul_(const Tensor& o) const {
+  InPlace w(*this, "mul_", {&o}, [&] { return mul_record(*this, o); });
   native::mul_(*this, o);
   return w.record();
 }
-Tensor& Tensor::mul_(const Scalar& o) {
+Tensor& Tensor::mul_(const Scalar& o) const {
   InPlace w(*this, "mul_", {}, [&] { return pass_through("MulBackward1", *this, o); });
   native::mul_(*this, o);
   return w.record();
 }
 
-static Recipe div_recipe(const Tensor& a, const Tensor& b) {
-  return Recipe("DivBackward0", {&a, &b}, {saved_if(b, a), &b}, false, [](FunctionNode& n, const variable_list& g) {
-    Tensor bb = n.saved_at(1);
-    return variable_list{grad_if(n, 0, [&] { return g[0] / bb; }),
-                         grad_if(n, 1, [&] { return -g[0] * ((n.saved_at(0) / bb) / bb); })};
-  });
+static OpRecord div_record(const Tensor& a, const Tensor& b) {
+  return {"DivBackward0", {&a, &b}, {{"self", a, ForGradOf{1}}, {"other", b}},
+          [](FunctionNode& n, const variable_list& g) {
+            Tensor other = n.saved("other");
+            return variable_list{grad_if(n, 0, [&] { return g[0] / other; }),
+                                 grad_if(n, 1, [&] { return -g[0] * ((n.saved("self") / other) / other); })};
+          }};
 }
-static Recipe div_scalar_recipe(const Tensor& a, const Scalar& s) {
-  return Recipe("DivBackward1", {&a}, {}, false,
-                [s](FunctionNode&, const variable_list& g) { return variable_list{g[0] / s}; });
+static OpRecord div_scalar_record(const Tensor& a, const Scalar& s) {
+  return {"DivBackward1", {&a}, {}, [s](FunctionNode&, const variable_list& g) { return variable_list{g[0] / s}; }};
 }
-static Recipe rdiv_recipe(const Scalar& s, const Tensor& b) {
-  return Recipe("DivBackward0", {&b}, {&b}, false, [s](FunctionNode& n, const variable_list& g) {
-    Tensor bb = n.saved_at(0);
-    return variable_list{-g[0] * s / (bb * bb)};
-  });
+static OpRecord rdiv_record(const Scalar& s, const Tensor& b) {
+  return {"DivBackward0", {&b}, {{"other", b}}, [s](FunctionNode& n, const variable_list& g) {
+            Tensor other = n.saved("other");
+            return variable_list{-g[0] * s / (other * other)};
+          }};
 }
 Tensor div(const Tensor& a, const Tensor& b) {
-  return recorded(native::div(a, b), {&a, &b}, [&] { return div_recipe(a, b); });
+  return recorded(native::div(a, b), {&a, &b}, [&] { return div_record(a, b); });
 }
 Tensor div(const Tensor& a, const Scalar& b) {
-  return recorded(native::div(a, b), {&a}, [&] { return div_scalar_recipe(a, b); });
+  return recorded(native::div(a, b), {&a}, [&] { return div_scalar_record(a, b); });
 }
 Tensor div(const Scalar& a, const Tensor& b) {
-  return recorded(native::div(a, b), {&b}, [&] { return rdiv_recipe(a, b); });
+  return recorded(native::div(a, b), {&b}, [&] { return rdiv_record(a, b); });
 }
-Tensor& Tensor::div_(const Tensor& o) {
-  InPlace w(*this, "div_", {&o}, [&] { return div_recipe(*this, o); });
+Tensor& Tensor::div_(const Tensor& o) const {
+  InPlace w(*this, "div_", {&o}, [&] { return div_record(*this, o); });
   native::div_(*this, o);
   return w.record();
 }
-Tensor& Tensor::div_(const Scalar& o) {
-  InPlace w(*this, "div_", {}, [&] { return div_scalar_recipe(*this, o); });
+Tensor& Tensor::div_(const Scalar& o) const {
+  InPlace w(*this, "div_", {}, [&] { return div_scalar_record(*this, o); });
   native::div_(*this, o);
   return w.record();
 }
 
 // ---- pow ----
 
-static Recipe pow_recipe(const Tensor& a, const Tensor& b) {
-  return Recipe("PowBackward1", {&a, &b}, {&a, &b}, true, [](FunctionNode& n, const variable_list& g) {
-    Tensor x = n.saved_at(0), e = n.saved_at(1);
-    Tensor ga = grad_if(n, 0, [&] { return where(e == 0, Scalar(0.0), g[0] * (e * x.pow(e - 1))); });
-    Tensor gb = grad_if(n, 1, [&] { return g[0] * where((x == 0) & (e >= 0), Scalar(0.0), n.saved_at(2) * log(x)); });
-    return variable_list{ga, gb};
-  });
+static OpRecord pow_record(const Tensor& a, const Tensor& b) {
+  return {"PowBackward1", {&a, &b}, {{"self", a}, {"exponent", b}},
+          [](FunctionNode& n, const variable_list& g) {
+            Tensor x = n.saved("self"), e = n.saved("exponent");
+            Tensor ga = grad_if(n, 0, [&] { return where(e == 0, Scalar(0.0), g[0] * (e * x.pow(e - 1))); });
+            Tensor gb = grad_if(n, 1, [&] {
+              return g[0] * where((x == 0) & (e >= 0), Scalar(0.0), n.saved("result") * log(x));
+            });
+            return variable_list{ga, gb};
+          },
+          "result"};
 }
 static Scalar minus_one(const Scalar& s) {
   return s.is_floating_point() ? Scalar(s.toDouble() - 1) : Scalar(s.toLong() - 1);
 }
-static Recipe pow_scalar_recipe(const Tensor& a, const Scalar& e) {
-  return Recipe("PowBackward0", {&a}, {&a}, false, [e](FunctionNode& n, const variable_list& g) {
-    if (e.toDouble() == 0.0) return variable_list{zeros_like(g[0])};
-    return variable_list{g[0] * (n.saved_at(0).pow(minus_one(e)) * e)};
-  });
+static OpRecord pow_scalar_record(const Tensor& a, const Scalar& e) {
+  return {"PowBackward0", {&a}, {{"self", a}}, [e](FunctionNode& n, const variable_list& g) {
+            if (e.toDouble() == 0.0) return variable_list{zeros_like(g[0])};
+            return variable_list{g[0] * (n.saved("self").pow(minus_one(e)) * e)};
+          }};
 }
-static Recipe rpow_recipe(const Scalar& s, const Tensor& b) {
+static OpRecord rpow_record(const Scalar& s, const Tensor& b) {
   bool zero_base = s.toDouble() == 0.0;
-  return Recipe("PowBackward2", {&b}, {zero_base ? &b : nullptr}, true,
-                [s, zero_base](FunctionNode& n, const variable_list& g) {
-                  Tensor result = n.saved_at(1);
-                  if (!zero_base) return variable_list{g[0] * (result * std::log(s.toDouble()))};
-                  double log0 = -std::numeric_limits<double>::infinity();
-                  return variable_list{g[0] * where(n.saved_at(0) >= 0, Scalar(0.0), result * log0)};
-                });
+  return {"PowBackward2", {&b}, {{"exponent", b, zero_base}},
+          [s, zero_base](FunctionNode& n, const variable_list& g) {
+            Tensor result = n.saved("result");
+            if (!zero_base) return variable_list{g[0] * (result * std::log(s.toDouble()))};
+            double log0 = -std::numeric_limits<double>::infinity();
+            return variable_list{g[0] * where(n.saved("exponent") >= 0, Scalar(0.0), result * log0)};
+          },
+          "result"};
 }
 Tensor pow(const Tensor& a, const Tensor& b) {
-  return recorded(native::pow(a, b), {&a, &b}, [&] { return pow_recipe(a, b); });
+  return recorded(native::pow(a, b), {&a, &b}, [&] { return pow_record(a, b); });
 }
 Tensor pow(const Tensor& a, const Scalar& b) {
-  return recorded(native::pow(a, b), {&a}, [&] { return pow_scalar_recipe(a, b); });
+  return recorded(native::pow(a, b), {&a}, [&] { return pow_scalar_record(a, b); });
 }
 Tensor pow(const Scalar& a, const Tensor& b) {
-  return recorded(native::pow(a, b), {&b}, [&] { return rpow_recipe(a, b); });
+  return recorded(native::pow(a, b), {&b}, [&] { return rpow_record(a, b); });
 }
-Tensor& Tensor::pow_(const Tensor& e) {
-  InPlace w(*this, "pow_", {&e}, [&] { return pow_recipe(*this, e); });
+Tensor& Tensor::pow_(const Tensor& e) const {
+  InPlace w(*this, "pow_", {&e}, [&] { return pow_record(*this, e); });
   native::pow_(*this, e);
   return w.record();
 }
-Tensor& Tensor::pow_(const Scalar& e) {
-  InPlace w(*this, "pow_", {}, [&] { return pow_scalar_recipe(*this, e); });
+Tensor& Tensor::pow_(const Scalar& e) const {
+  InPlace w(*this, "pow_", {}, [&] { return pow_scalar_record(*this, e); });
   native::pow_(*this, e);
   return w.record();
 }
 
 // ---- remainder ----
 
-static Recipe remainder_recipe(const Tensor& a, const Tensor& b) {
-  return Recipe("RemainderBackward1", {&a, &b}, {saved_if(b, a), saved_if(b, b)}, false,
-                [](FunctionNode& n, const variable_list& g) {
-                  Tensor quotient = grad_if(n, 1, [&] { return floor(n.saved_at(0) / n.saved_at(1)); });
-                  return variable_list{g[0], quotient.defined() ? -g[0] * quotient : Tensor()};
-                });
+static OpRecord remainder_record(const Tensor& a, const Tensor& b) {
+  return {"RemainderBackward1", {&a, &b}, {{"self", a, ForGradOf{1}}, {"other", b, ForGradOf{1}}},
+          [](FunctionNode& n, const variable_list& g) {
+            Tensor quotient = grad_if(n, 1, [&] { return floor(n.saved("self") / n.saved("other")); });
+            return variable_list{g[0], quotient.defined() ? -g[0] * quotient : Tensor()};
+          }};
 }
 Tensor remainder(const Tensor& a, const Tensor& b) {
-  return recorded(native::remainder(a, b), {&a, &b}, [&] { return remainder_recipe(a, b); });
+  return recorded(native::remainder(a, b), {&a, &b}, [&] { return remainder_record(a, b); });
 }
 Tensor remainder(const Tensor& a, const Scalar& b) {
   return recorded(native::remainder(a, b), {&a}, [&] { return pass_through("RemainderBackward0", a); });
 }
-Tensor& Tensor::remainder_(const Tensor& o) {
-  InPlace w(*this, "remainder_", {&o}, [&] { return remainder_recipe(*this, o); });
+Tensor& Tensor::remainder_(const Tensor& o) const {
+  InPlace w(*this, "remainder_", {&o}, [&] { return remainder_record(*this, o); });
   native::remainder_(*this, o);
   return w.record();
 }
-Tensor& Tensor::remainder_(const Scalar& o) {
+Tensor& Tensor::remainder_(const Scalar& o) const {
   InPlace w(*this, "remainder_", {}, [&] { return pass_through("RemainderBackward0", *this); });
   native::remainder_(*this, o);
   return w.record();

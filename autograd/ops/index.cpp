@@ -16,9 +16,9 @@
 //   scatter_, scatter_add_, index_add_: as their out-of-place forms, on self's old history.
 // (src of scatter may be larger than index, as in LibTorch; its gradient is the gathered
 // part padded with zeros, where LibTorch 1.13 fails with a shape error.)
-#include "convis/autograd/autograd_meta.h"
 #include "convis/autograd/engine.h"
 #include "convis/autograd/grad_mode.h"
+#include "convis/autograd/record.h"
 #include "convis/core/factory.h"
 #include "convis/core/native/index.h"
 #include "convis/core/ops.h"
@@ -26,31 +26,30 @@
 namespace convis {
 
 using autograd::FunctionNode;
+using autograd::InPlace;
+using autograd::OpRecord;
+using autograd::recorded;
 using autograd::variable_list;
 using indexing::TensorIndex;
 
 // ---- index_select, gather ----
 
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
-  Tensor y = native::index_select(x, dim, index);
-  if (!autograd::any_requires_grad({&x})) return y;
-  auto node = autograd::record("IndexSelectBackward0", {&x}, {&y},
-                               [dim, sizes = x.sizes()](FunctionNode& n, const variable_list& g) {
-                                 return variable_list{zeros(sizes, g[0].options()).index_add(dim, n.saved_at(0), g[0])};
-                               });
-  node->saved().emplace_back(index, false);
-  return y;
+  return recorded(native::index_select(x, dim, index), {&x}, [&]() -> OpRecord {
+    return {"IndexSelectBackward0", {&x}, {{"index", index}},
+            [dim, sizes = x.sizes()](FunctionNode& n, const variable_list& g) {
+              return variable_list{zeros(sizes, g[0].options()).index_add(dim, n.saved("index"), g[0])};
+            }};
+  });
 }
 
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
-  Tensor y = native::gather(x, dim, index);
-  if (!autograd::any_requires_grad({&x})) return y;
-  auto node = autograd::record("GatherBackward0", {&x}, {&y},
-                               [dim, sizes = x.sizes()](FunctionNode& n, const variable_list& g) {
-                                 return variable_list{zeros(sizes, g[0].options()).scatter_add(dim, n.saved_at(0), g[0])};
-                               });
-  node->saved().emplace_back(index, false);
-  return y;
+  return recorded(native::gather(x, dim, index), {&x}, [&]() -> OpRecord {
+    return {"GatherBackward0", {&x}, {{"index", index}},
+            [dim, sizes = x.sizes()](FunctionNode& n, const variable_list& g) {
+              return variable_list{zeros(sizes, g[0].options()).scatter_add(dim, n.saved("index"), g[0])};
+            }};
+  });
 }
 
 // ---- scatter, scatter_add, index_add and their in-place forms ----
@@ -71,14 +70,14 @@ Tensor gather_to(const Tensor& g, int64_t dim, const Tensor& index, const Shape&
   return pad(out, pads);
 }
 
-// Records `out` = kind(x, dim, index, src) (out is x itself for the in-place forms).
-void record_scatter(ScatterKind kind, const Tensor& x, const Tensor* src, Tensor& out, int64_t dim,
-                    const Tensor& index, const Scalar& alpha = 1) {
+// The node of kind(x, dim, index, src), out of place or in place.
+OpRecord scatter_record(ScatterKind kind, const Tensor& x, const Tensor* src, int64_t dim, const Tensor& index,
+                        const Scalar& alpha = 1) {
   static const char* const names[] = {"ScatterBackward0", "ScatterBackward1", "ScatterAddBackward0",
                                       "IndexAddBackward0"};
   Shape src_sizes = src ? src->sizes() : Shape{};
   auto backward = [kind, dim, src_sizes, alpha](FunctionNode& n, const variable_list& g) {
-    Tensor index = n.saved_at(0);
+    Tensor index = n.saved("index");
     variable_list grads(n.next_edges().size());
     if (n.needs_input_grad(0)) {
       bool masks = kind == ScatterKind::scatter || kind == ScatterKind::scatter_value;
@@ -94,58 +93,53 @@ void record_scatter(ScatterKind kind, const Tensor& x, const Tensor* src, Tensor
     }
     return grads;
   };
-  const char* name = names[int(kind)];
-  auto node = src ? autograd::record(name, {&x, src}, {&out}, backward) : autograd::record(name, {&x}, {&out}, backward);
-  node->saved().emplace_back(index, false);
+  autograd::TensorPtrs inputs{&x};
+  if (src) inputs.push_back(src);
+  return {names[int(kind)], inputs, {{"index", index}}, backward};
 }
 
 }  // namespace
 
 Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
-  Tensor y = native::scatter(x, dim, index, src);
-  if (autograd::any_requires_grad({&x, &src})) record_scatter(ScatterKind::scatter, x, &src, y, dim, index);
-  return y;
+  return recorded(native::scatter(x, dim, index, src), {&x, &src},
+                  [&] { return scatter_record(ScatterKind::scatter, x, &src, dim, index); });
 }
 Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Scalar& value) {
-  Tensor y = native::scatter(x, dim, index, value);
-  if (autograd::any_requires_grad({&x})) record_scatter(ScatterKind::scatter_value, x, nullptr, y, dim, index);
-  return y;
+  return recorded(native::scatter(x, dim, index, value), {&x},
+                  [&] { return scatter_record(ScatterKind::scatter_value, x, nullptr, dim, index); });
 }
 Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
-  Tensor y = native::scatter_add(x, dim, index, src);
-  if (autograd::any_requires_grad({&x, &src})) record_scatter(ScatterKind::scatter_add, x, &src, y, dim, index);
-  return y;
+  return recorded(native::scatter_add(x, dim, index, src), {&x, &src},
+                  [&] { return scatter_record(ScatterKind::scatter_add, x, &src, dim, index); });
 }
 Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
-  Tensor y = native::index_add(x, dim, index, source, alpha);
-  if (autograd::any_requires_grad({&x, &source}))
-    record_scatter(ScatterKind::index_add, x, &source, y, dim, index, alpha);
-  return y;
+  return recorded(native::index_add(x, dim, index, source, alpha), {&x, &source},
+                  [&] { return scatter_record(ScatterKind::index_add, x, &source, dim, index, alpha); });
 }
 
-Tensor& Tensor::scatter_(int64_t d, const Tensor& i, const Tensor& s) {
-  bool rec = autograd::prepare_inplace(*this, "scatter_", {&s});
+Tensor& Tensor::scatter_(int64_t d, const Tensor& i, const Tensor& s) const {
+  InPlace w(*this, "scatter_", {&s},
+            [&] { return scatter_record(ScatterKind::scatter, *this, &s, d, i); });
   native::scatter_(*this, d, i, s);
-  if (rec) record_scatter(ScatterKind::scatter, *this, &s, *this, d, i);
-  return *this;
+  return w.record();
 }
-Tensor& Tensor::scatter_(int64_t d, const Tensor& i, const Scalar& v) {
-  bool rec = autograd::prepare_inplace(*this, "scatter_", {});
+Tensor& Tensor::scatter_(int64_t d, const Tensor& i, const Scalar& v) const {
+  InPlace w(*this, "scatter_", {},
+            [&] { return scatter_record(ScatterKind::scatter_value, *this, nullptr, d, i); });
   native::scatter_(*this, d, i, v);
-  if (rec) record_scatter(ScatterKind::scatter_value, *this, nullptr, *this, d, i);
-  return *this;
+  return w.record();
 }
-Tensor& Tensor::scatter_add_(int64_t d, const Tensor& i, const Tensor& s) {
-  bool rec = autograd::prepare_inplace(*this, "scatter_add_", {&s});
+Tensor& Tensor::scatter_add_(int64_t d, const Tensor& i, const Tensor& s) const {
+  InPlace w(*this, "scatter_add_", {&s},
+            [&] { return scatter_record(ScatterKind::scatter_add, *this, &s, d, i); });
   native::scatter_add_(*this, d, i, s);
-  if (rec) record_scatter(ScatterKind::scatter_add, *this, &s, *this, d, i);
-  return *this;
+  return w.record();
 }
-Tensor& Tensor::index_add_(int64_t d, const Tensor& i, const Tensor& s, const Scalar& a) {
-  bool rec = autograd::prepare_inplace(*this, "index_add_", {&s});
+Tensor& Tensor::index_add_(int64_t d, const Tensor& i, const Tensor& s, const Scalar& a) const {
+  InPlace w(*this, "index_add_", {&s},
+            [&] { return scatter_record(ScatterKind::index_add, *this, &s, d, i, a); });
   native::index_add_(*this, d, i, s, a);
-  if (rec) record_scatter(ScatterKind::index_add, *this, &s, *this, d, i, a);
-  return *this;
+  return w.record();
 }
 
 // ---- Tensor::index ----
@@ -199,12 +193,14 @@ void record_index(const Tensor& view, const std::vector<Tensor>& indices, Tensor
       L.perm[size_t(order[j])] = int64_t(j);
     }
   }
-  auto node = autograd::record("IndexBackward0", {&view}, {&out}, [L](FunctionNode& n, const variable_list& g) {
-    Tensor acc = zeros({L.P, L.nI, L.Q}, g[0].options())
-                     .index_add(1, n.saved_at(0).reshape({-1}), g[0].reshape({L.P, L.nB, L.Q}));
-    return variable_list{L.perm.empty() ? acc.reshape(L.view_sizes) : acc.reshape(L.moved_sizes).permute(L.perm)};
-  });
-  node->saved().emplace_back(lin, false);
+  autograd::record({"IndexBackward0", {&view}, {{"indices", lin}},
+                    [L](FunctionNode& n, const variable_list& g) {
+                      Tensor acc = zeros({L.P, L.nI, L.Q}, g[0].options())
+                                       .index_add(1, n.saved("indices").reshape({-1}), g[0].reshape({L.P, L.nB, L.Q}));
+                      return variable_list{L.perm.empty() ? acc.reshape(L.view_sizes)
+                                                          : acc.reshape(L.moved_sizes).permute(L.perm)};
+                    }},
+                   {&out});
 }
 
 }  // namespace
@@ -229,12 +225,10 @@ Tensor Tensor::index(const std::vector<TensorIndex>& indices) const {
   }
   if (!s.view.is_same(*this)) return s.view;  // made by the (recorded) view ops
   Tensor out = native::alias(*this);
-  if (autograd::any_requires_grad({this})) {
-    autograd::record("AliasBackward0", {this}, {&out},
-                     [](FunctionNode&, const variable_list& g) { return variable_list{g[0]}; });
-    autograd::mark_view(out);
-  }
-  return out;
+  autograd::track_view(*this, out);
+  return recorded(std::move(out), {this}, [&]() -> OpRecord {
+    return {"AliasBackward0", {this}, {}, [](FunctionNode&, const variable_list& g) { return variable_list{g[0]}; }};
+  });
 }
 
 // ---- Tensor::index_put_ ----
@@ -246,11 +240,11 @@ bool is_advanced(const TensorIndex& ix) {
   return ix.is_tensor() && !(ix.tensor().dim() == 0 && ix.tensor().dtype() == kInt64);
 }
 
-// The index list with every tensor taken from the node's saved tensors (saved in order).
+// The index list with every tensor taken from the node's saved "indices" (saved in order).
 std::vector<TensorIndex> saved_indices(FunctionNode& n, std::vector<TensorIndex> skeleton) {
   size_t k = 0;
   for (TensorIndex& ix : skeleton)
-    if (ix.is_tensor()) ix = TensorIndex(n.saved_at(k++));
+    if (ix.is_tensor()) ix = TensorIndex(n.saved("indices", k++));
   return skeleton;
 }
 
@@ -265,18 +259,18 @@ Tensor value_grad(const Tensor& g, const std::vector<TensorIndex>& indices, cons
   return stripped.size() == value_sizes.size() ? part : part.reshape(value_sizes);
 }
 
-void record_index_put(Tensor& self, const std::vector<TensorIndex>& indices, const Tensor& value) {
+// The index tensors are saved (as "indices", in order), the rest of the index list is captured.
+OpRecord index_put_record(const Tensor& self, const std::vector<TensorIndex>& indices, const Tensor& value) {
   std::vector<TensorIndex> skeleton;  // the indices without their tensors (never captured)
-  std::vector<Tensor> tensors;
+  OpRecord r{nullptr, {&self, &value}, {}, nullptr};
   bool advanced = false;
   for (const TensorIndex& ix : indices) {
     advanced = advanced || is_advanced(ix);
-    if (ix.is_tensor()) tensors.push_back(ix.tensor());
+    if (ix.is_tensor()) r.saves.push_back({"indices", ix.tensor()});  // lives as long as `indices`
     skeleton.push_back(ix.is_tensor() ? TensorIndex(Tensor()) : ix);
   }
-  auto node = autograd::record(
-      advanced ? "IndexPutBackward0" : "CopySlices", {&self, &value}, {&self},
-      [skeleton, value_sizes = value.sizes()](FunctionNode& n, const variable_list& g) {
+  r.name = advanced ? "IndexPutBackward0" : "CopySlices";
+  r.backward = [skeleton, value_sizes = value.sizes()](FunctionNode& n, const variable_list& g) {
         std::vector<TensorIndex> idx = saved_indices(n, skeleton);
         variable_list grads(2);
         if (n.needs_input_grad(0)) {
@@ -286,33 +280,33 @@ void record_index_put(Tensor& self, const std::vector<TensorIndex>& indices, con
         }
         if (n.needs_input_grad(1)) grads[1] = value_grad(g[0], idx, value_sizes);
         return grads;
-      });
-  for (const Tensor& t : tensors) node->saved().emplace_back(t, false);
+  };
+  return r;
 }
 
 }  // namespace
 
 // Note [index_put_ and autograd]
 // The write runs with grad mode off: its basic stage writes through views of self, which
-// must not record (a recorded view is no in-place target).  The node is recorded on self as
-// a whole: IndexPutBackward0 for an advanced index, CopySlices (LibTorch's name for a write
-// through a view) for a basic one.
-Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Tensor& value) {
-  bool rec = autograd::prepare_inplace(*this, "index_put_", {&value});
+// must not record each on its own.  The node is recorded once, on self as a whole:
+// IndexPutBackward0 for an advanced index, CopySlices (LibTorch's name for a write through a
+// view) for a basic one.  When self is itself a view, InPlace records that node on self's
+// base (Note [In-place on a view]).
+Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Tensor& value) const {
+  InPlace w(*this, "index_put_", {&value}, [&] { return index_put_record(*this, indices, value); });
   {
     NoGradGuard no_grad;
     native::index_put_(*this, indices, value);
   }
-  if (rec) record_index_put(*this, indices, value);
-  return *this;
+  return w.record();
 }
-Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Scalar& value) {
+Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Scalar& value) const {
   return index_put_(indices, scalar_tensor(value, options()));
 }
-Tensor& Tensor::index_put_(std::initializer_list<TensorIndex> indices, const Tensor& value) {
+Tensor& Tensor::index_put_(std::initializer_list<TensorIndex> indices, const Tensor& value) const {
   return index_put_(std::vector<TensorIndex>(indices), value);
 }
-Tensor& Tensor::index_put_(std::initializer_list<TensorIndex> indices, const Scalar& value) {
+Tensor& Tensor::index_put_(std::initializer_list<TensorIndex> indices, const Scalar& value) const {
   return index_put_(std::vector<TensorIndex>(indices), scalar_tensor(value, options()));
 }
 

@@ -12,10 +12,9 @@
 //
 // Composite: split and chunk (narrow views, core/native/join.cpp).
 #include <algorithm>
-#include <string>
 
-#include "convis/autograd/autograd_meta.h"
 #include "convis/autograd/ops/view_backward.h"
+#include "convis/autograd/record.h"
 #include "convis/core/factory.h"
 #include "convis/core/native/join.h"
 #include "convis/core/native/view.h"
@@ -23,6 +22,8 @@
 namespace convis {
 
 using autograd::FunctionNode;
+using autograd::OpRecord;
+using autograd::recorded;
 using autograd::variable_list;
 
 Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
@@ -37,14 +38,15 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
     parts.emplace_back(skipped ? -1 : offset, skipped ? 0 : t.size(d));
     if (!skipped) offset += t.size(d);
   }
-  autograd::record("CatBackward0", tensors, {&y}, [d, parts](FunctionNode& n, const variable_list& g) {
+  auto backward = [d, parts](FunctionNode& n, const variable_list& g) {
     variable_list out;
     for (size_t i = 0; i < parts.size(); ++i) {
       bool wanted = n.needs_input_grad(i) && parts[i].first >= 0;
       out.push_back(wanted ? g[0].narrow(d, parts[i].first, parts[i].second) : Tensor());
     }
     return out;
-  });
+  };
+  autograd::record({"CatBackward0", autograd::pointers_to(tensors), {}, backward}, {&y});
   return y;
 }
 
@@ -52,34 +54,32 @@ Tensor stack(const std::vector<Tensor>& tensors, int64_t dim) {
   Tensor y = native::stack(tensors, dim);
   if (!autograd::any_requires_grad(tensors)) return y;
   const int64_t d = normalize_dim(dim, y.dim(), "stack");
-  autograd::record("StackBackward0", tensors, {&y}, [d](FunctionNode& n, const variable_list& g) {
+  auto backward = [d](FunctionNode& n, const variable_list& g) {
     variable_list out;
     for (size_t i = 0; i < n.next_edges().size(); ++i)
       out.push_back(n.needs_input_grad(i) ? g[0].select(d, int64_t(i)) : Tensor());
     return out;
-  });
+  };
+  autograd::record({"StackBackward0", autograd::pointers_to(tensors), {}, backward}, {&y});
   return y;
 }
 
 Tensor flip(const Tensor& x, const Shape& dims) {
-  Tensor y = native::flip(x, dims);
-  if (autograd::any_requires_grad({&x}))
-    autograd::record("FlipBackward0", {&x}, {&y}, [dims](FunctionNode&, const variable_list& g) {
-      return variable_list{g[0].flip(dims)};
-    });
-  return y;
+  return recorded(native::flip(x, dims), {&x}, [&]() -> OpRecord {
+    return {"FlipBackward0", {&x}, {}, [dims](FunctionNode&, const variable_list& g) {
+              return variable_list{g[0].flip(dims)};
+            }};
+  });
 }
 
 Tensor roll(const Tensor& x, const Shape& shifts, const Shape& dims) {
-  Tensor y = native::roll(x, shifts, dims);
-  if (autograd::any_requires_grad({&x})) {
+  return recorded(native::roll(x, shifts, dims), {&x}, [&]() -> OpRecord {
     Shape back = shifts;
     for (int64_t& s : back) s = -s;
-    autograd::record("RollBackward0", {&x}, {&y}, [back, dims](FunctionNode&, const variable_list& g) {
-      return variable_list{g[0].roll(back, dims)};
-    });
-  }
-  return y;
+    return {"RollBackward0", {&x}, {}, [back, dims](FunctionNode&, const variable_list& g) {
+              return variable_list{g[0].roll(back, dims)};
+            }};
+  });
 }
 
 // ---- pad ----
@@ -125,14 +125,19 @@ Tensor pad_backward(const Tensor& g, const Shape& sizes, const Shape& pads, PadM
   return out;
 }
 
-// LibTorch 1.13's node for each mode; circular padding is a Python composite there, whose
-// last step is an in-place copy into a slice of the output (CopySlices).
-std::string pad_node_name(PadMode mode, size_t padded_dims) {
-  std::string k = std::to_string(padded_dims);
+// LibTorch 1.13's node for each mode and number of padded dims (1 to 3, checked by
+// native::pad for the non-constant modes); circular padding is a Python composite there,
+// whose last step is an in-place copy into a slice of the output (CopySlices).
+const char* pad_node_name(PadMode mode, size_t padded_dims) {
+  static constexpr const char* kReflect[] = {"ReflectionPad1DBackward0", "ReflectionPad2DBackward0",
+                                             "ReflectionPad3DBackward0"};
+  static constexpr const char* kReplicate[] = {"ReplicationPad1DBackward0", "ReplicationPad2DBackward0",
+                                               "ReplicationPad3DBackward0"};
+  const size_t k = std::clamp<size_t>(padded_dims, 1, 3) - 1;
   switch (mode) {
     case PadMode::constant: return "ConstantPadNdBackward0";
-    case PadMode::reflect: return "ReflectionPad" + k + "DBackward0";
-    case PadMode::replicate: return "ReplicationPad" + k + "DBackward0";
+    case PadMode::reflect: return kReflect[k];
+    case PadMode::replicate: return kReplicate[k];
     case PadMode::circular: return "torch::autograd::CopySlices";
   }
   return "PadBackward";
@@ -143,18 +148,20 @@ std::string pad_node_name(PadMode mode, size_t padded_dims) {
 Tensor pad(const Tensor& x, const Shape& pads, PadMode mode, double value) {
   Tensor y = native::pad(x, pads, mode, value);
   if (!autograd::any_requires_grad({&x})) return y;
-  const std::string name = pad_node_name(mode, pads.size() / 2);
+  const char* name = pad_node_name(mode, pads.size() / 2);
   if (mode == PadMode::constant) {
     Shape crop = pads;
     for (int64_t& p : crop) p = -p;
-    autograd::record(name.c_str(), {&x}, {&y}, [crop](FunctionNode&, const variable_list& g) {
-      return variable_list{pad(g[0], crop)};
-    });
+    autograd::record({name, {&x}, {}, [crop](FunctionNode&, const variable_list& g) {
+                        return variable_list{pad(g[0], crop)};
+                      }},
+                     {&y});
     return y;
   }
-  autograd::record(name.c_str(), {&x}, {&y}, [sizes = x.sizes(), pads, mode](FunctionNode&, const variable_list& g) {
-    return variable_list{pad_backward(g[0], sizes, pads, mode)};
-  });
+  autograd::record({name, {&x}, {}, [sizes = x.sizes(), pads, mode](FunctionNode&, const variable_list& g) {
+                      return variable_list{pad_backward(g[0], sizes, pads, mode)};
+                    }},
+                   {&y});
   return y;
 }
 

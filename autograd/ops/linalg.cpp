@@ -1,6 +1,6 @@
 // autograd/ops/linalg.cpp: the public differentiable matrix products, forward and backward
-// side by side.  Convolution and pooling are in autograd/ops/conv.cpp; the op list below names
-// both files' ops.
+// side by side.  Convolution and pooling are in autograd/ops/conv.cpp and pool.cpp; the op
+// list below names the three files' ops.
 //
 //   mm(a, b)              a: grad @ b^T                     b: a^T @ grad
 //   bmm(a, b)             a: grad @ b^T (per batch)         b: a^T @ grad (per batch)
@@ -20,150 +20,118 @@
 // UnsafeViewBackward0 ...); ours records dot / mv / mm where LibTorch calls them, and otherwise
 // one MatmulBackward0 (LibTorch's own name for matmul's node, used for nested tensors) so
 // that the forward keeps running on broadcast views without copying them.
-#include "convis/autograd/autograd_meta.h"
-#include "convis/autograd/grad_mode.h"
 #include "convis/autograd/ops/op_list.h"
+#include "convis/autograd/record.h"
 #include "convis/core/native/linalg.h"
 #include "convis/core/ops.h"
 
 namespace convis {
 
+using autograd::ForGradOf;
 using autograd::FunctionNode;
+using autograd::OpRecord;
+using autograd::recorded;
 using autograd::variable_list;
 
 namespace {
 
-// Runs a native op with recording off: core's compute may call public ops on the inputs
-// (unsqueeze, expand, contiguous) whose nodes would only be thrown away.
-template <typename F>
-auto untracked(F&& f) {
-  NoGradGuard guard;
-  return f();
+// The products save each operand for the other's gradient only (a frozen operand keeps the
+// other alive for nothing); `mat2`, `vec` are LibTorch's names of the second operand.
+OpRecord product_record(const char* name, const Tensor& a, const Tensor& b, const char* b_name,
+                        FunctionNode::BackwardFn backward) {
+  return {name, {&a, &b}, {{"self", a, ForGradOf{1}}, {b_name, b, ForGradOf{0}}}, std::move(backward)};
 }
 
-// Saves `t` for backward when `needed`, else an empty slot (a frozen operand keeps the other
-// operand alive for nothing).
-void save(FunctionNode& node, const Tensor& t, bool needed) { node.saved().emplace_back(needed ? t : Tensor(), false); }
-
-void record_mm(const Tensor& a, const Tensor& b, Tensor& y) {
-  auto node = autograd::record("MmBackward0", {&a, &b}, {&y}, [](FunctionNode& n, const variable_list& g) {
-    Tensor ga = n.needs_input_grad(0) ? g[0].mm(n.saved_at(1).t()) : Tensor();
-    Tensor gb = n.needs_input_grad(1) ? n.saved_at(0).t().mm(g[0]) : Tensor();
+OpRecord mm_record(const Tensor& a, const Tensor& b) {
+  return product_record("MmBackward0", a, b, "mat2", [](FunctionNode& n, const variable_list& g) {
+    Tensor ga = n.needs_input_grad(0) ? g[0].mm(n.saved("mat2").t()) : Tensor();
+    Tensor gb = n.needs_input_grad(1) ? n.saved("self").t().mm(g[0]) : Tensor();
     return variable_list{ga, gb};
   });
-  save(*node, a, node->needs_input_grad(1));
-  save(*node, b, node->needs_input_grad(0));
 }
 
-void record_mv(const Tensor& a, const Tensor& v, Tensor& y) {
-  auto node = autograd::record("MvBackward0", {&a, &v}, {&y}, [](FunctionNode& n, const variable_list& g) {
-    Tensor ga = n.needs_input_grad(0) ? outer(g[0], n.saved_at(1)) : Tensor();
-    Tensor gv = n.needs_input_grad(1) ? n.saved_at(0).t().mv(g[0]) : Tensor();
+OpRecord mv_record(const Tensor& a, const Tensor& v) {
+  return product_record("MvBackward0", a, v, "vec", [](FunctionNode& n, const variable_list& g) {
+    Tensor ga = n.needs_input_grad(0) ? outer(g[0], n.saved("vec")) : Tensor();
+    Tensor gv = n.needs_input_grad(1) ? n.saved("self").t().mv(g[0]) : Tensor();
     return variable_list{ga, gv};
   });
-  save(*node, a, node->needs_input_grad(1));
-  save(*node, v, node->needs_input_grad(0));
 }
 
-void record_dot(const Tensor& a, const Tensor& b, Tensor& y) {
-  auto node = autograd::record("DotBackward0", {&a, &b}, {&y}, [](FunctionNode& n, const variable_list& g) {
-    Tensor ga = n.needs_input_grad(0) ? g[0] * n.saved_at(1) : Tensor();
-    Tensor gb = n.needs_input_grad(1) ? g[0] * n.saved_at(0) : Tensor();
+OpRecord dot_record(const Tensor& a, const Tensor& b) {
+  return product_record("DotBackward0", a, b, "tensor", [](FunctionNode& n, const variable_list& g) {
+    Tensor ga = n.needs_input_grad(0) ? g[0] * n.saved("tensor") : Tensor();
+    Tensor gb = n.needs_input_grad(1) ? g[0] * n.saved("self") : Tensor();
     return variable_list{ga, gb};
   });
-  save(*node, a, node->needs_input_grad(1));
-  save(*node, b, node->needs_input_grad(0));
 }
 
 Tensor swap_last(const Tensor& t) { return t.transpose(-1, -2); }
 
 // matmul beyond the 2-D cases; see the table above and Note [Node names of the products].
-void record_matmul(const Tensor& a, const Tensor& b, Tensor& y) {
+OpRecord matmul_record(const Tensor& a, const Tensor& b) {
   const bool a_vector = a.dim() == 1, b_vector = b.dim() == 1;
-  auto backward = [a_vector, b_vector](FunctionNode& n, const variable_list& g) {
+  return product_record("MatmulBackward0", a, b, "other", [a_vector, b_vector](FunctionNode& n, const variable_list& g) {
     Tensor g2 = a_vector ? g[0].unsqueeze(-2) : b_vector ? g[0].unsqueeze(-1) : g[0];
     Tensor ga, gb;
     if (n.needs_input_grad(0)) {
-      Tensor b2 = b_vector ? n.saved_at(1).unsqueeze(0) : swap_last(n.saved_at(1));  // [k] -> [1, k]
-      ga = matmul(g2, b2);
+      Tensor other = n.saved("other");
+      ga = matmul(g2, b_vector ? other.unsqueeze(0) : swap_last(other));  // [k] -> [1, k]
       if (a_vector) ga = ga.squeeze(-2);
     }
     if (n.needs_input_grad(1)) {
-      Tensor a2 = a_vector ? n.saved_at(0).unsqueeze(1) : swap_last(n.saved_at(0));  // [k] -> [k, 1]
-      gb = matmul(a2, g2);
+      Tensor self = n.saved("self");
+      gb = matmul(a_vector ? self.unsqueeze(1) : swap_last(self), g2);  // [k] -> [k, 1]
       if (b_vector) gb = gb.squeeze(-1);
     }
     return variable_list{ga, gb};
-  };
-  auto node = autograd::record("MatmulBackward0", {&a, &b}, {&y}, backward);
-  save(*node, a, node->needs_input_grad(1));
-  save(*node, b, node->needs_input_grad(0));
+  });
 }
 
 }  // namespace
 
 Tensor mm(const Tensor& a, const Tensor& b) {
-  Tensor y = untracked([&] { return native::mm(a, b); });
-  if (autograd::any_requires_grad({&a, &b})) record_mm(a, b, y);
-  return y;
+  return recorded(native::mm(a, b), {&a, &b}, [&] { return mm_record(a, b); });
 }
 
 Tensor bmm(const Tensor& a, const Tensor& b) {
-  Tensor y = untracked([&] { return native::bmm(a, b); });
-  if (autograd::any_requires_grad({&a, &b})) {
-    auto node = autograd::record("BmmBackward0", {&a, &b}, {&y}, [](FunctionNode& n, const variable_list& g) {
-      Tensor ga = n.needs_input_grad(0) ? g[0].bmm(n.saved_at(1).transpose(1, 2)) : Tensor();
-      Tensor gb = n.needs_input_grad(1) ? n.saved_at(0).transpose(1, 2).bmm(g[0]) : Tensor();
+  return recorded(native::bmm(a, b), {&a, &b}, [&] {
+    return product_record("BmmBackward0", a, b, "mat2", [](FunctionNode& n, const variable_list& g) {
+      Tensor ga = n.needs_input_grad(0) ? g[0].bmm(n.saved("mat2").transpose(1, 2)) : Tensor();
+      Tensor gb = n.needs_input_grad(1) ? n.saved("self").transpose(1, 2).bmm(g[0]) : Tensor();
       return variable_list{ga, gb};
     });
-    save(*node, a, node->needs_input_grad(1));
-    save(*node, b, node->needs_input_grad(0));
-  }
-  return y;
+  });
 }
 
 Tensor mv(const Tensor& a, const Tensor& v) {
-  Tensor y = untracked([&] { return native::mv(a, v); });
-  if (autograd::any_requires_grad({&a, &v})) record_mv(a, v, y);
-  return y;
+  return recorded(native::mv(a, v), {&a, &v}, [&] { return mv_record(a, v); });
 }
 
 Tensor dot(const Tensor& a, const Tensor& b) {
-  Tensor y = untracked([&] { return native::dot(a, b); });
-  if (autograd::any_requires_grad({&a, &b})) record_dot(a, b, y);
-  return y;
+  return recorded(native::dot(a, b), {&a, &b}, [&] { return dot_record(a, b); });
 }
 
 // The result's dtype may be wider than an operand's (outer promotes): the other operand is
 // cast to the gradient's dtype, and the engine casts each gradient back to its input's.
 Tensor outer(const Tensor& a, const Tensor& b) {
-  Tensor y = untracked([&] { return native::outer(a, b); });
-  if (autograd::any_requires_grad({&a, &b})) {
-    auto node = autograd::record("MulBackward0", {&a, &b}, {&y}, [](FunctionNode& n, const variable_list& g) {
+  return recorded(native::outer(a, b), {&a, &b}, [&] {
+    return product_record("MulBackward0", a, b, "other", [](FunctionNode& n, const variable_list& g) {
       auto as_grad = [&](const Tensor& t) { return t.dtype() == g[0].dtype() ? t : t.to(g[0].dtype()); };
-      Tensor ga = n.needs_input_grad(0) ? g[0].mv(as_grad(n.saved_at(1))) : Tensor();
-      Tensor gb = n.needs_input_grad(1) ? g[0].t().mv(as_grad(n.saved_at(0))) : Tensor();
+      Tensor ga = n.needs_input_grad(0) ? g[0].mv(as_grad(n.saved("other"))) : Tensor();
+      Tensor gb = n.needs_input_grad(1) ? g[0].t().mv(as_grad(n.saved("self"))) : Tensor();
       return variable_list{ga, gb};
     });
-    save(*node, a, node->needs_input_grad(1));
-    save(*node, b, node->needs_input_grad(0));
-  }
-  return y;
+  });
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
-  Tensor y = untracked([&] { return native::matmul(a, b); });
-  if (!autograd::any_requires_grad({&a, &b})) return y;
-  if (a.dim() == 1 && b.dim() == 1) {
-    record_dot(a, b, y);
-  } else if (a.dim() == 2 && b.dim() == 1) {
-    record_mv(a, b, y);
-  } else if (a.dim() == 2 && b.dim() == 2) {
-    record_mm(a, b, y);
-  } else {
-    record_matmul(a, b, y);
-  }
-  return y;
+  return recorded(native::matmul(a, b), {&a, &b}, [&] {
+    if (a.dim() == 1 && b.dim() == 1) return dot_record(a, b);
+    if (a.dim() == 2 && b.dim() == 1) return mv_record(a, b);
+    if (a.dim() == 2 && b.dim() == 2) return mm_record(a, b);
+    return matmul_record(a, b);
+  });
 }
 
 // ---- the Tensor methods of this family: each forwards to the free function above ----
@@ -184,6 +152,7 @@ const std::vector<std::string>& linalg_differentiable_ops() {
       "mm", "bmm", "mv", "dot", "outer", "matmul",
       // autograd/ops/conv.cpp
       "conv1d", "conv2d", "conv3d", "conv_backward_input", "conv_backward_weight",
+      // autograd/ops/pool.cpp
       "max_pool1d", "max_pool2d", "max_pool3d",
       "max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices",
       "avg_pool1d", "avg_pool2d", "avg_pool3d",

@@ -24,8 +24,8 @@
 // never require grad, as in LibTorch.
 #include <cmath>
 
-#include "convis/autograd/autograd_meta.h"
 #include "convis/autograd/ops/op_list.h"
+#include "convis/autograd/record.h"
 #include "convis/core/factory.h"
 #include "convis/core/native/reduce.h"
 #include "convis/core/ops.h"
@@ -64,11 +64,12 @@ Tensor restore_dims(const Tensor& r, const DimMask& mask, bool keepdim) {
 // sum and mean: G / divisor.
 void record_sum_like(const char* name, const Tensor& x, Tensor& y, const DimMask& mask, bool keepdim,
                      double divisor) {
-  autograd::record(name, {&x}, {&y},
-                   [sizes = x.sizes(), mask, keepdim, divisor](FunctionNode&, const variable_list& g) {
-                     Tensor grad = restore_dims(g[0], mask, keepdim).expand(sizes);
-                     return variable_list{divisor == 1.0 ? grad : grad / divisor};
-                   });
+  autograd::record({name, {&x}, {},
+                    [sizes = x.sizes(), mask, keepdim, divisor](FunctionNode&, const variable_list& g) {
+                      Tensor grad = restore_dims(g[0], mask, keepdim).expand(sizes);
+                      return variable_list{divisor == 1.0 ? grad : grad / divisor};
+                    }},
+                   {&y});
 }
 
 Tensor sum_impl(const char* name, const Tensor& x, Tensor y, const Shape& dims, bool keepdim) {
@@ -140,8 +141,8 @@ Tensor prod_backward(const Tensor& g, const Tensor& x, const Tensor& y, int64_t 
 }
 
 void record_prod(const char* name, const Tensor& x, Tensor& y, std::optional<int64_t> dim, bool keepdim) {
-  auto node = autograd::record(name, {&x}, {&y}, [dim, keepdim](FunctionNode& n, const variable_list& g) {
-    Tensor x = n.saved_at(0), y = n.saved_at(1);
+  auto backward = [dim, keepdim](FunctionNode& n, const variable_list& g) {
+    Tensor x = n.saved("self"), y = n.saved("result");
     if (x.dim() == 0) return variable_list{g[0]};
     if (!dim) {  // all elements: the flat tensor along dim 0
       Tensor flat = x.reshape({-1});
@@ -149,9 +150,8 @@ void record_prod(const char* name, const Tensor& x, Tensor& y, std::optional<int
     }
     Tensor gk = keepdim ? g[0] : g[0].unsqueeze(*dim), yk = keepdim ? y : y.unsqueeze(*dim);
     return variable_list{prod_backward(gk, x, yk, *dim)};
-  });
-  node->saved().emplace_back(x, false);
-  node->saved().emplace_back(y, true);
+  };
+  autograd::record({name, {&x}, {{"self", x}}, backward, "result"}, {&y});
 }
 
 }  // namespace
@@ -178,14 +178,13 @@ namespace {
 // The gradient shared evenly among the elements equal to the extreme (LibTorch's
 // scale_grad_by_count / evenly_distribute_backward).
 void record_evenly(const char* name, const Tensor& x, Tensor& y, const DimMask& mask, bool keepdim) {
-  auto node = autograd::record(name, {&x}, {&y}, [mask, keepdim](FunctionNode& n, const variable_list& g) {
-    Tensor x = n.saved_at(0), y = restore_dims(n.saved_at(1), mask, keepdim);
+  auto backward = [mask, keepdim](FunctionNode& n, const variable_list& g) {
+    Tensor x = n.saved("self"), y = restore_dims(n.saved("result"), mask, keepdim);
     Tensor hit = x.eq(y);
     Tensor count = hit.sum(mask_dims(mask), /*keepdim=*/true);
     return variable_list{restore_dims(g[0], mask, keepdim) / count * hit};
-  });
-  node->saved().emplace_back(x, false);
-  node->saved().emplace_back(y, true);
+  };
+  autograd::record({name, {&x}, {{"self", x}}, backward, "result"}, {&y});
 }
 
 Tensor extreme(const char* name, const Tensor& x, Tensor y, const Shape& dims, bool keepdim) {
@@ -198,15 +197,14 @@ std::tuple<Tensor, Tensor> extreme_with_index(const char* name, const Tensor& x,
   auto& [values, indices] = r;
   if (!should_record(x, values)) return r;
   const int64_t d = x.dim() == 0 ? 0 : normalize_dim(dim, x.dim(), name);
-  auto node = autograd::record(name, {&x}, {&values},
-                               [d, keepdim, sizes = x.sizes()](FunctionNode& n, const variable_list& g) {
-                                 if (sizes.empty()) return variable_list{g[0]};
-                                 Tensor idx = n.saved_at(0);
-                                 Tensor gk = keepdim ? g[0] : g[0].unsqueeze(d);
-                                 Tensor ik = keepdim ? idx : idx.unsqueeze(d);
-                                 return variable_list{zeros(sizes, gk.options()).scatter(d, ik, gk)};
-                               });
-  node->saved().emplace_back(indices, false);
+  auto backward = [d, keepdim, sizes = x.sizes()](FunctionNode& n, const variable_list& g) {
+    if (sizes.empty()) return variable_list{g[0]};
+    Tensor idx = n.saved("indices");
+    Tensor gk = keepdim ? g[0] : g[0].unsqueeze(d);
+    Tensor ik = keepdim ? idx : idx.unsqueeze(d);
+    return variable_list{zeros(sizes, gk.options()).scatter(d, ik, gk)};
+  };
+  autograd::record({name, {&x}, {{"indices", indices}}, backward}, {&values});
   return r;
 }
 
@@ -241,17 +239,17 @@ Tensor var_like(const char* name, const Tensor& x, Tensor y, const Shape& dims, 
   if (!should_record(x, y)) return y;
   DimMask mask = detail::reduce_mask(x, dims, name);
   const double n_minus_c = double(detail::reduced_numel(x, mask)) - (unbiased ? 1.0 : 0.0);
-  auto node = autograd::record(is_std ? "StdBackward0" : "VarBackward0", {&x}, {&y},
-                               [mask, keepdim, n_minus_c, is_std](FunctionNode& n, const variable_list& g) {
-                                 Tensor gk = restore_dims(g[0], mask, keepdim);
-                                 if (is_std) {
-                                   Tensor yk = restore_dims(n.saved_at(1), mask, keepdim);
-                                   gk = (gk / (yk * 2)).masked_fill(yk.eq(0), 0);
-                                 }
-                                 return variable_list{var_backward(gk, n.saved_at(0), mask, n_minus_c)};
-                               });
-  node->saved().emplace_back(x, false);
-  if (is_std) node->saved().emplace_back(y, true);
+  auto backward = [mask, keepdim, n_minus_c, is_std](FunctionNode& n, const variable_list& g) {
+    Tensor gk = restore_dims(g[0], mask, keepdim);
+    if (is_std) {
+      Tensor yk = restore_dims(n.saved("result"), mask, keepdim);
+      gk = (gk / (yk * 2)).masked_fill(yk.eq(0), 0);
+    }
+    return variable_list{var_backward(gk, n.saved("self"), mask, n_minus_c)};
+  };
+  autograd::record({is_std ? "StdBackward0" : "VarBackward0", {&x}, {{"self", x}}, backward,
+                    is_std ? "result" : nullptr},
+                   {&y});
   return y;
 }
 
@@ -289,12 +287,11 @@ Tensor norm_backward(const Tensor& g, const Tensor& x, const Tensor& y, double p
 Tensor norm_impl(const char* name, const Tensor& x, Tensor y, double p, const Shape& dims, bool keepdim) {
   if (!should_record(x, y)) return y;
   DimMask mask = detail::reduce_mask(x, dims, "norm");
-  auto node = autograd::record(name, {&x}, {&y}, [p, mask, keepdim](FunctionNode& n, const variable_list& g) {
-    return variable_list{norm_backward(restore_dims(g[0], mask, keepdim), n.saved_at(0),
-                                       restore_dims(n.saved_at(1), mask, keepdim), p, mask)};
-  });
-  node->saved().emplace_back(x, false);
-  node->saved().emplace_back(y, true);
+  auto backward = [p, mask, keepdim](FunctionNode& n, const variable_list& g) {
+    return variable_list{norm_backward(restore_dims(g[0], mask, keepdim), n.saved("self"),
+                                       restore_dims(n.saved("result"), mask, keepdim), p, mask)};
+  };
+  autograd::record({name, {&x}, {{"self", x}}, backward, "result"}, {&y});
   return y;
 }
 
@@ -313,43 +310,43 @@ Tensor logsumexp(const Tensor& x, const Shape& dims, bool keepdim) {
   Tensor y = native::logsumexp(x, dims, keepdim);
   if (!should_record(x, y)) return y;
   DimMask mask = detail::reduce_mask(x, dims, "logsumexp");
-  auto node = autograd::record("LogsumexpBackward0", {&x}, {&y}, [mask, keepdim](FunctionNode& n, const variable_list& g) {
-    Tensor yk = restore_dims(n.saved_at(1), mask, keepdim);
-    return variable_list{restore_dims(g[0], mask, keepdim) * exp(n.saved_at(0) - yk)};
-  });
-  node->saved().emplace_back(x, false);
-  node->saved().emplace_back(y, true);
+  auto backward = [mask, keepdim](FunctionNode& n, const variable_list& g) {
+    Tensor yk = restore_dims(n.saved("result"), mask, keepdim);
+    return variable_list{restore_dims(g[0], mask, keepdim) * exp(n.saved("self") - yk)};
+  };
+  autograd::record({"LogsumexpBackward0", {&x}, {{"self", x}}, backward, "result"}, {&y});
   return y;
 }
 
 Tensor softmax(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
   Tensor y = native::softmax(x, dim, dtype);
   if (!should_record(x, y)) return y;
-  auto node = autograd::record("SoftmaxBackward0", {&x}, {&y}, [dim](FunctionNode& n, const variable_list& g) {
-    Tensor y = n.saved_at(0);
+  auto backward = [dim](FunctionNode& n, const variable_list& g) {
+    Tensor y = n.saved("result");
     return variable_list{y * (g[0] - (g[0] * y).sum({dim}, /*keepdim=*/true))};
-  });
-  node->saved().emplace_back(y, true);
+  };
+  autograd::record({"SoftmaxBackward0", {&x}, {}, backward, "result"}, {&y});
   return y;
 }
 
 Tensor log_softmax(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
   Tensor y = native::log_softmax(x, dim, dtype);
   if (!should_record(x, y)) return y;
-  auto node = autograd::record("LogSoftmaxBackward0", {&x}, {&y}, [dim](FunctionNode& n, const variable_list& g) {
-    return variable_list{g[0] - exp(n.saved_at(0)) * g[0].sum({dim}, /*keepdim=*/true)};
-  });
-  node->saved().emplace_back(y, true);
+  auto backward = [dim](FunctionNode& n, const variable_list& g) {
+    return variable_list{g[0] - exp(n.saved("result")) * g[0].sum({dim}, /*keepdim=*/true)};
+  };
+  autograd::record({"LogSoftmaxBackward0", {&x}, {}, backward, "result"}, {&y});
   return y;
 }
 
 Tensor cumsum(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
   Tensor y = native::cumsum(x, dim, dtype);
   if (!should_record(x, y)) return y;
-  autograd::record("CumsumBackward0", {&x}, {&y}, [dim](FunctionNode&, const variable_list& g) {
-    if (g[0].dim() == 0) return variable_list{g[0]};
-    return variable_list{g[0].flip({dim}).cumsum(dim).flip({dim})};
-  });
+  autograd::record({"CumsumBackward0", {&x}, {}, [dim](FunctionNode&, const variable_list& g) {
+                      if (g[0].dim() == 0) return variable_list{g[0]};
+                      return variable_list{g[0].flip({dim}).cumsum(dim).flip({dim})};
+                    }},
+                   {&y});
   return y;
 }
 

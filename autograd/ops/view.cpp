@@ -28,6 +28,7 @@
 #include "convis/autograd/engine.h"
 #include "convis/autograd/ops/op_list.h"
 #include "convis/autograd/ops/view_backward.h"
+#include "convis/autograd/record.h"
 #include "convis/core/factory.h"
 #include "convis/core/native/join.h"
 #include "convis/core/native/view.h"
@@ -35,19 +36,24 @@
 namespace convis {
 
 using autograd::FunctionNode;
+using autograd::InPlace;
+using autograd::OpRecord;
+using autograd::recorded;
 using autograd::variable_list;
 
 namespace {
 
-// Records `name` for a one-input view y = f(x) whose backward maps grad to `backward(grad)`.
+// A one-input view y = f(x) whose backward maps grad to `backward(grad)`: y is tracked as a
+// view of x in grad mode even when x requires no grad yet (Note [In-place on a view]), and
+// `name` is recorded when x requires grad.
 template <typename Backward>
 Tensor record_view(const char* name, const Tensor& x, Tensor y, Backward backward) {
-  if (!autograd::any_requires_grad({&x})) return y;
-  autograd::record(name, {&x}, {&y}, [backward](FunctionNode&, const variable_list& g) {
-    return variable_list{backward(g[0])};
+  autograd::track_view(x, y);
+  return recorded(std::move(y), {&x}, [&]() -> OpRecord {
+    return {name, {&x}, {}, [backward](FunctionNode&, const variable_list& g) {
+              return variable_list{backward(g[0])};
+            }};
   });
-  autograd::mark_view(y);
-  return y;
 }
 
 }  // namespace
@@ -65,13 +71,15 @@ Tensor view(const Tensor& x, const Shape& shape) {
 Tensor reshape(const Tensor& x, const Shape& shape) {
   Tensor y = native::reshape(x, shape);
   auto back = [sizes = x.sizes()](const Tensor& g) { return g.reshape(sizes); };
-  if (!autograd::any_requires_grad({&x})) return y;
   if (y.storage() == x.storage()) return record_view("ReshapeAliasBackward0", x, y, back);
+  if (!autograd::any_requires_grad({&x})) return y;  // a copy: not a view of x
   Tensor copy = native::view(y, x.sizes());
-  autograd::record("CloneBackward0", {&x}, {&copy},
-                   [](FunctionNode&, const variable_list& g) { return variable_list{g[0]}; });
-  autograd::record("UnsafeViewBackward0", {&copy}, {&y},
-                   [back](FunctionNode&, const variable_list& g) { return variable_list{back(g[0])}; });
+  autograd::record({"CloneBackward0", {&x}, {},
+                    [](FunctionNode&, const variable_list& g) { return variable_list{g[0]}; }},
+                   {&copy});
+  autograd::record({"UnsafeViewBackward0", {&copy}, {},
+                    [back](FunctionNode&, const variable_list& g) { return variable_list{back(g[0])}; }},
+                   {&y});
   return y;
 }
 
@@ -148,68 +156,66 @@ Tensor as_strided(const Tensor& x, const Shape& sizes, const Shape& strides, std
 // ---- copies ----
 
 Tensor clone(const Tensor& x) {
-  Tensor y = native::clone(x);
-  if (autograd::any_requires_grad({&x}))
-    autograd::record("CloneBackward0", {&x}, {&y},
-                     [](FunctionNode&, const variable_list& g) { return variable_list{g[0]}; });
-  return y;
+  return recorded(native::clone(x), {&x}, [&]() -> OpRecord {
+    return {"CloneBackward0", {&x}, {}, [](FunctionNode&, const variable_list& g) { return variable_list{g[0]}; }};
+  });
 }
 
 Tensor Tensor::to(const TensorOptions& options, bool /*non_blocking*/, bool copy) const {
   Tensor y = native::to(*this, options, copy);
-  if (y.is_same(*this) || !convis::is_floating_point(y.dtype()) || !autograd::any_requires_grad({this})) return y;
-  autograd::record("ToCopyBackward0", {this}, {&y},
-                   [back = TensorOptions(dtype()).device(device())](FunctionNode&, const variable_list& g) {
-                     return variable_list{g[0].to(back)};
-                   });
-  return y;
+  if (y.is_same(*this) || !convis::is_floating_point(y.dtype())) return y;
+  return recorded(std::move(y), {this}, [&]() -> OpRecord {
+    return {"ToCopyBackward0", {this}, {},
+            [back = TensorOptions(dtype()).device(device())](FunctionNode&, const variable_list& g) {
+              return variable_list{g[0].to(back)};
+            }};
+  });
 }
 
 namespace {
 // The gradient of an in-place write's target before the write, which the write overwrote.
 Tensor overwritten(FunctionNode& n, const Tensor& g) { return n.needs_input_grad(0) ? zeros_like(g) : Tensor(); }
+
+// A write that overwrites all of self with a constant: self's old value gets no gradient.
+OpRecord constant_write_record(const char* name, const Tensor& self) {
+  return {name, {&self}, {}, [](FunctionNode& n, const variable_list& g) {
+            return variable_list{overwritten(n, g[0])};
+          }};
+}
 }  // namespace
 
-Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
-  bool record = autograd::prepare_inplace(*this, "copy_", {&src});
+// An integer self is never recorded (autograd::prepare_inplace): its result needs no grad.
+Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) const {
+  InPlace w(*this, "copy_", {&src}, [&]() -> OpRecord {
+    return {"torch::autograd::CopyBackwards", {this, &src}, {}, [](FunctionNode& n, const variable_list& g) {
+              return variable_list{overwritten(n, g[0]), n.needs_input_grad(1) ? g[0] : Tensor()};
+            }};
+  });
   native::copy_(*this, src);
-  if (record && convis::is_floating_point(dtype()))
-    autograd::record("torch::autograd::CopyBackwards", {this, &src}, {this},
-                     [](FunctionNode& n, const variable_list& g) {
-                       return variable_list{overwritten(n, g[0]), n.needs_input_grad(1) ? g[0] : Tensor()};
-                     });
-  return *this;
+  return w.record();
 }
 
-Tensor& Tensor::fill_(const Scalar& value) {
-  bool record = autograd::prepare_inplace(*this, "fill_", {});
+Tensor& Tensor::fill_(const Scalar& value) const {
+  InPlace w(*this, "fill_", {}, [&] { return constant_write_record("FillBackward2", *this); });
   native::fill_(*this, value);
-  if (record)
-    autograd::record("FillBackward2", {this}, {this}, [](FunctionNode& n, const variable_list& g) {
-      return variable_list{overwritten(n, g[0])};
-    });
-  return *this;
+  return w.record();
 }
 
-Tensor& Tensor::fill_(const Tensor& value) {
+Tensor& Tensor::fill_(const Tensor& value) const {
   CONVIS_CHECK(value.dim() == 0, "fill_", "expected a 0-dim value tensor, got one of shape {}", value.sizes());
-  bool record = autograd::prepare_inplace(*this, "fill_", {&value});
+  InPlace w(*this, "fill_", {&value}, [&]() -> OpRecord {
+    return {"FillBackward3", {this, &value}, {}, [](FunctionNode& n, const variable_list& g) {
+              return variable_list{overwritten(n, g[0]), n.needs_input_grad(1) ? g[0].sum() : Tensor()};
+            }};
+  });
   native::fill_(*this, value.item());
-  if (record && convis::is_floating_point(dtype()))
-    autograd::record("FillBackward3", {this, &value}, {this}, [](FunctionNode& n, const variable_list& g) {
-      return variable_list{overwritten(n, g[0]), n.needs_input_grad(1) ? g[0].sum() : Tensor()};
-    });
-  return *this;
+  return w.record();
 }
 
-Tensor& Tensor::zero_() {
-  bool record = autograd::prepare_inplace(*this, "zero_", {});
+Tensor& Tensor::zero_() const {
+  InPlace w(*this, "zero_", {}, [&] { return constant_write_record("ZeroBackward0", *this); });
   native::fill_(*this, 0);
-  if (record)
-    autograd::record("ZeroBackward0", {this}, {this}, [](FunctionNode& n, const variable_list& g) {
-      return variable_list{overwritten(n, g[0])};
-    });
-  return *this;
+  return w.record();
 }
 
 // ---- the Tensor methods of this family: each forwards to the free function above ----

@@ -1,6 +1,7 @@
 // core/native/compare.cpp: comparisons and logic (kBool results), selection (where,
-// masked_fill) and whole-tensor comparisons (equal, allclose, isclose).  They run through
-// the shared elementwise runner (see Note [Elementwise pipeline]).
+// masked_fill) and whole-tensor comparisons (equal, allclose, isclose), with their Tensor
+// methods and operators.  They run through the shared elementwise runner (see Note
+// [Elementwise pipeline]).
 #include <cmath>
 
 #include "convis/core/factory.h"
@@ -77,7 +78,7 @@ Tensor native::where(const Tensor& condition, const Scalar& a, const Scalar& b) 
 // masked_fill = where(mask, value, x) in x's dtype; the value is cast to it (2.7 -> 2 for
 // an int64 x), and must fit (LibTorch: "value cannot be converted ... without overflow").
 Tensor detail::masked_fill_impl(const char* name, const Tensor& x, const Tensor& mask, const Scalar& value,
-                                Tensor* self) {
+                                const Tensor* self) {
   CONVIS_CHECK(x.defined() && mask.defined(), name, "expected defined tensors, got an undefined Tensor()");
   CONVIS_CHECK(mask.dtype() == kBool, name,
                "expected a mask of dtype bool, got {} (masked_fill only supports boolean masks)",
@@ -138,6 +139,67 @@ Tensor isclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool 
 
 bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
   return detail::all_true(isclose(a, b, rtol, atol, equal_nan));
+}
+
+// ---- the Tensor methods and operators of comparison and logic (core/tensor.h) ----
+Tensor Tensor::eq(const Tensor& o) const { return convis::eq(*this, o); }
+Tensor Tensor::eq(const Scalar& o) const { return convis::eq(*this, o); }
+Tensor Tensor::ne(const Tensor& o) const { return convis::ne(*this, o); }
+Tensor Tensor::ne(const Scalar& o) const { return convis::ne(*this, o); }
+Tensor Tensor::lt(const Tensor& o) const { return convis::lt(*this, o); }
+Tensor Tensor::lt(const Scalar& o) const { return convis::lt(*this, o); }
+Tensor Tensor::le(const Tensor& o) const { return convis::le(*this, o); }
+Tensor Tensor::le(const Scalar& o) const { return convis::le(*this, o); }
+Tensor Tensor::gt(const Tensor& o) const { return convis::gt(*this, o); }
+Tensor Tensor::gt(const Scalar& o) const { return convis::gt(*this, o); }
+Tensor Tensor::ge(const Tensor& o) const { return convis::ge(*this, o); }
+Tensor Tensor::ge(const Scalar& o) const { return convis::ge(*this, o); }
+Tensor Tensor::logical_and(const Tensor& o) const { return convis::logical_and(*this, o); }
+Tensor Tensor::logical_or(const Tensor& o) const { return convis::logical_or(*this, o); }
+Tensor Tensor::logical_xor(const Tensor& o) const { return convis::logical_xor(*this, o); }
+Tensor Tensor::logical_not() const { return convis::logical_not(*this); }
+Tensor Tensor::isnan() const { return convis::isnan(*this); }
+Tensor Tensor::isinf() const { return convis::isinf(*this); }
+Tensor Tensor::isfinite() const { return convis::isfinite(*this); }
+
+bool Tensor::allclose(const Tensor& o, double rtol, double atol, bool equal_nan) const {
+  return convis::allclose(*this, o, rtol, atol, equal_nan);
+}
+bool Tensor::equal(const Tensor& o) const { return convis::equal(*this, o); }
+Tensor Tensor::isclose(const Tensor& o, double rtol, double atol, bool equal_nan) const {
+  return convis::isclose(*this, o, rtol, atol, equal_nan);
+}
+
+// ---- operators ----
+Tensor operator==(const Tensor& a, const Tensor& b) { return eq(a, b); }
+Tensor operator==(const Tensor& a, const Scalar& b) { return eq(a, b); }
+Tensor operator!=(const Tensor& a, const Tensor& b) { return ne(a, b); }
+Tensor operator!=(const Tensor& a, const Scalar& b) { return ne(a, b); }
+Tensor operator<(const Tensor& a, const Tensor& b) { return lt(a, b); }
+Tensor operator<(const Tensor& a, const Scalar& b) { return lt(a, b); }
+Tensor operator<=(const Tensor& a, const Tensor& b) { return le(a, b); }
+Tensor operator<=(const Tensor& a, const Scalar& b) { return le(a, b); }
+Tensor operator>(const Tensor& a, const Tensor& b) { return gt(a, b); }
+Tensor operator>(const Tensor& a, const Scalar& b) { return gt(a, b); }
+Tensor operator>=(const Tensor& a, const Tensor& b) { return ge(a, b); }
+Tensor operator>=(const Tensor& a, const Scalar& b) { return ge(a, b); }
+
+// ~ on bool is logical_not; on int64 it is bitwise not, -x - 1 in two's complement (as
+// LibTorch's bitwise_not).  & and | are the logical ops on bool tensors.
+Tensor operator~(const Tensor& a) {
+  CONVIS_CHECK(a.dtype() == kBool || a.dtype() == kInt64, "bitwise_not", "expected a bool or int64 tensor, got {}",
+               dtype_name(a.dtype()));
+  return a.dtype() == kBool ? logical_not(a) : native::sub(native::neg(a), 1, 1);
+}
+Tensor operator&(const Tensor& a, const Tensor& b) {
+  CONVIS_CHECK(a.dtype() == kBool && b.dtype() == kBool, "bitwise_and", "expected bool tensors, got {} and {}",
+               dtype_name(a.dtype()), dtype_name(b.dtype()));
+  return logical_and(a, b);
+}
+Tensor operator|(const Tensor& a, const Tensor& b) {
+  CONVIS_CHECK(a.dtype() == kBool && b.dtype() == kBool, "bitwise_or", "expected bool tensors, got {} and {}",
+               dtype_name(a.dtype()), dtype_name(b.dtype()));
+  return logical_or(a, b);
 }
 
 }  // namespace convis

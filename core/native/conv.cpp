@@ -23,12 +23,6 @@ namespace convis {
 
 namespace {
 
-// The last values of `s` right-aligned in (T, H, W); the leading dims get `fill`.
-Dims3 lift(const Shape& s, int64_t fill) {
-  Dims3 out{fill, fill, fill};
-  for (size_t i = 0; i < s.size(); ++i) out[3 - s.size() + i] = s[i];
-  return out;
-}
 
 
 struct ConvOptions {
@@ -78,12 +72,12 @@ ConvGeometry conv_geometry(const char* op, const Shape& input, const Shape& weig
   geo.groups = g;
   geo.in_channels = input[1];
   geo.out_channels = cout;
-  geo.in_size = lift(Shape(input.begin() + 2, input.end()), 1);
-  geo.out_size = lift(out, 1);
-  geo.kernel = lift(Shape(weight.begin() + 2, weight.end()), 1);
-  geo.stride = lift(o.stride, 1);
-  geo.padding = lift(o.padding, 0);
-  geo.dilation = lift(o.dilation, 1);
+  geo.in_size = right_align3(Shape(input.begin() + 2, input.end()), 1);
+  geo.out_size = right_align3(out, 1);
+  geo.kernel = right_align3(Shape(weight.begin() + 2, weight.end()), 1);
+  geo.stride = right_align3(o.stride, 1);
+  geo.padding = right_align3(o.padding, 0);
+  geo.dilation = right_align3(o.dilation, 1);
   return geo;
 }
 

@@ -10,19 +10,12 @@
 
 #include <tuple>
 
+#include "convis/core/ops.h"  // the public twins, and the types the lists in core/ops/ use
 #include "convis/core/tensor.h"
 
 namespace convis::native {
 
-Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, const Shape& stride,
-              const Shape& padding, const Shape& dilation, int64_t groups);
-Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, const Shape& stride,
-              const Shape& padding, const Shape& dilation, int64_t groups);
-Tensor conv3d(const Tensor& input, const Tensor& weight, const Tensor& bias, const Shape& stride,
-              const Shape& padding, const Shape& dilation, int64_t groups);
-Tensor conv_backward_input(const Tensor& grad_output, const Tensor& weight, const Shape& input_sizes,
-                           const Shape& stride, const Shape& padding, const Shape& dilation, int64_t groups);
-Tensor conv_backward_weight(const Tensor& grad_output, const Tensor& input, const Shape& weight_sizes,
-                            const Shape& stride, const Shape& padding, const Shape& dilation, int64_t groups);
+// The ops of core/ops/conv.inc, compute-only (Note [One list of signatures] in core/ops.h).
+#include "convis/core/ops/conv.inc"
 
 }  // namespace convis::native

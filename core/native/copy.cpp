@@ -19,7 +19,7 @@ void copy_into(const Tensor& dst, const Tensor& src) {
 }
 }  // namespace
 
-Tensor& native::copy_(Tensor& self, const Tensor& src) {
+const Tensor& native::copy_(const Tensor& self, const Tensor& src) {
   CONVIS_CHECK(src.defined(), "copy_", "expected a defined source tensor, got an undefined Tensor()");
   CONVIS_CHECK(self.device() == src.device(), "copy_", "expected a source on {}, got one on {}",
                self.device().str(), src.device().str());
@@ -31,7 +31,7 @@ Tensor& native::copy_(Tensor& self, const Tensor& src) {
   return self;
 }
 
-Tensor& native::fill_(Tensor& self, const Scalar& value) {
+const Tensor& native::fill_(const Tensor& self, const Scalar& value) {
   OpParams p;
   p.f[0] = value.toDouble();
   if (self.dtype() == kBool) {

@@ -1,6 +1,7 @@
 // core/native/elementwise.cpp: type promotion, the shared elementwise runner, and the
-// arithmetic ops (binary and unary).  Comparisons, logic and selection are in compare.cpp;
-// the Tensor methods and operators in elementwise_methods.cpp.
+// arithmetic ops (binary and unary).  Comparisons, logic and selection are in compare.cpp,
+// the in-place forms in elementwise_inplace.cpp; the arithmetic Tensor methods and operators,
+// which record, in autograd/ops/elementwise_methods.cpp.
 #include "convis/core/native/elementwise.h"
 
 #include <cmath>
@@ -185,7 +186,7 @@ Tensor flat_op(const Plan& plan, Args args) {
 }
 }  // namespace
 
-Tensor run_op(const Plan& plan, Args args, Tensor* self) {
+Tensor run_op(const Plan& plan, Args args, const Tensor* self) {
   if (self == nullptr) {
     Tensor out = flat_op(plan, args);
     if (out.defined()) return out;
@@ -315,13 +316,13 @@ void check_alpha(const char* name, DType t, const Scalar& alpha) {
 
 bool arg_is_bool(const Arg& a) { return a.is_scalar() ? a.scalar.is_boolean() : a.tensor->dtype() == kBool; }
 
-Tensor add_impl(const char* name, Arg a, Arg b, const Scalar& alpha, Tensor* self) {
+Tensor add_impl(const char* name, Arg a, Arg b, const Scalar& alpha, const Tensor* self) {
   DType t = promote_args({a, b});
   check_alpha(name, t, alpha);
   return run_op({name, OpKind::add, t, t, scalar_params(alpha)}, {a, b}, self);
 }
 
-Tensor sub_impl(const char* name, Arg a, Arg b, const Scalar& alpha, Tensor* self) {
+Tensor sub_impl(const char* name, Arg a, Arg b, const Scalar& alpha, const Tensor* self) {
   CONVIS_CHECK(!arg_is_bool(a) || !arg_is_bool(b), name,
                "expected non-bool operands, got two bool operands (Subtraction, the `-` operator, with two bool "
                "tensors is not supported. Use the `^` or `logical_xor()` operator instead.)");
@@ -335,18 +336,18 @@ Tensor sub_impl(const char* name, Arg a, Arg b, const Scalar& alpha, Tensor* sel
 }
 
 // Ops whose result is the promoted dtype: mul, maximum, minimum.
-Tensor binary_impl(const char* name, OpKind op, Arg a, Arg b, Tensor* self) {
+Tensor binary_impl(const char* name, OpKind op, Arg a, Arg b, const Tensor* self) {
   DType t = promote_args({a, b});
   return run_op({name, op, t, t}, {a, b}, self);
 }
 
-Tensor div_impl(const char* name, Arg a, Arg b, Tensor* self) {
+Tensor div_impl(const char* name, Arg a, Arg b, const Tensor* self) {
   DType t = promote_args({a, b});
   if (!is_floating_point(t)) t = get_default_dtype();  // true division
   return run_op({name, OpKind::div, t, t}, {a, b}, self);
 }
 
-Tensor pow_impl(const char* name, Arg a, Arg b, Tensor* self) {
+Tensor pow_impl(const char* name, Arg a, Arg b, const Tensor* self) {
   DType t = promote_args({a, b});
   if (b.is_scalar() && !a.is_scalar())
     CONVIS_CHECK(!is_integral(t, true) || b.scalar.is_boolean() || b.scalar.toLong() >= 0, name,
@@ -356,7 +357,7 @@ Tensor pow_impl(const char* name, Arg a, Arg b, Tensor* self) {
   return run_op({name, OpKind::pow, t, t}, {a, b}, self);
 }
 
-Tensor remainder_impl(const char* name, Arg a, Arg b, Tensor* self) {
+Tensor remainder_impl(const char* name, Arg a, Arg b, const Tensor* self) {
   DType t = promote_args({a, b});
   if (is_integral(t, true)) {
     bool zero = b.is_scalar() ? b.scalar.toLong() == 0 : any_true(eq(*b.tensor, 0));
@@ -366,7 +367,7 @@ Tensor remainder_impl(const char* name, Arg a, Arg b, Tensor* self) {
 }
 
 Tensor clamp_impl(const char* name, const Tensor& x, const std::optional<Scalar>& lo, const std::optional<Scalar>& hi,
-                  Tensor* self) {
+                  const Tensor* self) {
   CONVIS_CHECK(lo || hi, name,
                "expected at least one of min and max, got neither (At least one of 'min' or 'max' "
                "must not be None)");
@@ -423,7 +424,7 @@ Tensor native::clamp_max(const Tensor& x, const Scalar& max) { return clamp_impl
 
 namespace detail {
 
-Tensor unary_impl(const char* name, OpKind op, UnaryKind kind, const Tensor& x, Tensor* self) {
+Tensor unary_impl(const char* name, OpKind op, UnaryKind kind, const Tensor& x, const Tensor* self) {
   CONVIS_CHECK(x.defined(), name, "expected a defined tensor, got an undefined Tensor()");
   DType t = x.dtype();
   if (kind == UnaryKind::floating && !is_floating_point(t)) t = get_default_dtype();

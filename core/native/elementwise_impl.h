@@ -52,7 +52,7 @@ struct Plan {
 DType promote_args(Args args);
 
 // Runs `plan` over `args` (see Note [Elementwise pipeline]); into *self when self is given.
-Tensor run_op(const Plan& plan, Args args, Tensor* self = nullptr);
+Tensor run_op(const Plan& plan, Args args, const Tensor* self = nullptr);
 
 // The scalar parameters of add/sub/clamp for the kernels.
 OpParams scalar_params(const Scalar& s0, const Scalar& s1 = Scalar(0));
@@ -63,14 +63,14 @@ bool any_true(const Tensor& t);
 
 // The ops behind the free functions and the Tensor methods; `self` set means in place
 // (into *self, see Note [In-place elementwise]), `name` is what errors call the op.
-Tensor add_impl(const char* name, Arg a, Arg b, const Scalar& alpha, Tensor* self);
-Tensor sub_impl(const char* name, Arg a, Arg b, const Scalar& alpha, Tensor* self);
-Tensor binary_impl(const char* name, OpKind op, Arg a, Arg b, Tensor* self);  // mul, maximum, minimum
-Tensor div_impl(const char* name, Arg a, Arg b, Tensor* self);
-Tensor pow_impl(const char* name, Arg a, Arg b, Tensor* self);
-Tensor remainder_impl(const char* name, Arg a, Arg b, Tensor* self);
+Tensor add_impl(const char* name, Arg a, Arg b, const Scalar& alpha, const Tensor* self);
+Tensor sub_impl(const char* name, Arg a, Arg b, const Scalar& alpha, const Tensor* self);
+Tensor binary_impl(const char* name, OpKind op, Arg a, Arg b, const Tensor* self);  // mul, maximum, minimum
+Tensor div_impl(const char* name, Arg a, Arg b, const Tensor* self);
+Tensor pow_impl(const char* name, Arg a, Arg b, const Tensor* self);
+Tensor remainder_impl(const char* name, Arg a, Arg b, const Tensor* self);
 Tensor clamp_impl(const char* name, const Tensor& x, const std::optional<Scalar>& lo, const std::optional<Scalar>& hi,
-                  Tensor* self);
+                  const Tensor* self);
 
 // How an unary op picks its dtype from the input's.
 enum class UnaryKind {
@@ -78,7 +78,7 @@ enum class UnaryKind {
   floating,  // exp, log, ...: integral and bool inputs give the default dtype
   square,    // x * x: bool gives int64 (LibTorch computes pow(x, 2))
 };
-Tensor unary_impl(const char* name, OpKind op, UnaryKind kind, const Tensor& x, Tensor* self);
-Tensor masked_fill_impl(const char* name, const Tensor& x, const Tensor& mask, const Scalar& value, Tensor* self);
+Tensor unary_impl(const char* name, OpKind op, UnaryKind kind, const Tensor& x, const Tensor* self);
+Tensor masked_fill_impl(const char* name, const Tensor& x, const Tensor& mask, const Scalar& value, const Tensor* self);
 
 }  // namespace convis::detail

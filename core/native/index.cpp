@@ -150,7 +150,7 @@ void check_scatter_shapes(const Tensor& self, int64_t dim, const Tensor& index, 
 }
 
 // self[index[p] along dim][p] (op)= src[p] for p over index's shape; src 0-dim for the value form.
-void scatter_into(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, bool is_value, OpKind op,
+void scatter_into(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, bool is_value, OpKind op,
                   const char* name) {
   int64_t d = normalize_dim(dim, std::max<int64_t>(self.dim(), 1), name);
   CONVIS_CHECK(src.dtype() == self.dtype(), name, "expected src of dtype {} (self's dtype), got {}",
@@ -172,7 +172,7 @@ void scatter_into(Tensor& self, int64_t dim, const Tensor& index, const Tensor& 
   self.storage()->bump_version();
 }
 
-void index_add_into(Tensor& self, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
+void index_add_into(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
   const char* name = "index_add";
   int64_t d = normalize_dim(dim, std::max<int64_t>(self.dim(), 1), name);
   check_index_dtype(index, name);
@@ -279,19 +279,19 @@ Tensor native::index_add(const Tensor& x, int64_t dim, const Tensor& index, cons
 // ---- the methods ----
 
 // ---- the in-place forms (the methods Tensor::scatter_, ... record them: autograd/ops/index.cpp) ----
-Tensor& native::scatter_(Tensor& self, int64_t d, const Tensor& i, const Tensor& s) {
+const Tensor& native::scatter_(const Tensor& self, int64_t d, const Tensor& i, const Tensor& s) {
   scatter_into(self, d, i, s, false, OpKind::scatter, "scatter_");
   return self;
 }
-Tensor& native::scatter_(Tensor& self, int64_t d, const Tensor& i, const Scalar& v) {
+const Tensor& native::scatter_(const Tensor& self, int64_t d, const Tensor& i, const Scalar& v) {
   scatter_into(self, d, i, scalar_tensor(v, self.options()), true, OpKind::scatter, "scatter_");
   return self;
 }
-Tensor& native::scatter_add_(Tensor& self, int64_t d, const Tensor& i, const Tensor& s) {
+const Tensor& native::scatter_add_(const Tensor& self, int64_t d, const Tensor& i, const Tensor& s) {
   scatter_into(self, d, i, s, false, OpKind::scatter_add, "scatter_add_");
   return self;
 }
-Tensor& native::index_add_(Tensor& self, int64_t d, const Tensor& i, const Tensor& s, const Scalar& a) {
+const Tensor& native::index_add_(const Tensor& self, int64_t d, const Tensor& i, const Tensor& s, const Scalar& a) {
   index_add_into(self, d, i, s, a);
   return self;
 }

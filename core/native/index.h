@@ -15,20 +15,17 @@
 
 #include "convis/core/indexing.h"
 #include "convis/core/native/view.h"
+#include "convis/core/ops.h"  // the public twins, and the types the lists in core/ops/ use
 #include "convis/core/tensor.h"
 
 namespace convis::native {
 
-Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index);
-Tensor gather(const Tensor& x, int64_t dim, const Tensor& index);
-Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
-Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Scalar& value);
-Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
-Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha = 1);
-Tensor& scatter_(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src);
-Tensor& scatter_(Tensor& self, int64_t dim, const Tensor& index, const Scalar& value);
-Tensor& scatter_add_(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src);
-Tensor& index_add_(Tensor& self, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha = 1);
+// The ops of core/ops/index.inc, compute-only (Note [One list of signatures] in core/ops.h).
+#include "convis/core/ops/index.inc"
+const Tensor& scatter_(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src);
+const Tensor& scatter_(const Tensor& self, int64_t dim, const Tensor& index, const Scalar& value);
+const Tensor& scatter_add_(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src);
+const Tensor& index_add_(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha = 1);
 
 // Tensor::index in its two stages (Note [Basic then advanced indexing] in core/native/indexing.cpp).
 struct IndexedView {
@@ -53,7 +50,7 @@ IndexedView index_slicing(const Tensor& self, const std::vector<indexing::Tensor
 Tensor index_advanced(const Tensor& view, const std::vector<Tensor>& indices);
 // Both stages; a result that is self's own handle becomes a fresh alias.
 Tensor index(const Tensor& self, const std::vector<indexing::TensorIndex>& indices);
-Tensor& index_put_(Tensor& self, const std::vector<indexing::TensorIndex>& indices, const Tensor& value);
+const Tensor& index_put_(const Tensor& self, const std::vector<indexing::TensorIndex>& indices, const Tensor& value);
 // A new handle on self's storage, sizes and strides.
 Tensor alias(const Tensor& self);
 

@@ -280,7 +280,7 @@ Tensor native::index(const Tensor& self, const std::vector<TensorIndex>& indices
   return index_advanced(s.view, s.indices);
 }
 
-Tensor& native::index_put_(Tensor& self, const std::vector<TensorIndex>& indices, const Tensor& value) {
+const Tensor& native::index_put_(const Tensor& self, const std::vector<TensorIndex>& indices, const Tensor& value) {
   const char* op = "index_put_";
   CONVIS_CHECK(value.defined(), op, "expected a defined value tensor, got an undefined Tensor()");
   CONVIS_CHECK(value.device() == self.device(), op, "expected a value on {}, got one on {}", self.device().str(),

@@ -12,13 +12,7 @@
 
 namespace convis::native {
 
-// ---- joining and reordering ----
-Tensor cat(const std::vector<Tensor>& tensors, int64_t dim);
-Tensor stack(const std::vector<Tensor>& tensors, int64_t dim);
-Tensor flip(const Tensor& x, const Shape& dims);
-Tensor roll(const Tensor& x, const Shape& shifts, const Shape& dims);
-
-// ---- padding ----
-Tensor pad(const Tensor& x, const Shape& pads, PadMode mode, double value);
+// The ops of core/ops/join.inc, compute-only (Note [One list of signatures] in core/ops.h).
+#include "convis/core/ops/join.inc"
 
 }  // namespace convis::native

@@ -9,15 +9,12 @@
 
 #include <tuple>
 
+#include "convis/core/ops.h"  // the public twins, and the types the lists in core/ops/ use
 #include "convis/core/tensor.h"
 
 namespace convis::native {
 
-Tensor matmul(const Tensor& a, const Tensor& b);
-Tensor mm(const Tensor& a, const Tensor& b);
-Tensor bmm(const Tensor& a, const Tensor& b);
-Tensor mv(const Tensor& a, const Tensor& v);
-Tensor dot(const Tensor& a, const Tensor& b);
-Tensor outer(const Tensor& a, const Tensor& b);
+// The ops of core/ops/linalg.inc, compute-only (Note [One list of signatures] in core/ops.h).
+#include "convis/core/ops/linalg.inc"
 
 }  // namespace convis::native

@@ -6,7 +6,7 @@
 //   avg_pool1d(x [3, 5], 2, 2, 0, /*ceil_mode=*/true)                       -> [3, 3]
 //
 // The forward ops and avg_poolNd_backward are compute-only here (core/native/linalg.h); the
-// public ops record their backward in autograd/ops/conv.cpp.
+// public ops record their backward in autograd/ops/pool.cpp.
 //
 // Note [Pooling output size]
 // As LibTorch: out = floor((in + 2p - d(k - 1) - 1 + (ceil_mode ? s - 1 : 0)) / s) + 1, and
@@ -27,11 +27,6 @@ namespace convis {
 
 namespace {
 
-Dims3 lift(const Shape& s, int64_t fill) {
-  Dims3 out{fill, fill, fill};
-  for (size_t i = 0; i < s.size(); ++i) out[3 - s.size() + i] = s[i];
-  return out;
-}
 
 int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
@@ -77,12 +72,12 @@ PoolGeometry pool_geometry(const char* op, int64_t sd, const Tensor& x, PoolOpti
                  o.stride, o.padding, o.dilation);
   PoolGeometry g;
   g.planes = x.dim() == sd + 2 ? x.size(0) * x.size(1) : x.size(0);
-  g.in_size = lift(Shape(x.sizes().end() - sd, x.sizes().end()), 1);
-  g.out_size = lift(out, 1);
-  g.kernel = lift(o.kernel, 1);
-  g.stride = lift(o.stride, 1);
-  g.padding = lift(o.padding, 0);
-  g.dilation = lift(o.dilation, 1);
+  g.in_size = right_align3(Shape(x.sizes().end() - sd, x.sizes().end()), 1);
+  g.out_size = right_align3(out, 1);
+  g.kernel = right_align3(o.kernel, 1);
+  g.stride = right_align3(o.stride, 1);
+  g.padding = right_align3(o.padding, 0);
+  g.dilation = right_align3(o.dilation, 1);
   g.count_include_pad = o.count_include_pad;
   return g;
 }
@@ -139,7 +134,7 @@ Tensor max_pool_backward_nd(const char* op, int64_t sd, const Tensor& grad_outpu
   CONVIS_CHECK(indices.dim() == input.dim() && Shape(indices.sizes().begin(), indices.sizes().end() - sd) == lead,
                op, "expected indices with the leading dims of input {}, got shape {}", input.sizes(), indices.sizes());
   check_grad(op, grad_output, input, indices.sizes());
-  g.out_size = lift(Shape(indices.sizes().end() - sd, indices.sizes().end()), 1);
+  g.out_size = right_align3(Shape(indices.sizes().end() - sd, indices.sizes().end()), 1);
   const int64_t plane = g.in_size[0] * g.in_size[1] * g.in_size[2];
   Tensor idx = native::contiguous(indices);
   const int64_t* ip = idx.data_ptr<int64_t>();

@@ -9,27 +9,12 @@
 
 #include <tuple>
 
+#include "convis/core/ops.h"  // the public twins, and the types the lists in core/ops/ use
 #include "convis/core/tensor.h"
 
 namespace convis::native {
 
-std::tuple<Tensor, Tensor> max_pool1d_with_indices(const Tensor& x, const Shape& kernel_size, const Shape& stride,
-                                                   const Shape& padding, const Shape& dilation, bool ceil_mode);
-std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& x, const Shape& kernel_size, const Shape& stride,
-                                                   const Shape& padding, const Shape& dilation, bool ceil_mode);
-std::tuple<Tensor, Tensor> max_pool3d_with_indices(const Tensor& x, const Shape& kernel_size, const Shape& stride,
-                                                   const Shape& padding, const Shape& dilation, bool ceil_mode);
-Tensor avg_pool1d(const Tensor& x, const Shape& kernel_size, const Shape& stride, const Shape& padding,
-                  bool ceil_mode, bool count_include_pad);
-Tensor avg_pool2d(const Tensor& x, const Shape& kernel_size, const Shape& stride, const Shape& padding,
-                  bool ceil_mode, bool count_include_pad);
-Tensor avg_pool3d(const Tensor& x, const Shape& kernel_size, const Shape& stride, const Shape& padding,
-                  bool ceil_mode, bool count_include_pad);
-Tensor avg_pool1d_backward(const Tensor& grad_output, const Tensor& input, const Shape& kernel_size,
-                           const Shape& stride, const Shape& padding, bool ceil_mode, bool count_include_pad);
-Tensor avg_pool2d_backward(const Tensor& grad_output, const Tensor& input, const Shape& kernel_size,
-                           const Shape& stride, const Shape& padding, bool ceil_mode, bool count_include_pad);
-Tensor avg_pool3d_backward(const Tensor& grad_output, const Tensor& input, const Shape& kernel_size,
-                           const Shape& stride, const Shape& padding, bool ceil_mode, bool count_include_pad);
+// The ops of core/ops/pool.inc, compute-only (Note [One list of signatures] in core/ops.h).
+#include "convis/core/ops/pool.inc"
 
 }  // namespace convis::native

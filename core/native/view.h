@@ -13,29 +13,18 @@
 #include <optional>
 #include <vector>
 
+#include "convis/core/ops.h"  // the public twins, and the types the lists in core/ops/ use
 #include "convis/core/tensor.h"
 
 namespace convis::native {
 
 // ---- views ----
-Tensor view(const Tensor& x, const Shape& shape);
-Tensor reshape(const Tensor& x, const Shape& shape);  // a view when possible, else a contiguous copy
-Tensor permute(const Tensor& x, const Shape& dims);
-Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1);
-Tensor t(const Tensor& x);
-Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> start, std::optional<int64_t> end, int64_t step);
-Tensor select(const Tensor& x, int64_t dim, int64_t index);
-Tensor expand(const Tensor& x, const Shape& size);
-Tensor squeeze(const Tensor& x);
-Tensor squeeze(const Tensor& x, int64_t dim);
-Tensor unsqueeze(const Tensor& x, int64_t dim);
-Tensor unfold(const Tensor& x, int64_t dim, int64_t size, int64_t step);
-Tensor as_strided(const Tensor& x, const Shape& sizes, const Shape& strides, std::optional<int64_t> storage_offset);
+// The ops of core/ops/view.inc, compute-only (Note [One list of signatures] in core/ops.h).
+#include "convis/core/ops/view.inc"
 
 // ---- copies ----
-Tensor clone(const Tensor& x);
-Tensor& copy_(Tensor& self, const Tensor& src);
-Tensor& fill_(Tensor& self, const Scalar& value);
+const Tensor& copy_(const Tensor& self, const Tensor& src);
+const Tensor& fill_(const Tensor& self, const Scalar& value);
 // A copy with the options' dtype and device, or `x` itself when they match and !copy.
 Tensor to(const Tensor& x, const TensorOptions& options, bool copy);
 inline Tensor to(const Tensor& x, DType dtype) { return to(x, TensorOptions(dtype).device(x.device()), false); }

@@ -158,7 +158,7 @@ void inplace_rows(std::vector<GradRow>& r) {
       row("masked_fill_", "scalar value", [c](auto& x) { return fresh(x[0]).masked_fill_(c, 2.0); }, {leaf64({2, 3})}));
   r.push_back(row("masked_fill_", "0-dim tensor value", [c](auto& x) { return fresh(x[0]).masked_fill_(c, x[1]); },
                   {leaf64({2, 3}), leaf64({})}));
-  using M = Tensor& (Tensor::*)();
+  using M = Tensor& (Tensor::*)() const;
   struct Case {
     const char* op;
     M f;

@@ -190,8 +190,8 @@ TEST_CASE("the in-place indexing ops follow the in-place rules", "[autograd][gra
   CHECK_THROWS_WITH(x.scatter_(1, i, s), Catch::Contains("[scatter_]") && Catch::Contains("leaf"));
   CHECK_THROWS_WITH(x.scatter_add_(1, i, s), Catch::Contains("[scatter_add_]"));
   CHECK_THROWS_WITH(x.index_add_(0, ix({0}), s.narrow(0, 0, 1)), Catch::Contains("[index_add_]"));
-  Tensor a = x.index({Ellipsis});  // a recorded view (an alias)
-  CHECK_THROWS_WITH(a.index_put_({ix({0})}, 1.0), Catch::Contains("clone() the view first"));
+  Tensor a = x.index({Ellipsis});  // a view (an alias) of a leaf that requires grad
+  CHECK_THROWS_WITH(a.index_put_({ix({0})}, 1.0), Catch::Contains("a view of a leaf tensor that requires grad"));
   {
     NoGradGuard no_grad;
     x.index_put_({0}, 2.0);  // allowed without grad mode

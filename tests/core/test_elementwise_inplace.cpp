@@ -124,7 +124,7 @@ TEST_CASE("in-place ops keep self's shape", "[elementwise]") {
 
 TEST_CASE("every in-place form equals its out-of-place op on a strided view", "[elementwise]") {
   using Fn = Tensor (*)(const Tensor&);
-  using Method = Tensor& (Tensor::*)();
+  using Method = Tensor& (Tensor::*)() const;
   const std::vector<std::pair<Fn, Method>> ops = {
       {&abs, &Tensor::abs_},     {&neg, &Tensor::neg_},     {&sign, &Tensor::sign_},       {&exp, &Tensor::exp_},
       {&log, &Tensor::log_},     {&log1p, &Tensor::log1p_}, {&expm1, &Tensor::expm1_},     {&sqrt, &Tensor::sqrt_},
