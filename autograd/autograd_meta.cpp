@@ -81,7 +81,13 @@ void set_history(std::initializer_list<Tensor*> outputs, const std::shared_ptr<N
 bool prepare_inplace(const Tensor& self, const char* op, std::initializer_list<const Tensor*> others) {
   if (!GradMode::is_enabled()) return false;
   bool self_requires = false;
-  if (const AutogradMeta* m = meta_or_null(self); m && m->view_base) {
+  const AutogradMeta* m = meta_or_null(self);
+  CONVIS_CHECK(!(m && m->view_made_without_grad), op,
+               "a view made in no_grad mode is being modified in place with grad mode enabled; expected the view "
+               "and the in-place write both inside the NoGradGuard block (not recorded) or both outside it "
+               "(recorded), got a view of shape {} made under NoGradGuard",
+               self.sizes());
+  if (m && m->view_base) {
     Tensor base(m->view_base);
     CONVIS_CHECK(!(base.requires_grad() && base.is_leaf()), op,
                  "a view of a leaf tensor that requires grad is being used in an in-place operation; expected a "

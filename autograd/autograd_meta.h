@@ -20,6 +20,7 @@ struct AutogradMeta {
   // a view) and the storage version when its history was last set (Note [In-place on a view]).
   std::shared_ptr<TensorImpl> view_base;
   uint32_t view_version = 0;
+  bool view_made_without_grad = false;  // a view of a tensor that requires grad, made under NoGradGuard
   std::vector<Node::PreHook> leaf_hooks;  // hooks on a leaf (run by its AccumulateGrad)
 };
 
@@ -71,6 +72,8 @@ void set_history(std::initializer_list<Tensor*> outputs, const std::shared_ptr<N
 // base's the next time an op records with it (refresh_view).  The same goes for a write to
 // a base that has views, and for a buffer that required no grad until a write through a
 // view put a gradient into it (out = zeros(n); out.slice(0, 0, 2).copy_(w)).
+// A view of a tensor that requires grad made under NoGradGuard has no base to rebase; an
+// in-place write to it with grad mode on throws, as in LibTorch (it could only be wrong).
 //
 // prepare_inplace checks those rules and says whether the op must be recorded.
 bool prepare_inplace(const Tensor& self, const char* op, std::initializer_list<const Tensor*> others);

@@ -8,7 +8,11 @@
 namespace convis::autograd {
 
 void track_view(const Tensor& x, const Tensor& y) {
-  if (!GradMode::is_enabled() || y.is_same(x)) return;
+  if (y.is_same(x)) return;
+  if (!GradMode::is_enabled()) {
+    if (x.requires_grad()) meta(y).view_made_without_grad = true;
+    return;
+  }
   const AutogradMeta* mx = meta_or_null(x);
   AutogradMeta& my = meta(y);
   my.view_base = mx && mx->view_base ? mx->view_base : x.impl();

@@ -45,7 +45,9 @@ Tensor autograd::elementwise::scaled(const Tensor& g, const Scalar& s) { return 
 
 // A node whose one input gets `grad` times a constant (the Scalar overloads).
 static OpRecord pass_through(const char* name, const Tensor& a, const Scalar& factor = 1) {
-  return {name, {&a}, {}, [factor](FunctionNode&, const variable_list& g) { return variable_list{scaled(g[0], factor)}; }};
+  return {name, {&a}, {}, [factor](FunctionNode&, const variable_list& g) {
+            return variable_list{scaled(g[0], factor)};
+          }};
 }
 
 // ---- add, sub, rsub ----

@@ -46,7 +46,9 @@ namespace autograd::elementwise {
 
 OpRecord unary_record(const Unary& u, const Tensor& x) {
   OpRecord r{u.name, {&x}, {}, [f = u.formula, saves = u.saves](FunctionNode& n, const variable_list& g) {
-               Tensor saved = saves == Saves::input ? n.saved("self") : saves == Saves::result ? n.saved("result") : Tensor();
+               Tensor saved = saves == Saves::input    ? n.saved("self")
+                              : saves == Saves::result ? n.saved("result")
+                                                       : Tensor();
                return variable_list{f(g[0], saved)};
              }};
   if (u.saves == Saves::input) r.saves.push_back({"self", x});

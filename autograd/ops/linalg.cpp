@@ -71,7 +71,7 @@ Tensor swap_last(const Tensor& t) { return t.transpose(-1, -2); }
 // matmul beyond the 2-D cases; see the table above and Note [Node names of the products].
 OpRecord matmul_record(const Tensor& a, const Tensor& b) {
   const bool a_vector = a.dim() == 1, b_vector = b.dim() == 1;
-  return product_record("MatmulBackward0", a, b, "other", [a_vector, b_vector](FunctionNode& n, const variable_list& g) {
+  auto backward = [a_vector, b_vector](FunctionNode& n, const variable_list& g) {
     Tensor g2 = a_vector ? g[0].unsqueeze(-2) : b_vector ? g[0].unsqueeze(-1) : g[0];
     Tensor ga, gb;
     if (n.needs_input_grad(0)) {
@@ -85,7 +85,8 @@ OpRecord matmul_record(const Tensor& a, const Tensor& b) {
       if (b_vector) gb = gb.squeeze(-1);
     }
     return variable_list{ga, gb};
-  });
+  };
+  return product_record("MatmulBackward0", a, b, "other", backward);
 }
 
 }  // namespace

@@ -119,3 +119,22 @@ TEST_CASE("in-place methods are callable on a const Tensor&", "[autograd]") {
   c.fill_(2).sub_(ones({2}, dtype(kFloat64)));
   CHECK(values(c) == V{1, 1});
 }
+
+TEST_CASE("in-place writes through views that cannot be recorded throw", "[autograd][grad]") {
+  Tensor v = leaf({1, 2, 3});
+  Tensor acc = v * 1.0;
+  Tensor made_without_grad;
+  {
+    NoGradGuard no_grad;
+    made_without_grad = acc.slice(0, 0, 2);
+  }
+  CHECK_THROWS_WITH(made_without_grad.mul_(3), Contains("[mul_]") && Contains("made in no_grad mode"));
+  CHECK(values(acc) == V{1, 2, 3});
+  {
+    NoGradGuard no_grad;
+    made_without_grad.mul_(3);  // view and write both without grad mode: allowed, not recorded
+  }
+  CHECK(values(acc) == V{3, 6, 3});
+  Tensor row = (v * 1.0).view({1, 3});
+  CHECK_THROWS_WITH(row.expand({2, 3}).add_(1), Contains("single memory location"));
+}
