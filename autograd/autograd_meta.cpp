@@ -87,7 +87,7 @@ bool prepare_inplace(const Tensor& self, const char* op, std::initializer_list<c
                "and the in-place write both inside the NoGradGuard block (not recorded) or both outside it "
                "(recorded), got a view of shape {} made under NoGradGuard",
                self.sizes());
-  if (m && m->view_base) {
+  if (is_tracked_view(self)) {
     Tensor base(m->view_base);
     CONVIS_CHECK(!(base.requires_grad() && base.is_leaf()), op,
                  "a view of a leaf tensor that requires grad is being used in an in-place operation; expected a "

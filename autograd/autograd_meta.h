@@ -80,6 +80,8 @@ bool prepare_inplace(const Tensor& self, const char* op, std::initializer_list<c
 // Called by the view ops on their result y of x (in grad mode it becomes a tracked view).
 void track_view(const Tensor& x, const Tensor& y);
 bool is_tracked_view(const Tensor& t);
+// The base of a tracked view, or null (also when the base's data was replaced by set_data).
+TensorImpl* view_base_of(const Tensor& t);
 // A stale tracked view gets its history anew from its base's (see the Note).
 void refresh_view(const Tensor& view);
 // Records the write `fn` to a tracked view on its base, as CopySlices.

@@ -7,22 +7,28 @@
 
 namespace convis::autograd {
 
+TensorImpl* view_base_of(const Tensor& t) {
+  AutogradMeta* m = meta_or_null(t);
+  if (!m || !m->view_base) return nullptr;
+  if (m->view_base->storage != t.unsafeGetTensorImpl()->storage) {
+    m->view_base.reset();  // the base's data was replaced (set_data): no longer a view of it
+    return nullptr;
+  }
+  return m->view_base.get();
+}
+
 void track_view(const Tensor& x, const Tensor& y) {
   if (y.is_same(x)) return;
   if (!GradMode::is_enabled()) {
     if (x.requires_grad()) meta(y).view_made_without_grad = true;
     return;
   }
-  const AutogradMeta* mx = meta_or_null(x);
   AutogradMeta& my = meta(y);
-  my.view_base = mx && mx->view_base ? mx->view_base : x.impl();
+  my.view_base = view_base_of(x) ? meta_or_null(x)->view_base : x.impl();
   my.view_version = y.storage()->version();
 }
 
-bool is_tracked_view(const Tensor& t) {
-  const AutogradMeta* m = meta_or_null(t);
-  return m && m->view_base;
-}
+bool is_tracked_view(const Tensor& t) { return view_base_of(t) != nullptr; }
 
 namespace {
 
@@ -99,8 +105,8 @@ class CopySlices : public Node {
 }  // namespace
 
 void refresh_view(const Tensor& view) {
+  if (!view_base_of(view)) return;
   AutogradMeta* m = meta_or_null(view);
-  if (!m || !m->view_base) return;
   uint32_t now = view.storage()->version();
   if (m->view_version == now) return;
   m->view_version = now;

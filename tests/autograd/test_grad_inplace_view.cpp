@@ -138,3 +138,15 @@ TEST_CASE("in-place writes through views that cannot be recorded throw", "[autog
   Tensor row = (v * 1.0).view({1, 3});
   CHECK_THROWS_WITH(row.expand({2, 3}).add_(1), Contains("single memory location"));
 }
+
+TEST_CASE("a base whose data is replaced (set_data) no longer has the old views", "[autograd][grad]") {
+  Tensor v = leaf({1, 2, 3, 4});
+  Tensor acc = v * 1.0;
+  Tensor head = acc.slice(0, 0, 2);
+  acc.set_data(zeros({3}, dtype(kFloat64)));  // head still reads the old storage
+  head.mul_(3);                               // recorded on head alone
+  CHECK(values(acc) == V{0, 0, 0});
+  head.sum().backward();
+  CHECK(values(v.grad()) == V{3, 3, 0, 0});
+  CHECK_THROWS_WITH(acc.set_data(Tensor()), Contains("[set_data]") && Contains("undefined"));
+}
