@@ -22,7 +22,7 @@ AutogradMeta* meta_or_null(const Tensor& t) {
 namespace {
 bool requires_grad(const Tensor* t) {
   const TensorImpl* impl = t->unsafeGetTensorImpl();
-  if (impl && impl->autograd_meta && impl->autograd_meta->view_base) refresh_view(*t);
+  if (impl && impl->autograd_meta) refresh_view(*t);
   return impl && (impl->grad_fn || impl->requires_grad);
 }
 }  // namespace
@@ -44,7 +44,7 @@ bool any_requires_grad(const std::vector<Tensor>& inputs) {
 Edge gradient_edge(const Tensor& t) {
   TensorImpl* impl = t.unsafeGetTensorImpl();
   if (!impl) return {};
-  if (impl->autograd_meta && impl->autograd_meta->view_base) refresh_view(t);
+  if (impl->autograd_meta) refresh_view(t);
   if (impl->grad_fn) return Edge{impl->grad_fn, impl->output_nr};
   if (!impl->requires_grad) return {};
   AutogradMeta& m = meta(t);
@@ -87,8 +87,8 @@ bool prepare_inplace(const Tensor& self, const char* op, std::initializer_list<c
                "and the in-place write both inside the NoGradGuard block (not recorded) or both outside it "
                "(recorded), got a view of shape {} made under NoGradGuard",
                self.sizes());
-  if (is_tracked_view(self)) {
-    Tensor base(m->view_base);
+  if (std::shared_ptr<TensorImpl> base_impl = view_base_of(self)) {
+    Tensor base(base_impl);
     CONVIS_CHECK(!(base.requires_grad() && base.is_leaf()), op,
                  "a view of a leaf tensor that requires grad is being used in an in-place operation; expected a "
                  "view of a tensor that does not require grad or of a non-leaf (wrap the update in NoGradGuard), "

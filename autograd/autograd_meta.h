@@ -19,6 +19,7 @@ struct AutogradMeta {
   // A view made by a view op in grad mode: the tensor it looks into (the root, never itself
   // a view) and the storage version when its history was last set (Note [In-place on a view]).
   std::shared_ptr<TensorImpl> view_base;
+  std::weak_ptr<TensorImpl> weak_view_base;  // instead, in a saved copy of a view (no cycle)
   uint32_t view_version = 0;
   bool view_made_without_grad = false;  // a view of a tensor that requires grad, made under NoGradGuard
   std::vector<Node::PreHook> leaf_hooks;  // hooks on a leaf (run by its AccumulateGrad)
@@ -81,7 +82,10 @@ bool prepare_inplace(const Tensor& self, const char* op, std::initializer_list<c
 void track_view(const Tensor& x, const Tensor& y);
 bool is_tracked_view(const Tensor& t);
 // The base of a tracked view, or null (also when the base's data was replaced by set_data).
-TensorImpl* view_base_of(const Tensor& t);
+std::shared_ptr<TensorImpl> view_base_of(const Tensor& t);
+// A copy of a view for a SavedTensor: its history, and its base held weakly, so that a node
+// in the base's history may save a view of the base without a reference cycle.
+Tensor saved_copy_of_view(const Tensor& view);
 // A stale tracked view gets its history anew from its base's (see the Note).
 void refresh_view(const Tensor& view);
 // Records the write `fn` to a tracked view on its base, as CopySlices.

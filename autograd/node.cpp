@@ -67,6 +67,10 @@ SavedTensor::SavedTensor(const Tensor& t, bool is_output, const char* name) : na
   }
 }
 
+void SavedTensor::unlink_view_base() {
+  if (is_tracked_view(data_)) data_ = saved_copy_of_view(data_);
+}
+
 Tensor SavedTensor::unpack(const std::shared_ptr<Node>& saver) const {
   CONVIS_CHECK(!released_, "backward",
                "Trying to backward through the graph a second time (or to read tensors saved by {} after they were "

@@ -67,6 +67,8 @@ class SavedTensor {
   uint32_t saved_version() const { return version_; }
   const Tensor& peek() const { return data_; }  // for printing only: no version check
   const char* name() const { return name_; }
+  // Keeps a saved view without the strong link to its base (Note [In-place on a view]).
+  void unlink_view_base();
 
  private:
   Tensor data_;

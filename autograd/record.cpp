@@ -74,7 +74,13 @@ Tensor& InPlace::record() {
   if (!rec_) return self;
   auto node = make_node(*rec_);
   node->saved() = std::move(saved_);
-  if (is_tracked_view(self)) {
+  // The node becomes part of the base's history; a view of that base saved by it must not
+  // hold the base (a reference cycle: base -> node -> saved view -> base).
+  std::shared_ptr<TensorImpl> base = view_base_of(self);
+  const TensorImpl* root = base ? base.get() : self.unsafeGetTensorImpl();
+  for (SavedTensor& s : node->saved())
+    if (view_base_of(s.peek()).get() == root) s.unlink_view_base();
+  if (base) {
     rebase_view(self, node);
   } else {
     set_history({&self}, node);

@@ -7,14 +7,27 @@
 
 namespace convis::autograd {
 
-TensorImpl* view_base_of(const Tensor& t) {
+std::shared_ptr<TensorImpl> view_base_of(const Tensor& t) {
   AutogradMeta* m = meta_or_null(t);
-  if (!m || !m->view_base) return nullptr;
-  if (m->view_base->storage != t.unsafeGetTensorImpl()->storage) {
+  if (!m) return nullptr;
+  std::shared_ptr<TensorImpl> base = m->view_base ? m->view_base : m->weak_view_base.lock();
+  if (base && base->storage != t.unsafeGetTensorImpl()->storage) {
     m->view_base.reset();  // the base's data was replaced (set_data): no longer a view of it
+    m->weak_view_base.reset();
     return nullptr;
   }
-  return m->view_base.get();
+  return base;
+}
+
+Tensor saved_copy_of_view(const Tensor& view) {
+  const TensorImpl* src = view.unsafeGetTensorImpl();
+  Tensor copy(TensorImpl::make(src->storage, src->sizes, src->strides, src->offset, src->dtype));
+  copy.unsafeGetTensorImpl()->grad_fn = src->grad_fn;
+  copy.unsafeGetTensorImpl()->output_nr = src->output_nr;
+  AutogradMeta& m = meta(copy);
+  m.weak_view_base = view_base_of(view);
+  m.view_version = meta(view).view_version;
+  return copy;
 }
 
 void track_view(const Tensor& x, const Tensor& y) {
@@ -24,7 +37,8 @@ void track_view(const Tensor& x, const Tensor& y) {
     return;
   }
   AutogradMeta& my = meta(y);
-  my.view_base = view_base_of(x) ? meta_or_null(x)->view_base : x.impl();
+  std::shared_ptr<TensorImpl> root = view_base_of(x);
+  my.view_base = root ? root : x.impl();
   my.view_version = y.storage()->version();
 }
 
@@ -105,18 +119,19 @@ class CopySlices : public Node {
 }  // namespace
 
 void refresh_view(const Tensor& view) {
-  if (!view_base_of(view)) return;
+  std::shared_ptr<TensorImpl> base_impl = view_base_of(view);
+  if (!base_impl) return;
   AutogradMeta* m = meta_or_null(view);
   uint32_t now = view.storage()->version();
   if (m->view_version == now) return;
   m->view_version = now;
-  Tensor base(m->view_base);
+  Tensor base(base_impl);
   if (has_history(base)) set_view_history_from_base(view, base);
 }
 
 void rebase_view(const Tensor& view, const std::shared_ptr<FunctionNode>& fn) {
   AutogradMeta& m = meta(view);
-  Tensor base(m.view_base);
+  Tensor base(view_base_of(view));
   fn->output_meta().push_back(TensorMeta{view.sizes(), view.dtype(), view.device()});
   auto copy_slices = detail::make_pooled<CopySlices>(base, view, fn);
   set_history({&base}, copy_slices);

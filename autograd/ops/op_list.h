@@ -16,7 +16,7 @@ const std::vector<std::string>& elementwise_differentiable_ops();  // autograd/o
 const std::vector<std::string>& reduce_differentiable_ops();       // autograd/ops/reduce.cpp
 // views and copies (view.cpp), joins and pads (join.cpp): listed in view.cpp
 const std::vector<std::string>& shape_differentiable_ops();        // autograd/ops/view.cpp
-// matrix products (linalg.cpp), convolutions and poolings (conv.cpp): listed in linalg.cpp
+// matrix products (linalg.cpp), convolutions (conv.cpp), poolings (pool.cpp): listed in linalg.cpp
 const std::vector<std::string>& linalg_differentiable_ops();       // autograd/ops/linalg.cpp
 std::vector<std::string> differentiable_ops();                     // all of the above
 
