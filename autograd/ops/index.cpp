@@ -271,15 +271,15 @@ OpRecord index_put_record(const Tensor& self, const std::vector<TensorIndex>& in
   }
   r.name = advanced ? "IndexPutBackward0" : "CopySlices";
   r.backward = [skeleton, value_sizes = value.sizes()](FunctionNode& n, const variable_list& g) {
-        std::vector<TensorIndex> idx = saved_indices(n, skeleton);
-        variable_list grads(2);
-        if (n.needs_input_grad(0)) {
-          Tensor keep = ones(g[0].sizes(), TensorOptions(kBool).device(g[0].device()));
-          keep.index_put_(idx, false);
-          grads[0] = where(keep, g[0], 0.0);
-        }
-        if (n.needs_input_grad(1)) grads[1] = value_grad(g[0], idx, value_sizes);
-        return grads;
+    std::vector<TensorIndex> idx = saved_indices(n, skeleton);
+    variable_list grads(2);
+    if (n.needs_input_grad(0)) {
+      Tensor keep = ones(g[0].sizes(), TensorOptions(kBool).device(g[0].device()));
+      keep.index_put_(idx, false);
+      grads[0] = where(keep, g[0], 0.0);
+    }
+    if (n.needs_input_grad(1)) grads[1] = value_grad(g[0], idx, value_sizes);
+    return grads;
   };
   return r;
 }
