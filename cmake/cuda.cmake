@@ -20,5 +20,8 @@ target_compile_options(convis_cuda PRIVATE -Xcompiler=-Wall,-Wextra -Werror=all-
 set_target_properties(convis_cuda PROPERTIES CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}" CUDA_STANDARD 17
                       POSITION_INDEPENDENT_CODE ON)
 target_sources(convis_core PRIVATE $<TARGET_OBJECTS:convis_cuda>)
+# The Makefile generators count the CUDA objects as CUDA sources of convis_core and then ask
+# for its CUDA architectures and a CUDA dialect for its cxx_std_20 (Ninja does not): give both.
+set_target_properties(convis_core PROPERTIES CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}" CUDA_STANDARD 17)
 target_compile_definitions(convis_core PUBLIC CONVIS_WITH_CUDA)
 target_link_libraries(convis_core PRIVATE CUDA::cudart)
