@@ -60,4 +60,9 @@ inline convis::Tensor chunked(convis::Layer& layer, const convis::Tensor& x, int
 }
 // The elements of `t` in row-major order, as doubles (reads any strides and dtype).
 std::vector<double> values(const convis::Tensor& t);
+// A 1-D float64 leaf that requires grad, and the name of a tensor's grad_fn ("(none)" if none).
+inline convis::Tensor leaf(std::initializer_list<double> v) {
+  return convis::tensor(v, convis::dtype(convis::kFloat64).requires_grad(true));
+}
+inline std::string grad_fn_name(const convis::Tensor& t) { return t.grad_fn() ? t.grad_fn()->name() : "(none)"; }
 }  // namespace convis_test

@@ -11,6 +11,7 @@
 
 using namespace convis;
 using namespace convis::autograd;
+using convis_test::leaf;
 using convis_test::values;
 using V = std::vector<double>;
 
@@ -53,7 +54,6 @@ struct Exp : Function<Exp> {
   }
 };
 
-Tensor leaf(std::initializer_list<double> v) { return tensor(v, dtype(kFloat64).requires_grad(true)); }
 
 }  // namespace
 

@@ -9,57 +9,57 @@
 using namespace convis;
 using Catch::Contains;
 using convis::autograd::variable_list;
+using convis_test::grad_fn_name;
+using convis_test::leaf;
 using convis_test::values;
 using V = std::vector<double>;
 
 namespace {
 
-Tensor leaf(std::initializer_list<double> v) { return tensor(v, dtype(kFloat64).requires_grad(true)); }
 Tensor plain(std::initializer_list<double> v) { return tensor(v, dtype(kFloat64)); }
 Tensor bools(std::initializer_list<bool> v) { return tensor(v, dtype(kBool)); }
 
 // d(sum(y))/dx without relying on sum's own gradient (the reduce family).
 V grad_of(const Tensor& y, const Tensor& x) { return values(autograd::grad({y}, {x}, {ones_like(y)}, true)[0]); }
 
-std::string name(const Tensor& t) { return t.grad_fn() ? t.grad_fn()->name() : "(none)"; }
 
 }  // namespace
 
 TEST_CASE("elementwise ops record LibTorch's node names, operators included", "[autograd][grad]") {
   Tensor x = leaf({0.5, 1.5}), y = leaf({2, 3});
   Tensor m = bools({true, false});
-  CHECK(name(x.exp()) == "ExpBackward0");
-  CHECK(name(x.log1p()) == "Log1PBackward0");
-  CHECK(name(x.relu()) == "ReluBackward0");
-  CHECK(name(x.square()) == "PowBackward0");
-  CHECK(name(x + y) == "AddBackward0");
-  CHECK(name(x + 1) == "AddBackward1");
-  CHECK(name(1 + x) == "AddBackward1");
-  CHECK(name(x - y) == "SubBackward0");
-  CHECK(name(2 - x) == "RsubBackward1");
-  CHECK(name(-x) == "NegBackward0");
-  CHECK(name(x * y) == "MulBackward0");
-  CHECK(name(x * 2) == "MulBackward1");
-  CHECK(name(x / y) == "DivBackward0");
-  CHECK(name(x / 2) == "DivBackward1");
-  CHECK(name(2 / x) == "DivBackward0");
-  CHECK(name(x.pow(2)) == "PowBackward0");
-  CHECK(name(x.pow(y)) == "PowBackward1");
-  CHECK(name(pow(2, y)) == "PowBackward2");
-  CHECK(name(x.remainder(y)) == "RemainderBackward1");
-  CHECK(name(x.remainder(2)) == "RemainderBackward0");
-  CHECK(name(max(x, y)) == "MaximumBackward0");
-  CHECK(name(min(x, y)) == "MinimumBackward0");
-  CHECK(name(x.clamp(0, 1)) == "ClampBackward1");
-  CHECK(name(x.clamp_min(0)) == "ClampMinBackward0");
-  CHECK(name(x.clamp_max(1)) == "ClampMaxBackward0");
-  CHECK(name(where(m, x, y)) == "WhereBackward0");
-  CHECK(name(x.masked_fill(m, 0)) == "MaskedFillBackward0");
-  CHECK(name(x.masked_fill(m, y[0].detach().requires_grad_(true))) == "MaskedFillBackward1");
+  CHECK(grad_fn_name(x.exp()) == "ExpBackward0");
+  CHECK(grad_fn_name(x.log1p()) == "Log1PBackward0");
+  CHECK(grad_fn_name(x.relu()) == "ReluBackward0");
+  CHECK(grad_fn_name(x.square()) == "PowBackward0");
+  CHECK(grad_fn_name(x + y) == "AddBackward0");
+  CHECK(grad_fn_name(x + 1) == "AddBackward1");
+  CHECK(grad_fn_name(1 + x) == "AddBackward1");
+  CHECK(grad_fn_name(x - y) == "SubBackward0");
+  CHECK(grad_fn_name(2 - x) == "RsubBackward1");
+  CHECK(grad_fn_name(-x) == "NegBackward0");
+  CHECK(grad_fn_name(x * y) == "MulBackward0");
+  CHECK(grad_fn_name(x * 2) == "MulBackward1");
+  CHECK(grad_fn_name(x / y) == "DivBackward0");
+  CHECK(grad_fn_name(x / 2) == "DivBackward1");
+  CHECK(grad_fn_name(2 / x) == "DivBackward0");
+  CHECK(grad_fn_name(x.pow(2)) == "PowBackward0");
+  CHECK(grad_fn_name(x.pow(y)) == "PowBackward1");
+  CHECK(grad_fn_name(pow(2, y)) == "PowBackward2");
+  CHECK(grad_fn_name(x.remainder(y)) == "RemainderBackward1");
+  CHECK(grad_fn_name(x.remainder(2)) == "RemainderBackward0");
+  CHECK(grad_fn_name(max(x, y)) == "MaximumBackward0");
+  CHECK(grad_fn_name(min(x, y)) == "MinimumBackward0");
+  CHECK(grad_fn_name(x.clamp(0, 1)) == "ClampBackward1");
+  CHECK(grad_fn_name(x.clamp_min(0)) == "ClampMinBackward0");
+  CHECK(grad_fn_name(x.clamp_max(1)) == "ClampMaxBackward0");
+  CHECK(grad_fn_name(where(m, x, y)) == "WhereBackward0");
+  CHECK(grad_fn_name(x.masked_fill(m, 0)) == "MaskedFillBackward0");
+  CHECK(grad_fn_name(x.masked_fill(m, y[0].detach().requires_grad_(true))) == "MaskedFillBackward1");
   Tensor z = x * 1;
-  CHECK(name(z.add_(1)) == "AddBackward1");
-  CHECK(name(z.mul_(y)) == "MulBackward0");
-  CHECK(name(z.sigmoid_()) == "SigmoidBackward0");
+  CHECK(grad_fn_name(z.add_(1)) == "AddBackward1");
+  CHECK(grad_fn_name(z.mul_(y)) == "MulBackward0");
+  CHECK(grad_fn_name(z.sigmoid_()) == "SigmoidBackward0");
   CHECK(z.grad_fn()->next_edges()[0].function->name() == "MulBackward0");
 }
 
@@ -141,7 +141,7 @@ TEST_CASE("in-place ops rebase the history of what they write", "[autograd][grad
   SECTION("y = x * 2; y.add_(1) gives dy/dx = 2") {
     Tensor y = x * 2;
     y.add_(1);
-    CHECK(name(y) == "AddBackward1");
+    CHECK(grad_fn_name(y) == "AddBackward1");
     CHECK(values(y) == V{3, 5, 7});
     autograd::backward({y}, {ones({3}, kFloat64)});
     CHECK(values(x.grad()) == V{2, 2, 2});
@@ -161,7 +161,7 @@ TEST_CASE("in-place ops rebase the history of what they write", "[autograd][grad
   SECTION("a plain tensor written with one that requires grad starts requiring grad") {
     Tensor p = plain({1, 1, 1});
     p.mul_(x);
-    CHECK(name(p) == "MulBackward0");
+    CHECK(grad_fn_name(p) == "MulBackward0");
     CHECK(grad_of(p, x) == V{1, 1, 1});
   }
   SECTION("operators += and *= record too") {

@@ -9,21 +9,18 @@
 using namespace convis;
 using Catch::Contains;
 using convis::autograd::variable_list;
+using convis_test::grad_fn_name;
+using convis_test::leaf;
 using convis_test::values;
 using V = std::vector<double>;
-
-namespace {
-Tensor leaf(std::initializer_list<double> v) { return tensor(v, dtype(kFloat64).requires_grad(true)); }
-std::string name(const Tensor& t) { return t.grad_fn() ? t.grad_fn()->name() : "(none)"; }
-}  // namespace
 
 TEST_CASE("a write through a view of a non-leaf rebases the base (CopySlices)", "[autograd][grad]") {
   Tensor v = leaf({1, 1, 1, 1});
   Tensor acc = v * 1.0;
   Tensor head = acc.slice(0, 0, 2);
   head.mul_(3);
-  CHECK(name(acc) == "CopySlices");
-  CHECK(name(head) == "AsStridedBackward0");
+  CHECK(grad_fn_name(acc) == "CopySlices");
+  CHECK(grad_fn_name(head) == "AsStridedBackward0");
   CHECK(values(acc) == V{3, 3, 1, 1});
   acc.sum().backward();
   CHECK(values(v.grad()) == V{3, 3, 1, 1});
@@ -84,7 +81,7 @@ TEST_CASE("a buffer written through a view with a tensor that requires grad", "[
   CHECK_FALSE(out.requires_grad());
   part.copy_(w * w);
   CHECK(out.requires_grad());
-  CHECK(name(out) == "CopySlices");
+  CHECK(grad_fn_name(out) == "CopySlices");
   out.select(0, 0).fill_(7);  // a constant write: no gradient there
   CHECK(values(out) == V{7, 4, 9, 0});
   (out * out).sum().backward();  // d/dw sum(out^2) = 2 w^2 * 2 w
