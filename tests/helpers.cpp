@@ -1,3 +1,5 @@
+#include <cstring>
+
 #include "helpers.h"
 
 namespace convis_test {
@@ -35,6 +37,12 @@ std::vector<double> values(const convis::Tensor& t) {
   convis::Tensor c = t.to(convis::kFloat64, false, true).contiguous();
   const double* p = c.data_ptr<double>();
   return std::vector<double>(p, p + c.numel());
+}
+
+bool same_bits(const convis::Tensor& a, const convis::Tensor& b) {
+  if (a.sizes() != b.sizes() || a.dtype() != b.dtype()) return false;
+  convis::Tensor ca = a.contiguous(), cb = b.contiguous();
+  return std::memcmp(ca.data_ptr(), cb.data_ptr(), size_t(ca.nbytes())) == 0;
 }
 
 }  // namespace convis_test

@@ -65,4 +65,6 @@ inline convis::Tensor leaf(std::initializer_list<double> v) {
   return convis::tensor(v, convis::dtype(convis::kFloat64).requires_grad(true));
 }
 inline std::string grad_fn_name(const convis::Tensor& t) { return t.grad_fn() ? t.grad_fn()->name() : "(none)"; }
+// Same shape, dtype and bytes (unlike equal(), a NaN matches the same NaN).
+bool same_bits(const convis::Tensor& a, const convis::Tensor& b);
 }  // namespace convis_test

@@ -20,9 +20,7 @@
 #include "convis/kernels/cpu/kernels.h"
 #include "convis/kernels/dispatch.h"
 
-namespace convis {
-
-namespace cpu {
+CONVIS_CPU_BEGIN
 
 namespace {
 
@@ -159,16 +157,14 @@ void conv_backward_input_kernel(const ConvBackwardInputArgs& a) {
 
 }  // namespace
 
-}  // namespace cpu
-
-void register_conv_cpu_kernels() {
-  register_kernel(OpKind::conv_forward, kCPU, kFloat32, &cpu::conv_forward_kernel<float>);
-  register_kernel(OpKind::conv_forward, kCPU, kFloat64, &cpu::conv_forward_kernel<double>);
-  register_kernel(OpKind::conv_forward, kCPU, kInt64, &cpu::conv_forward_kernel<int64_t>);
-  register_kernel(OpKind::conv_backward_input, kCPU, kFloat32, &cpu::conv_backward_input_kernel<float>);
-  register_kernel(OpKind::conv_backward_input, kCPU, kFloat64, &cpu::conv_backward_input_kernel<double>);
-  register_kernel(OpKind::conv_backward_weight, kCPU, kFloat32, &cpu::conv_backward_weight_kernel<float>);
-  register_kernel(OpKind::conv_backward_weight, kCPU, kFloat64, &cpu::conv_backward_weight_kernel<double>);
+void register_conv_kernels() {
+  register_kernel(OpKind::conv_forward, kCPU, kFloat32, &conv_forward_kernel<float>);
+  register_kernel(OpKind::conv_forward, kCPU, kFloat64, &conv_forward_kernel<double>);
+  register_kernel(OpKind::conv_forward, kCPU, kInt64, &conv_forward_kernel<int64_t>);
+  register_kernel(OpKind::conv_backward_input, kCPU, kFloat32, &conv_backward_input_kernel<float>);
+  register_kernel(OpKind::conv_backward_input, kCPU, kFloat64, &conv_backward_input_kernel<double>);
+  register_kernel(OpKind::conv_backward_weight, kCPU, kFloat32, &conv_backward_weight_kernel<float>);
+  register_kernel(OpKind::conv_backward_weight, kCPU, kFloat64, &conv_backward_weight_kernel<double>);
 }
 
-}  // namespace convis
+CONVIS_CPU_END

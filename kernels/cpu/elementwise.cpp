@@ -22,7 +22,7 @@
 #include "convis/kernels/cpu/loops.h"
 #include "convis/kernels/dispatch.h"
 
-namespace convis {
+CONVIS_CPU_BEGIN
 
 namespace {
 
@@ -104,7 +104,7 @@ template <typename T> struct Round {  // half to even (the default rounding mode
 // branch-free, so the contiguous loops vectorise; float64 keeps libm.
 template <typename T> struct Exp {
   T operator()(T x) const {
-    if constexpr (std::is_same_v<T, float>) return cpu::exp_f32(x);
+    if constexpr (std::is_same_v<T, float>) return exp_f32(x);
     else return std::exp(x);
   }
 };
@@ -118,13 +118,13 @@ template <typename T> struct Sin { T operator()(T x) const { return std::sin(x);
 template <typename T> struct Cos { T operator()(T x) const { return std::cos(x); } };
 template <typename T> struct Tanh {
   T operator()(T x) const {
-    if constexpr (std::is_same_v<T, float>) return cpu::tanh_f32(x);
+    if constexpr (std::is_same_v<T, float>) return tanh_f32(x);
     else return std::tanh(x);
   }
 };
 template <typename T> struct Sigmoid {
   T operator()(T x) const {
-    if constexpr (std::is_same_v<T, float>) return cpu::sigmoid_f32(x);
+    if constexpr (std::is_same_v<T, float>) return sigmoid_f32(x);
     else return T(1) / (T(1) + std::exp(-x));
   }
 };
@@ -146,8 +146,8 @@ template <typename T> struct Add {  // a + alpha * b; on bool, a or (alpha and b
     else return wrap_add(a, wrap_mul(alpha, b));
   }
   template <typename U = T, std::enable_if_t<std::is_floating_point_v<U>, int> = 0>
-  cpu::Vec<U> operator()(const cpu::Vec<U>& a, const cpu::Vec<U>& b) const {  // see Note [The Vec seam]
-    return a + cpu::Vec<U>(alpha) * b;
+  Vec<U> operator()(const Vec<U>& a, const Vec<U>& b) const {  // see Note [The Vec seam]
+    return a + Vec<U>(alpha) * b;
   }
 };
 template <typename T> struct Sub {  // a - alpha * b (never bool: the op rejects it)
@@ -155,8 +155,8 @@ template <typename T> struct Sub {  // a - alpha * b (never bool: the op rejects
   explicit Sub(const OpParams& p) : alpha(param<T>(p, 0)) {}
   T operator()(T a, T b) const { return wrap_sub(a, wrap_mul(alpha, b)); }
   template <typename U = T, std::enable_if_t<std::is_floating_point_v<U>, int> = 0>
-  cpu::Vec<U> operator()(const cpu::Vec<U>& a, const cpu::Vec<U>& b) const {
-    return a - cpu::Vec<U>(alpha) * b;
+  Vec<U> operator()(const Vec<U>& a, const Vec<U>& b) const {
+    return a - Vec<U>(alpha) * b;
   }
 };
 template <typename T> struct Mul {
@@ -165,13 +165,13 @@ template <typename T> struct Mul {
     else return wrap_mul(a, b);
   }
   template <typename U = T, std::enable_if_t<std::is_floating_point_v<U>, int> = 0>
-  cpu::Vec<U> operator()(const cpu::Vec<U>& a, const cpu::Vec<U>& b) const {
+  Vec<U> operator()(const Vec<U>& a, const Vec<U>& b) const {
     return a * b;
   }
 };
 template <typename T> struct Div {  // floating only
   T operator()(T a, T b) const { return a / b; }
-  cpu::Vec<T> operator()(const cpu::Vec<T>& a, const cpu::Vec<T>& b) const { return a / b; }
+  Vec<T> operator()(const Vec<T>& a, const Vec<T>& b) const { return a / b; }
 };
 
 // Integer power by squaring; a negative exponent gives 1 / a^|b| truncated, as LibTorch.
@@ -252,24 +252,24 @@ template <typename T> struct LogicalOr { bool operator()(T a, T b) const { retur
 
 template <template <class> class Op, typename T>
 void unary_kernel(const StridedLoop& L) {
-  cpu::unary_loop<T, T>(L, make_op<Op, T>(L.params));
+  unary_loop<T, T>(L, make_op<Op, T>(L.params));
 }
 template <template <class> class Op, typename T>
 void predicate_kernel(const StridedLoop& L) {
-  cpu::unary_loop<bool, T>(L, make_op<Op, T>(L.params));
+  unary_loop<bool, T>(L, make_op<Op, T>(L.params));
 }
 template <template <class> class Op, typename T>
 void binary_kernel(const StridedLoop& L) {
-  cpu::binary_loop<T, T, T>(L, make_op<Op, T>(L.params));
+  binary_loop<T, T, T>(L, make_op<Op, T>(L.params));
 }
 template <template <class> class Op, typename T>
 void compare_kernel(const StridedLoop& L) {
-  cpu::binary_loop<bool, T, T>(L, make_op<Op, T>(L.params));
+  binary_loop<bool, T, T>(L, make_op<Op, T>(L.params));
 }
 // out = cond ? a : b
 template <typename T>
 void where_kernel(const StridedLoop& L) {
-  cpu::ternary_loop<T, bool, T, T>(L, [](bool c, T a, T b) { return c ? a : b; });
+  ternary_loop<T, bool, T, T>(L, [](bool c, T a, T b) { return c ? a : b; });
 }
 
 // out (dtype T) = cast(in), in of any dtype (loop.dtypes[1]).
@@ -277,7 +277,7 @@ template <typename T>
 void copy_kernel(const StridedLoop& L) {
   visit_dtype(L.dtypes[1], [&](auto tag) {
     using In = decltype(tag);
-    cpu::unary_loop<T, In>(L, [](In v) { return static_cast<T>(v); });
+    unary_loop<T, In>(L, [](In v) { return static_cast<T>(v); });
   });
 }
 
@@ -285,7 +285,7 @@ void copy_kernel(const StridedLoop& L) {
 template <typename T>
 void fill_kernel(const StridedLoop& L) {
   const T value = std::is_floating_point_v<T> ? T(L.params.f[0]) : T(L.params.i[0]);
-  cpu::for_each_inner(L, [&](char** p, const int64_t* s, int64_t n) {
+  for_each_inner(L, [&](char** p, const int64_t* s, int64_t n) {
     for (int64_t i = 0; i < n; ++i) *reinterpret_cast<T*>(p[0] + i * s[0]) = value;
   });
 }
@@ -298,7 +298,7 @@ using i64 = int64_t;
 
 // One line per (op, dtype).  Which dtypes an op has is what LibTorch supports; the ops in
 // core/native/elementwise.cpp turn a missing kernel into an error naming the supported ones.
-void register_elementwise_cpu_kernels() {
+void register_elementwise_kernels() {
   register_kernel(OpKind::copy, kCPU, kBool, &copy_kernel<bool>);
   register_kernel(OpKind::copy, kCPU, kInt64, &copy_kernel<i64>);
   register_kernel(OpKind::copy, kCPU, kFloat32, &copy_kernel<f32>);
@@ -452,4 +452,4 @@ void register_elementwise_cpu_kernels() {
   register_kernel(OpKind::where, kCPU, kFloat64, &where_kernel<f64>);
 }
 
-}  // namespace convis
+CONVIS_CPU_END

@@ -43,8 +43,9 @@
 
 #include <bit>
 #include <cstdint>
+#include "convis/kernels/cpu/capability.h"
 
-namespace convis::cpu {
+CONVIS_CPU_BEGIN
 
 namespace fast_math_detail {
 
@@ -100,4 +101,4 @@ inline float tanh_f32(float x) {
 
 inline float sigmoid_f32(float x) { return 1.0f / (1.0f + exp_f32(-x)); }
 
-}  // namespace convis::cpu
+CONVIS_CPU_END

@@ -9,8 +9,9 @@
 #pragma once
 
 #include <cstdint>
+#include "convis/kernels/cpu/capability.h"
 
-namespace convis::cpu {
+CONVIS_CPU_BEGIN
 
 template <typename T>
 struct MatrixView {
@@ -36,4 +37,4 @@ extern template void gemm_matrix<double>(int64_t, int64_t, int64_t, double, Matr
 extern template void gemm_matrix<int64_t>(int64_t, int64_t, int64_t, int64_t, MatrixView<int64_t>,
                                           MatrixView<int64_t>, int64_t, MutableMatrixView<int64_t>);
 
-}  // namespace convis::cpu
+CONVIS_CPU_END

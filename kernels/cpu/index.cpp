@@ -10,7 +10,7 @@
 #include "convis/kernels/dispatch.h"
 #include "convis/kernels/index.h"
 
-namespace convis {
+CONVIS_CPU_BEGIN
 
 namespace {
 
@@ -125,7 +125,7 @@ IndexCheck index_kernel(const IndexLoop& L) {
 
 }  // namespace
 
-void register_index_cpu_kernels() {
+void register_index_kernels() {
   register_kernel(OpKind::gather, kCPU, kBool, &index_kernel<bool, Mode::gather>);
   register_kernel(OpKind::gather, kCPU, kInt64, &index_kernel<int64_t, Mode::gather>);
   register_kernel(OpKind::gather, kCPU, kFloat32, &index_kernel<float, Mode::gather>);
@@ -146,4 +146,4 @@ void register_index_cpu_kernels() {
   register_kernel(OpKind::index_add, kCPU, kFloat64, &index_kernel<double, Mode::accumulate>);
 }
 
-}  // namespace convis
+CONVIS_CPU_END

@@ -18,7 +18,7 @@
 #include "convis/kernels/dispatch.h"
 #include "convis/kernels/gemm.h"
 
-namespace convis::cpu {
+CONVIS_CPU_BEGIN
 
 namespace {
 
@@ -121,14 +121,10 @@ template void gemm_matrix<double>(int64_t, int64_t, int64_t, double, MatrixView<
 template void gemm_matrix<int64_t>(int64_t, int64_t, int64_t, int64_t, MatrixView<int64_t>, MatrixView<int64_t>,
                                    int64_t, MutableMatrixView<int64_t>);
 
-}  // namespace convis::cpu
-
-namespace convis {
-
-void register_gemm_cpu_kernels() {
-  register_kernel(OpKind::gemm, kCPU, kFloat32, &cpu::gemm_kernel<float>);
-  register_kernel(OpKind::gemm, kCPU, kFloat64, &cpu::gemm_kernel<double>);
-  register_kernel(OpKind::gemm, kCPU, kInt64, &cpu::gemm_kernel<int64_t>);
+void register_gemm_kernels() {
+  register_kernel(OpKind::gemm, kCPU, kFloat32, &gemm_kernel<float>);
+  register_kernel(OpKind::gemm, kCPU, kFloat64, &gemm_kernel<double>);
+  register_kernel(OpKind::gemm, kCPU, kInt64, &gemm_kernel<int64_t>);
 }
 
-}  // namespace convis
+CONVIS_CPU_END

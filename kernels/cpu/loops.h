@@ -20,8 +20,9 @@
 
 #include "convis/kernels/cpu/vec.h"
 #include "convis/kernels/strided_loop.h"
+#include "convis/kernels/cpu/capability.h"
 
-namespace convis::cpu {
+CONVIS_CPU_BEGIN
 
 // inner(ptrs, strides, n): ptrs[k] points at the first element of operand k on this row,
 // strides[k] is its inner stride in bytes, n the row length.
@@ -108,4 +109,4 @@ void ternary_loop(const StridedLoop& L, F f) {
   });
 }
 
-}  // namespace convis::cpu
+CONVIS_CPU_END

@@ -17,11 +17,10 @@
 #include <limits>
 
 #include "convis/kernels/conv.h"
+#include "convis/kernels/cpu/kernels.h"
 #include "convis/kernels/dispatch.h"
 
-namespace convis {
-
-namespace cpu {
+CONVIS_CPU_BEGIN
 
 namespace {
 
@@ -150,17 +149,15 @@ void avg_pool_backward_kernel(const PoolBackwardArgs& a) {
 
 }  // namespace
 
-}  // namespace cpu
-
-void register_pool_cpu_kernels() {
-  register_kernel(OpKind::max_pool_forward, kCPU, kFloat32, &cpu::max_pool_forward_kernel<float>);
-  register_kernel(OpKind::max_pool_forward, kCPU, kFloat64, &cpu::max_pool_forward_kernel<double>);
-  register_kernel(OpKind::max_pool_backward, kCPU, kFloat32, &cpu::max_pool_backward_kernel<float>);
-  register_kernel(OpKind::max_pool_backward, kCPU, kFloat64, &cpu::max_pool_backward_kernel<double>);
-  register_kernel(OpKind::avg_pool_forward, kCPU, kFloat32, &cpu::avg_pool_forward_kernel<float>);
-  register_kernel(OpKind::avg_pool_forward, kCPU, kFloat64, &cpu::avg_pool_forward_kernel<double>);
-  register_kernel(OpKind::avg_pool_backward, kCPU, kFloat32, &cpu::avg_pool_backward_kernel<float>);
-  register_kernel(OpKind::avg_pool_backward, kCPU, kFloat64, &cpu::avg_pool_backward_kernel<double>);
+void register_pool_kernels() {
+  register_kernel(OpKind::max_pool_forward, kCPU, kFloat32, &max_pool_forward_kernel<float>);
+  register_kernel(OpKind::max_pool_forward, kCPU, kFloat64, &max_pool_forward_kernel<double>);
+  register_kernel(OpKind::max_pool_backward, kCPU, kFloat32, &max_pool_backward_kernel<float>);
+  register_kernel(OpKind::max_pool_backward, kCPU, kFloat64, &max_pool_backward_kernel<double>);
+  register_kernel(OpKind::avg_pool_forward, kCPU, kFloat32, &avg_pool_forward_kernel<float>);
+  register_kernel(OpKind::avg_pool_forward, kCPU, kFloat64, &avg_pool_forward_kernel<double>);
+  register_kernel(OpKind::avg_pool_backward, kCPU, kFloat32, &avg_pool_backward_kernel<float>);
+  register_kernel(OpKind::avg_pool_backward, kCPU, kFloat64, &avg_pool_backward_kernel<double>);
 }
 
-}  // namespace convis
+CONVIS_CPU_END

@@ -10,19 +10,17 @@
 #include "convis/kernels/cpu/reduce_loops.h"
 #include "convis/kernels/dispatch.h"
 
-namespace convis {
+CONVIS_CPU_BEGIN
 
 namespace {
 
-using cpu::reduce_acc_t;
-using cpu::kOutputBlock;
 
 // out = sum(x) / divisor (the divisor only for floating T: mean passes the count).
 template <typename T>
 void sum_kernel(const ReduceArgs& a) {
   using Acc = reduce_acc_t<T>;
   const double divisor = a.params.divisor;
-  cpu::sum_outputs<T, Acc, T>(a, [](T x) { return Acc(x); }, [divisor](Acc acc) {
+  sum_outputs<T, Acc, T>(a, [](T x) { return Acc(x); }, [divisor](Acc acc) {
     if constexpr (std::is_floating_point_v<T>) return T(acc / divisor);
     else return T(acc);
   });
@@ -31,21 +29,21 @@ void sum_kernel(const ReduceArgs& a) {
 template <typename T>
 void prod_kernel(const ReduceArgs& a) {
   using Acc = reduce_acc_t<T>;
-  cpu::fold_outputs<T, Acc, T>(a, Acc(1), [](Acc acc, T x) { return acc * Acc(x); }, [](Acc acc) { return T(acc); });
+  fold_outputs<T, Acc, T>(a, Acc(1), [](Acc acc, T x) { return acc * Acc(x); }, [](Acc acc) { return T(acc); });
 }
 
 // amax (kMax) and amin; a NaN wins.  The op rejects empty reductions.
 template <typename T, bool kMax>
 void extreme_kernel(const ReduceArgs& a) {
-  const T init = kMax ? cpu::lowest_value<T>() : cpu::highest_value<T>();
-  cpu::fold_outputs<T, T, T>(
-      a, init, [](T acc, T x) { return kMax ? cpu::nan_max(acc, x) : cpu::nan_min(acc, x); }, [](T acc) { return acc; });
+  const T init = kMax ? lowest_value<T>() : highest_value<T>();
+  fold_outputs<T, T, T>(
+      a, init, [](T acc, T x) { return kMax ? nan_max(acc, x) : nan_min(acc, x); }, [](T acc) { return acc; });
 }
 
 // all (kAll) and any into kBool.  NaN is true.
 template <typename T, bool kAll>
 void all_any_kernel(const ReduceArgs& a) {
-  cpu::fold_outputs<bool, bool, T>(
+  fold_outputs<bool, bool, T>(
       a, kAll, [](bool acc, T x) { return kAll ? (acc && x != T(0)) : (acc || x != T(0)); },
       [](bool acc) { return acc; });
 }
@@ -57,14 +55,14 @@ template <typename T, bool kMax>
 void arg_extreme_kernel(const ReduceArgs& a) {
   const T* in = static_cast<const T*>(a.in);
   T* out = static_cast<T*>(a.out);
-  cpu::for_each_output(a, [&](int64_t i, int64_t o) {
+  for_each_output(a, [&](int64_t i, int64_t o) {
     T best = T();
     int64_t best_pos = -1, pos = 0;
-    cpu::for_each_row(a, i, [&](int64_t off, int64_t stride, int64_t n) {
+    for_each_row(a, i, [&](int64_t off, int64_t stride, int64_t n) {
       const T* p = in + off;
       for (int64_t k = 0; k < n; ++k, ++pos) {
         const T x = p[k * stride];
-        bool better = cpu::is_nan_value(x) ? !cpu::is_nan_value(best) : (kMax ? x > best : x < best);
+        bool better = is_nan_value(x) ? !is_nan_value(best) : (kMax ? x > best : x < best);
         if (best_pos < 0 || better) best = x, best_pos = pos;
       }
     });
@@ -85,19 +83,19 @@ void var_kernel(const ReduceArgs& a) {
     return T(a.params.take_sqrt ? std::sqrt(v) : v);
   };
   auto square_dev = [](double mean, T x) { return (double(x) - mean) * (double(x) - mean); };
-  if (cpu::blocked_applicable(a)) {
-    cpu::for_each_output_block(a, [&](int64_t i, int64_t o, int64_t count, int64_t os) {
+  if (blocked_applicable(a)) {
+    for_each_output_block(a, [&](int64_t i, int64_t o, int64_t count, int64_t os) {
       double mean[kOutputBlock] = {}, m2[kOutputBlock] = {};
-      cpu::block_fold(a, in, i, count, mean, [](double& s, T x, int64_t) { s += double(x); });
+      block_fold(a, in, i, count, mean, [](double& s, T x, int64_t) { s += double(x); });
       for (int64_t j = 0; j < count; ++j) mean[j] /= n;
-      cpu::block_fold(a, in, i, count, m2, [&](double& s, T x, int64_t j) { s += square_dev(mean[j], x); });
+      block_fold(a, in, i, count, m2, [&](double& s, T x, int64_t j) { s += square_dev(mean[j], x); });
       for (int64_t j = 0; j < count; ++j) out[o + j * os] = finish(m2[j]);
     });
     return;
   }
-  cpu::for_each_output(a, [&](int64_t i, int64_t o) {
-    const double mean = cpu::inner_sum<double>(a, in, i, [](T x) { return double(x); }) / n;
-    out[o] = finish(cpu::inner_sum<double>(a, in, i, [&](T x) { return square_dev(mean, x); }));
+  for_each_output(a, [&](int64_t i, int64_t o) {
+    const double mean = inner_sum<double>(a, in, i, [](T x) { return double(x); }) / n;
+    out[o] = finish(inner_sum<double>(a, in, i, [&](T x) { return square_dev(mean, x); }));
   });
 }
 
@@ -107,18 +105,18 @@ void norm_kernel(const ReduceArgs& a) {
   const double p = a.params.p;
   if (a.reduce_size() == 0) {
     T* out = static_cast<T*>(a.out);
-    cpu::for_each_output(a, [&](int64_t, int64_t o) { out[o] = T(0); });
+    for_each_output(a, [&](int64_t, int64_t o) { out[o] = T(0); });
   } else if (p == 2) {
-    cpu::sum_outputs<T, double, T>(a, [](T x) { return double(x) * double(x); }, [](double s) { return T(std::sqrt(s)); });
+    sum_outputs<T, double, T>(a, [](T x) { return double(x) * double(x); }, [](double s) { return T(std::sqrt(s)); });
   } else if (p == 1) {
-    cpu::sum_outputs<T, double, T>(a, [](T x) { return std::abs(double(x)); }, [](double s) { return T(s); });
+    sum_outputs<T, double, T>(a, [](T x) { return std::abs(double(x)); }, [](double s) { return T(s); });
   } else if (p == 0) {
-    cpu::sum_outputs<T, double, T>(a, [](T x) { return x != T(0) ? 1.0 : 0.0; }, [](double s) { return T(s); });
+    sum_outputs<T, double, T>(a, [](T x) { return x != T(0) ? 1.0 : 0.0; }, [](double s) { return T(s); });
   } else if (std::isinf(p)) {
-    auto step = [p](T acc, T x) { return p > 0 ? cpu::nan_max(acc, std::abs(x)) : cpu::nan_min(acc, std::abs(x)); };
-    cpu::fold_outputs<T, T, T>(a, p > 0 ? T(0) : cpu::highest_value<T>(), step, [](T acc) { return acc; });
+    auto step = [p](T acc, T x) { return p > 0 ? nan_max(acc, std::abs(x)) : nan_min(acc, std::abs(x)); };
+    fold_outputs<T, T, T>(a, p > 0 ? T(0) : highest_value<T>(), step, [](T acc) { return acc; });
   } else {
-    cpu::sum_outputs<T, double, T>(a, [p](T x) { return std::pow(std::abs(double(x)), p); },
+    sum_outputs<T, double, T>(a, [p](T x) { return std::pow(std::abs(double(x)), p); },
                                    [p](double s) { return T(std::pow(s, 1.0 / p)); });
   }
 }
@@ -133,22 +131,22 @@ void logsumexp_kernel(const ReduceArgs& a) {
   T* out = static_cast<T*>(a.out);
   auto safe_shift = [](T m) { return std::isinf(m) ? T(0) : m; };
   auto finish = [](double s, T shift) { return T(std::log(s) + double(shift)); };
-  const T lowest = cpu::lowest_value<T>();
-  if (cpu::blocked_applicable(a)) {
-    cpu::for_each_output_block(a, [&](int64_t i, int64_t o, int64_t count, int64_t os) {
+  const T lowest = lowest_value<T>();
+  if (blocked_applicable(a)) {
+    for_each_output_block(a, [&](int64_t i, int64_t o, int64_t count, int64_t os) {
       T shift[kOutputBlock];
       double s[kOutputBlock] = {};
       std::fill(shift, shift + count, lowest);
-      cpu::block_fold(a, in, i, count, shift, [](T& m, T x, int64_t) { m = cpu::nan_max(m, x); });
+      block_fold(a, in, i, count, shift, [](T& m, T x, int64_t) { m = nan_max(m, x); });
       for (int64_t j = 0; j < count; ++j) shift[j] = safe_shift(shift[j]);
-      cpu::block_fold(a, in, i, count, s, [&](double& acc, T x, int64_t j) { acc += double(std::exp(x - shift[j])); });
+      block_fold(a, in, i, count, s, [&](double& acc, T x, int64_t j) { acc += double(std::exp(x - shift[j])); });
       for (int64_t j = 0; j < count; ++j) out[o + j * os] = finish(s[j], shift[j]);
     });
     return;
   }
-  cpu::for_each_output(a, [&](int64_t i, int64_t o) {
-    const T shift = safe_shift(cpu::inner_fold<T>(a, in, i, lowest, [](T m, T x) { return cpu::nan_max(m, x); }));
-    out[o] = finish(cpu::inner_sum<double>(a, in, i, [shift](T x) { return double(std::exp(x - shift)); }), shift);
+  for_each_output(a, [&](int64_t i, int64_t o) {
+    const T shift = safe_shift(inner_fold<T>(a, in, i, lowest, [](T m, T x) { return nan_max(m, x); }));
+    out[o] = finish(inner_sum<double>(a, in, i, [shift](T x) { return double(std::exp(x - shift)); }), shift);
   });
 }
 
@@ -157,10 +155,10 @@ void logsumexp_kernel(const ReduceArgs& a) {
 // the compile-time constant 1, so the line loops compile as if the block loop were not there.
 template <typename F>
 void for_each_scan_block(const ReduceArgs& a, F&& f) {
-  if (cpu::blocked_applicable(a)) {
-    cpu::for_each_output_block(a, f);
+  if (blocked_applicable(a)) {
+    for_each_output_block(a, f);
   } else {
-    cpu::for_each_output(a, [&](int64_t i, int64_t o) { f(i, o, std::integral_constant<int64_t, 1>{}, int64_t(0)); });
+    for_each_output(a, [&](int64_t i, int64_t o) { f(i, o, std::integral_constant<int64_t, 1>{}, int64_t(0)); });
   }
 }
 
@@ -175,9 +173,9 @@ void softmax_kernel(const ReduceArgs& a) {
   for_each_scan_block(a, [&](int64_t i, int64_t o, auto count, int64_t oj) {
     T m[kOutputBlock], scale[kOutputBlock];
     double s[kOutputBlock] = {};
-    std::fill(m, m + count, cpu::lowest_value<T>());
+    std::fill(m, m + count, lowest_value<T>());
     for (int64_t k = 0; k < n; ++k)
-      for (int64_t j = 0; j < count; ++j) m[j] = cpu::nan_max(m[j], in[i + k * is + j]);
+      for (int64_t j = 0; j < count; ++j) m[j] = nan_max(m[j], in[i + k * is + j]);
     for (int64_t k = 0; k < n; ++k) {
       for (int64_t j = 0; j < count; ++j) {
         const T e = std::exp(in[i + k * is + j] - m[j]);
@@ -216,7 +214,7 @@ void cumsum_kernel(const ReduceArgs& a) {
 
 }  // namespace
 
-void register_reduce_cpu_kernels() {
+void register_reduce_kernels() {
   register_kernel(OpKind::sum, kCPU, kBool, &sum_kernel<bool>);
   register_kernel(OpKind::sum, kCPU, kInt64, &sum_kernel<int64_t>);
   register_kernel(OpKind::sum, kCPU, kFloat32, &sum_kernel<float>);
@@ -264,4 +262,4 @@ void register_reduce_cpu_kernels() {
   register_kernel(OpKind::any, kCPU, kFloat64, &all_any_kernel<double, false>);
 }
 
-}  // namespace convis
+CONVIS_CPU_END

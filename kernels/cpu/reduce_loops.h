@@ -20,8 +20,9 @@
 #include <type_traits>
 
 #include "convis/kernels/reduce.h"
+#include "convis/kernels/cpu/capability.h"
 
-namespace convis::cpu {
+CONVIS_CPU_BEGIN
 
 // Note [Reduction accuracy]
 // float32 sums, products, means, variances and norms accumulate in double: with 53 bits
@@ -219,4 +220,4 @@ void sum_outputs(const ReduceArgs& a, Map map, Finish finish) {
   for_each_output(a, [&](int64_t i, int64_t o) { out[o] = finish(inner_sum<Acc>(a, in, i, map)); });
 }
 
-}  // namespace convis::cpu
+CONVIS_CPU_END

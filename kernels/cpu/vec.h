@@ -1,28 +1,36 @@
 // kernels/cpu/vec.h: Vec<T>, a SIMD register's worth of T, for kernels written once.
 //
-//   using V = cpu::Vec<float>;                 // 8 floats: one AVX2 register
+//   using V = Vec<float>;                      // 16 floats at avx512, 8 at avx2 and generic
 //   V a = V::load(x + i), b = V::load(y + i);
 //   (a * b + V(1.0f)).store(out + i);
+//   fmadd(a, b, acc);                          // a * b + acc, one rounding (an FMA)
 //
 // Note [The Vec seam]
-// A kernel functor may offer a second overload taking Vec<T> (see AddOp in
+// A kernel functor may offer a second overload taking Vec<T> (see Add in
 // kernels/cpu/elementwise.cpp).  The typed loops in kernels/cpu/loops.h use it on the
 // contiguous fast path, kWidth elements at a time, and the scalar overload for the tail and
-// for strided rows.  This portable Vec is a fixed-size array whose loops GCC turns into
-// AVX2 code at -O3 when the target allows it; an explicit AVX2 specialisation chosen at run
-// time by CPUID (DESIGN.md idea 3) replaces it behind the same interface without touching
-// any kernel.
+// for strided rows.  Which Vec a kernel gets depends on the level its file is compiled at
+// (Note [One source, three capabilities]): at avx2 and avx512, Vec<float> and Vec<double>
+// are one __m256 / __m512 register with the operations as intrinsics; at the generic level
+// (and for other T) Vec is a portable array of 32 bytes whose loops GCC turns into SSE2.
+// Every operation but fmadd rounds as the scalar operator does, so the Vec path gives the
+// same bits as the scalar loop; fmadd rounds once (the generic one too: std::fma).
 #pragma once
 
+#include <immintrin.h>
+
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstring>
 
-namespace convis::cpu {
+#include "convis/kernels/cpu/capability.h"
+
+CONVIS_CPU_BEGIN
 
 template <typename T>
 struct Vec {
-  static constexpr int kWidth = int(32 / sizeof(T));  // one 256-bit register
+  static constexpr int kWidth = int(32 / sizeof(T));
   T v[kWidth];
 
   Vec() = default;
@@ -33,17 +41,65 @@ struct Vec {
     return r;
   }
   void store(T* p) const { std::memcpy(p, v, sizeof(v)); }
-
-  template <typename F>
-  friend Vec zip(const Vec& a, const Vec& b, F f) {
-    Vec r;
-    for (int i = 0; i < kWidth; ++i) r.v[i] = f(a.v[i], b.v[i]);
-    return r;
-  }
-  friend Vec operator+(const Vec& a, const Vec& b) { return zip(a, b, [](T x, T y) { return x + y; }); }
-  friend Vec operator-(const Vec& a, const Vec& b) { return zip(a, b, [](T x, T y) { return x - y; }); }
-  friend Vec operator*(const Vec& a, const Vec& b) { return zip(a, b, [](T x, T y) { return x * y; }); }
-  friend Vec operator/(const Vec& a, const Vec& b) { return zip(a, b, [](T x, T y) { return x / y; }); }
 };
 
-}  // namespace convis::cpu
+// The operators are free functions, not friends defined in the class: GCC 12 does not apply
+// `#pragma GCC target` to a friend defined in a class, and the AVX intrinsics then fail to inline.
+template <typename T, typename F>
+Vec<T> zip(const Vec<T>& a, const Vec<T>& b, F f) {
+  Vec<T> r;
+  for (int i = 0; i < Vec<T>::kWidth; ++i) r.v[i] = f(a.v[i], b.v[i]);
+  return r;
+}
+template <typename T>
+Vec<T> operator+(const Vec<T>& a, const Vec<T>& b) { return zip(a, b, [](T x, T y) { return x + y; }); }
+template <typename T>
+Vec<T> operator-(const Vec<T>& a, const Vec<T>& b) { return zip(a, b, [](T x, T y) { return x - y; }); }
+template <typename T>
+Vec<T> operator*(const Vec<T>& a, const Vec<T>& b) { return zip(a, b, [](T x, T y) { return x * y; }); }
+template <typename T>
+Vec<T> operator/(const Vec<T>& a, const Vec<T>& b) { return zip(a, b, [](T x, T y) { return x / y; }); }
+template <typename T>
+Vec<T> fmadd(const Vec<T>& a, const Vec<T>& b, const Vec<T>& c) {
+  Vec<T> r;
+  for (int i = 0; i < Vec<T>::kWidth; ++i) r.v[i] = std::fma(a.v[i], b.v[i], c.v[i]);
+  return r;
+}
+
+// One specialisation per (level, T): the register type R and its intrinsics.  The operators
+// are overloads (not template specialisations) for Vec<T>, found first by overload resolution.
+#define CONVIS_VEC_SPECIALISATION(T, R, W, OP, SET1, LOAD, STORE)                       \
+  template <>                                                                          \
+  struct Vec<T> {                                                                      \
+    static constexpr int kWidth = W;                                                   \
+    R r;                                                                               \
+    Vec() = default;                                                                   \
+    explicit Vec(T x) : r(SET1(x)) {}                                                  \
+    explicit Vec(R x) : r(x) {}                                                        \
+    static Vec load(const T* p) { return Vec(LOAD(p)); }                               \
+    void store(T* p) const { STORE(p, r); }                                            \
+  };                                                                                   \
+  inline Vec<T> operator+(const Vec<T>& a, const Vec<T>& b) { return Vec<T>(OP(add)(a.r, b.r)); } \
+  inline Vec<T> operator-(const Vec<T>& a, const Vec<T>& b) { return Vec<T>(OP(sub)(a.r, b.r)); } \
+  inline Vec<T> operator*(const Vec<T>& a, const Vec<T>& b) { return Vec<T>(OP(mul)(a.r, b.r)); } \
+  inline Vec<T> operator/(const Vec<T>& a, const Vec<T>& b) { return Vec<T>(OP(div)(a.r, b.r)); } \
+  inline Vec<T> fmadd(const Vec<T>& a, const Vec<T>& b, const Vec<T>& c) {                        \
+    return Vec<T>(OP(fmadd)(a.r, b.r, c.r));                                                      \
+  }
+
+#if CONVIS_CPU_LEVEL == 2
+#define CONVIS_PS(op) _mm512_##op##_ps
+#define CONVIS_PD(op) _mm512_##op##_pd
+CONVIS_VEC_SPECIALISATION(float, __m512, 16, CONVIS_PS, _mm512_set1_ps, _mm512_loadu_ps, _mm512_storeu_ps)
+CONVIS_VEC_SPECIALISATION(double, __m512d, 8, CONVIS_PD, _mm512_set1_pd, _mm512_loadu_pd, _mm512_storeu_pd)
+#elif CONVIS_CPU_LEVEL == 1
+#define CONVIS_PS(op) _mm256_##op##_ps
+#define CONVIS_PD(op) _mm256_##op##_pd
+CONVIS_VEC_SPECIALISATION(float, __m256, 8, CONVIS_PS, _mm256_set1_ps, _mm256_loadu_ps, _mm256_storeu_ps)
+CONVIS_VEC_SPECIALISATION(double, __m256d, 4, CONVIS_PD, _mm256_set1_pd, _mm256_loadu_pd, _mm256_storeu_pd)
+#endif
+#undef CONVIS_PS
+#undef CONVIS_PD
+#undef CONVIS_VEC_SPECIALISATION
+
+CONVIS_CPU_END

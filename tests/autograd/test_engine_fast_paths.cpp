@@ -9,11 +9,7 @@ using namespace convis;
 using convis_test::values;
 using V = std::vector<double>;
 
-namespace {
-bool same_bits(const Tensor& a, const Tensor& b) {
-  return a.sizes() == b.sizes() && a.dtype() == b.dtype() && equal(a, b);
-}
-}  // namespace
+using convis_test::same_bits;
 
 TEST_CASE("fused tanh and sigmoid backward equal the composite formulas bit for bit", "[autograd][grad]") {
   for (DType dt : {kFloat32, kFloat64}) {

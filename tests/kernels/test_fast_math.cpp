@@ -11,9 +11,9 @@
 #include "helpers.h"
 
 using namespace convis;
-using cpu::exp_f32;
-using cpu::sigmoid_f32;
-using cpu::tanh_f32;
+using cpu::generic::exp_f32;  // the generic build; the vectorised ones are tested through the ops
+using cpu::generic::sigmoid_f32;  // the generic build; the vectorised ones are tested through the ops
+using cpu::generic::tanh_f32;  // the generic build; the vectorised ones are tested through the ops
 
 namespace {
 
