@@ -39,6 +39,19 @@ std::vector<double> values(const convis::Tensor& t) {
   return std::vector<double>(p, p + c.numel());
 }
 
+convis::Tensor naive_mm(const convis::Tensor& a, const convis::Tensor& b) {
+  using namespace convis;
+  Tensor ac = a.to(kFloat64).contiguous(), bc = b.to(kFloat64).contiguous();
+  const int64_t m = a.size(0), k = a.size(1), n = b.size(1);
+  Tensor out = zeros({m, n}, kFloat64);
+  const double *pa = ac.data_ptr<double>(), *pb = bc.data_ptr<double>();
+  double* po = out.data_ptr<double>();
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      for (int64_t p = 0; p < k; ++p) po[i * n + j] += pa[i * k + p] * pb[p * n + j];
+  return out;
+}
+
 bool same_bits(const convis::Tensor& a, const convis::Tensor& b) {
   if (a.sizes() != b.sizes() || a.dtype() != b.dtype()) return false;
   convis::Tensor ca = a.contiguous(), cb = b.contiguous();

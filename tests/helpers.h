@@ -65,6 +65,8 @@ inline convis::Tensor leaf(std::initializer_list<double> v) {
   return convis::tensor(v, convis::dtype(convis::kFloat64).requires_grad(true));
 }
 inline std::string grad_fn_name(const convis::Tensor& t) { return t.grad_fn() ? t.grad_fn()->name() : "(none)"; }
+// The plain triple loop in float64 over any strides: the reference for 2-D products.
+convis::Tensor naive_mm(const convis::Tensor& a, const convis::Tensor& b);
 // Same shape, dtype and bytes (unlike equal(), a NaN matches the same NaN).
 bool same_bits(const convis::Tensor& a, const convis::Tensor& b);
 }  // namespace convis_test

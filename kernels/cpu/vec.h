@@ -3,7 +3,7 @@
 //   using V = Vec<float>;                      // 16 floats at avx512, 8 at avx2 and generic
 //   V a = V::load(x + i), b = V::load(y + i);
 //   (a * b + V(1.0f)).store(out + i);
-//   fmadd(a, b, acc);                          // a * b + acc, one rounding (an FMA)
+//   fmadd(a, b, acc);                          // a * b + acc (see fmadd below)
 //
 // Note [The Vec seam]
 // A kernel functor may offer a second overload taking Vec<T> (see Add in
@@ -13,8 +13,8 @@
 // (Note [One source, three capabilities]): at avx2 and avx512, Vec<float> and Vec<double>
 // are one __m256 / __m512 register with the operations as intrinsics; at the generic level
 // (and for other T) Vec is a portable array of 32 bytes whose loops GCC turns into SSE2.
-// Every operation but fmadd rounds as the scalar operator does, so the Vec path gives the
-// same bits as the scalar loop; fmadd rounds once (the generic one too: std::fma).
+// Every operation rounds as the scalar operator does, so the Vec path gives the same bits
+// as the scalar loop (fmadd as the scalar fmadd at the same level).
 #pragma once
 
 #include <immintrin.h>
@@ -23,6 +23,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstring>
+#include <type_traits>
 
 #include "convis/kernels/cpu/capability.h"
 
@@ -59,10 +60,21 @@ template <typename T>
 Vec<T> operator*(const Vec<T>& a, const Vec<T>& b) { return zip(a, b, [](T x, T y) { return x * y; }); }
 template <typename T>
 Vec<T> operator/(const Vec<T>& a, const Vec<T>& b) { return zip(a, b, [](T x, T y) { return x / y; }); }
+
+// fmadd(a, b, c) = a * b + c, rounded once (an FMA instruction) at avx2 and avx512, and
+// rounded twice at the generic level, whose processors may have no FMA unit (std::fma would
+// be a slow library call there).  The scalar form rounds as the Vec form at the same level,
+// so a kernel's vector body and scalar tail agree.
+template <typename T>
+  requires std::is_floating_point_v<T>
+T fmadd(T a, T b, T c) {
+  if constexpr (CONVIS_CPU_LEVEL >= 1) return std::fma(a, b, c);
+  else return a * b + c;
+}
 template <typename T>
 Vec<T> fmadd(const Vec<T>& a, const Vec<T>& b, const Vec<T>& c) {
   Vec<T> r;
-  for (int i = 0; i < Vec<T>::kWidth; ++i) r.v[i] = std::fma(a.v[i], b.v[i], c.v[i]);
+  for (int i = 0; i < Vec<T>::kWidth; ++i) r.v[i] = fmadd(a.v[i], b.v[i], c.v[i]);
   return r;
 }
 

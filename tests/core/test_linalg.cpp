@@ -4,24 +4,8 @@
 #include "helpers.h"
 
 using namespace convis;
+using convis_test::naive_mm;
 using convis_test::pattern;
-
-namespace {
-
-// The plain triple loop in float64 over any strides: the reference for 2-D products.
-Tensor naive_mm(const Tensor& a, const Tensor& b) {
-  Tensor ac = a.to(kFloat64).contiguous(), bc = b.to(kFloat64).contiguous();
-  const int64_t m = a.size(0), k = a.size(1), n = b.size(1);
-  Tensor out = zeros({m, n}, kFloat64);
-  const double *pa = ac.data_ptr<double>(), *pb = bc.data_ptr<double>();
-  double* po = out.data_ptr<double>();
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t j = 0; j < n; ++j)
-      for (int64_t p = 0; p < k; ++p) po[i * n + j] += pa[i * k + p] * pb[p * n + j];
-  return out;
-}
-
-}  // namespace
 
 TEST_CASE("mm of a small matrix by hand, every dtype", "[linalg]") {
   for (DType dt : {kFloat32, kFloat64, kInt64}) {

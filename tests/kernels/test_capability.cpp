@@ -8,26 +8,14 @@
 
 #include "convis/kernels/cpu/cpu_dispatch.h"
 #include "helpers.h"
+#include "kernels/levels.h"
 
 using namespace convis;
+using convis_test::available_levels;
+using convis_test::LevelGuard;
 using convis_test::same_bits;
 
 namespace {
-
-std::vector<CpuCapability> available_levels() {
-  std::vector<CpuCapability> levels;
-  for (int c = 0; c <= int(cpu::best_cpu_capability()); ++c) levels.push_back(CpuCapability(c));
-  return levels;
-}
-
-// Restores the level in use when the test ends, whatever happens in it.
-struct LevelGuard {
-  std::string before{cpu_capability()};
-  ~LevelGuard() {
-    for (CpuCapability c : available_levels())
-      if (cpu_capability_name(c) == before) cpu::use_cpu_capability(c);
-  }
-};
 
 // Inputs with odd lengths (vector tails), a strided view, NaN, +-inf and huge values.
 Tensor awkward_input(DType dt) {

@@ -1,0 +1,216 @@
+// kernels/cpu/gemm_blocked.cpp: the packed, register-blocked, threaded GEMM for float32 and
+// float64 (the idea of GotoBLAS and BLIS), behind gemm_matrix (kernels/cpu/gemm_cpu.h).
+//
+// Note [Packed GEMM]
+// C (m x n) += A (m x k) * B (k x n) is cut into blocks that fit the caches, and each block
+// is copied ("packed") into the order the micro-kernel reads it:
+//
+//   for jc in steps of NC:                 B panel  kc x nc   -> L3, shared by all threads
+//     for pc in steps of KC:               pack B[pc.., jc..] into NR-column micro-panels
+//                                          pack A[.., pc..]   into MR-row micro-panels
+//       for each (ic, jr) tile:            threads take tiles in a fixed order (below)
+//         for ir in steps of MR:           A block MC x kc -> L2; B micro-panel kc x NR -> L1
+//           micro-kernel: an MR x NR tile of C in MR*NR/W registers, kc rank-1 updates
+//
+// The micro-kernel keeps the C tile in vector registers: per step p it loads NR/W vectors
+// of B's micro-panel, broadcasts MR values of A's, and does MR*NR/W FMAs, so every element
+// it loads feeds many FMAs and the FMA units, not memory, set the pace.  MR and NR depend on
+// the level (Vec<T>::kWidth and the register count: 16 ymm at avx2, 32 zmm at avx512).
+// Packing makes A's and B's strides irrelevant (a transposed operand costs nothing extra)
+// and pads the edges with zeros, so the micro-kernel always runs full tiles; edge tiles of
+// C are written through a small buffer.
+//
+// Determinism: every element of C is the sum over the KC blocks in order, each block summed
+// by one micro-kernel in p order, and none of the block sizes depends on the thread count;
+// threads only decide who computes which tile.  So 1, 2 or 3 threads give the same bits.
+// (The FMAs make the bits differ from the generic level's, which has no FMA unit to use.)
+#include <omp.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "convis/kernels/cpu/gemm_cpu.h"
+#include "convis/kernels/cpu/vec.h"
+
+CONVIS_CPU_BEGIN
+
+namespace {
+
+// Block sizes per element type at this level (see the Note).
+template <typename T>
+struct Blocking {
+  using V = Vec<T>;
+  static constexpr int kW = V::kWidth;
+  static constexpr int kNV = 2;                      // B vectors per row of the tile
+  static constexpr int kNR = kNV * kW;               // tile columns
+  static constexpr int kMR = CONVIS_CPU_LEVEL == 2 ? 12 : 6;  // tile rows: 24 or 12 accumulators
+  static constexpr int64_t kKC = kGemmKC;  // Note [GEMM arithmetic]
+  static constexpr int64_t kMC = kMR * (CONVIS_CPU_LEVEL == 2 ? 16 : 24);
+  static constexpr int64_t kNC = 4096;
+};
+
+// acc (MR x NR, row-major) = sum over p < kc of a[p*MR + i] * b[p*NR + j].
+template <typename T>
+void micro_kernel(int64_t kc, const T* a, const T* b, T* acc_out) {
+  using B = Blocking<T>;
+  using V = typename B::V;
+  V acc[B::kMR][B::kNV];
+#pragma GCC unroll 16
+  for (int i = 0; i < B::kMR; ++i)
+#pragma GCC unroll 4
+    for (int v = 0; v < B::kNV; ++v) acc[i][v] = V(T(0));
+  for (int64_t p = 0; p < kc; ++p) {
+    V bv[B::kNV];
+#pragma GCC unroll 4
+    for (int v = 0; v < B::kNV; ++v) bv[v] = V::load(b + v * B::kW);
+#pragma GCC unroll 16
+    for (int i = 0; i < B::kMR; ++i) {
+      const V ai(a[i]);
+#pragma GCC unroll 4
+      for (int v = 0; v < B::kNV; ++v) acc[i][v] = fmadd(ai, bv[v], acc[i][v]);
+    }
+    a += B::kMR;
+    b += B::kNR;
+  }
+#pragma GCC unroll 16
+  for (int i = 0; i < B::kMR; ++i)
+#pragma GCC unroll 4
+    for (int v = 0; v < B::kNV; ++v) acc[i][v].store(acc_out + i * B::kNR + v * B::kW);
+}
+
+// c(i, j) = alpha * acc(i, j) + beta * c(i, j) for the mr x nr corner of the tile; beta 0: c unread.
+template <typename T>
+void store_tile(const T* acc, int mr, int nr, T alpha, T beta, MutableMatrixView<T> c) {
+  using B = Blocking<T>;
+  for (int i = 0; i < mr; ++i) {
+    T* row = c.data + i * c.row_stride;
+    const T* a = acc + i * B::kNR;
+    if (c.col_stride == 1 && nr == B::kNR) {
+      for (int v = 0; v < B::kNV; ++v) {
+        Vec<T> x = Vec<T>(alpha) * Vec<T>::load(a + v * B::kW);
+        if (beta != T(0)) x = x + Vec<T>(beta) * Vec<T>::load(row + v * B::kW);
+        x.store(row + v * B::kW);
+      }
+    } else {
+      for (int j = 0; j < nr; ++j) {
+        T* p = row + j * c.col_stride;
+        *p = beta == T(0) ? alpha * a[j] : alpha * a[j] + beta * *p;
+      }
+    }
+  }
+}
+
+// Rows [i0, i0 + rows) x columns [p0, p0 + kc) of A as MR-row micro-panels, zero-padded.
+template <typename T>
+void pack_a(MatrixView<T> a, int64_t i0, int64_t rows, int64_t p0, int64_t kc, T* out) {
+  constexpr int MR = Blocking<T>::kMR;
+  for (int64_t ir = 0; ir < rows; ir += MR, out += MR * kc) {
+    const int mr = int(std::min<int64_t>(MR, rows - ir));
+    for (int r = 0; r < MR; ++r) {
+      if (r >= mr) {
+        for (int64_t p = 0; p < kc; ++p) out[p * MR + r] = T(0);
+        continue;
+      }
+      const T* src = a.data + (i0 + ir + r) * a.row_stride + p0 * a.col_stride;
+      for (int64_t p = 0; p < kc; ++p) out[p * MR + r] = src[p * a.col_stride];
+    }
+  }
+}
+
+// Rows [p0, p0 + kc) x columns [j0, j0 + cols) of B as NR-column micro-panels, zero-padded.
+template <typename T>
+void pack_b(MatrixView<T> b, int64_t p0, int64_t kc, int64_t j0, int64_t cols, T* out) {
+  constexpr int NR = Blocking<T>::kNR;
+  const int nr = int(std::min<int64_t>(NR, cols));
+  for (int64_t p = 0; p < kc; ++p) {
+    const T* src = b.data + (p0 + p) * b.row_stride + j0 * b.col_stride;
+    T* dst = out + p * NR;
+    if (b.col_stride == 1) std::memcpy(dst, src, sizeof(T) * size_t(nr));
+    else
+      for (int j = 0; j < nr; ++j) dst[j] = src[j * b.col_stride];
+    for (int j = nr; j < NR; ++j) dst[j] = T(0);
+  }
+}
+
+struct Shape {
+  int64_t m, n, k;
+};
+
+// The rows of A per tile: kMC, or fewer when that leaves some of `threads` without two
+// tiles (a 128 x 10 product is one tile at kMC).  mc does not change any sum (Note [GEMM
+// arithmetic]), so it may depend on the thread count.
+template <typename T>
+int64_t rows_per_tile(int64_t m, int64_t n, int threads) {
+  using B = Blocking<T>;
+  const int64_t b_panels = (std::min(n, B::kNC) + B::kNR - 1) / B::kNR;
+  const int64_t ic_wanted = (2 * threads + b_panels - 1) / b_panels;
+  const int64_t mc = ((m + ic_wanted - 1) / ic_wanted + B::kMR - 1) / B::kMR * B::kMR;
+  return std::clamp<int64_t>(mc, B::kMR, B::kMC);
+}
+
+// One (jc, pc) step of the Note, run by every thread of the team: pack B's and A's blocks
+// together, then compute this thread's share of the tiles.
+template <typename T>
+void gemm_block(Shape s, int64_t mc, int64_t jc, int64_t nc, int64_t pc, int64_t kc, T alpha, MatrixView<T> a,
+                MatrixView<T> b, T beta, MutableMatrixView<T> c, T* a_pack, T* b_pack) {
+  using B = Blocking<T>;
+  const int64_t b_panels = (nc + B::kNR - 1) / B::kNR, a_panels = (s.m + B::kMR - 1) / B::kMR;
+#pragma omp for schedule(static)
+  for (int64_t q = 0; q < b_panels + a_panels; ++q) {
+    if (q < b_panels) pack_b(b, pc, kc, jc + q * B::kNR, std::min<int64_t>(B::kNR, nc - q * B::kNR), b_pack + q * B::kNR * kc);
+    else pack_a(a, (q - b_panels) * B::kMR, std::min<int64_t>(B::kMR, s.m - (q - b_panels) * B::kMR), pc, kc,
+                a_pack + (q - b_panels) * B::kMR * kc);
+  }  // the implicit barrier: every panel is packed before any tile starts
+  const int64_t ic_blocks = (s.m + mc - 1) / mc;
+  alignas(64) T acc[B::kMR * B::kNR];
+#pragma omp for schedule(static)
+  for (int64_t t = 0; t < ic_blocks * b_panels; ++t) {
+    const int64_t ic = (t / b_panels) * mc, jr = (t % b_panels) * B::kNR;
+    const int nr = int(std::min<int64_t>(B::kNR, nc - jr));
+    for (int64_t ir = ic; ir < std::min(ic + mc, s.m); ir += B::kMR) {
+      micro_kernel(kc, a_pack + ir * kc, b_pack + jr * kc, acc);
+      const int mr = int(std::min<int64_t>(B::kMR, s.m - ir));
+      store_tile(acc, mr, nr, alpha, beta,
+                 {c.data + ir * c.row_stride + (jc + jr) * c.col_stride, c.row_stride, c.col_stride});
+    }
+  }  // the implicit barrier: the packed buffers are reused by the next step
+}
+
+// The packing buffers, kept per thread that calls gemm_blocked, grown as needed.
+template <typename T>
+T* buffer(std::vector<T>& v, int64_t n) {
+  if (int64_t(v.size()) < n) v.resize(size_t(n));
+  return v.data();
+}
+
+}  // namespace
+
+template <typename T>
+void gemm_blocked(int64_t m, int64_t n, int64_t k, T alpha, MatrixView<T> a, MatrixView<T> b, T beta,
+                  MutableMatrixView<T> c, int threads) {
+  using B = Blocking<T>;
+  thread_local std::vector<T> a_buf, b_buf;
+  const int64_t kc_max = std::min<int64_t>(B::kKC, k), nc_max = std::min<int64_t>(B::kNC, n);
+  T* a_pack = buffer(a_buf, ((m + B::kMR - 1) / B::kMR) * B::kMR * kc_max);
+  T* b_pack = buffer(b_buf, ((nc_max + B::kNR - 1) / B::kNR) * B::kNR * kc_max);
+  const int64_t mc = rows_per_tile<T>(m, n, threads);
+  const int64_t tiles = ((m + mc - 1) / mc) * ((nc_max + B::kNR - 1) / B::kNR);
+  threads = int(std::min<int64_t>(threads, tiles));
+#pragma omp parallel num_threads(threads) if (threads > 1)
+  for (int64_t jc = 0; jc < n; jc += B::kNC) {
+    for (int64_t pc = 0; pc < k; pc += B::kKC) {
+      const T step_beta = pc == 0 ? beta : T(1);  // later KC blocks add to what the first wrote
+      gemm_block<T>({m, n, k}, mc, jc, std::min(B::kNC, n - jc), pc, std::min(B::kKC, k - pc), alpha, a, b, step_beta,
+                    c, a_pack, b_pack);
+    }
+  }
+}
+
+template void gemm_blocked<float>(int64_t, int64_t, int64_t, float, MatrixView<float>, MatrixView<float>, float,
+                                  MutableMatrixView<float>, int);
+template void gemm_blocked<double>(int64_t, int64_t, int64_t, double, MatrixView<double>, MatrixView<double>,
+                                   double, MutableMatrixView<double>, int);
+
+CONVIS_CPU_END
