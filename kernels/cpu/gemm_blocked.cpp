@@ -46,16 +46,17 @@ struct Blocking {
   static constexpr int kNV = 2;                      // B vectors per row of the tile
   static constexpr int kNR = kNV * kW;               // tile columns
   static constexpr int kMR = CONVIS_CPU_LEVEL == 2 ? 12 : 6;  // tile rows: 24 or 12 accumulators
-  static constexpr int64_t kKC = kGemmKC;  // Note [GEMM arithmetic]
   static constexpr int64_t kMC = kMR * (CONVIS_CPU_LEVEL == 2 ? 16 : 24);
   static constexpr int64_t kNC = 4096;
 };
 
-// acc (MR x NR, row-major) = sum over p < kc of a[p*MR + i] * b[p*NR + j].
-template <typename T>
-void micro_kernel(int64_t kc, const T* a, const T* b, T* acc_out) {
+// acc (MR x NR, row-major) = sum over p < kc of A(i, p) * b[p*NR + j], where A(i, p) is
+// a[p*MR + i] in a packed panel, or a[i*a_rs + p*a_cs] when A is read in place (kInPlace).
+template <typename T, bool kInPlace>
+void micro_kernel(int64_t kc, const T* a, int64_t a_rs, int64_t a_cs, const T* b, T* acc_out) {
   using B = Blocking<T>;
   using V = typename B::V;
+  if constexpr (!kInPlace) a_rs = 1, a_cs = B::kMR;
   V acc[B::kMR][B::kNV];
 #pragma GCC unroll 16
   for (int i = 0; i < B::kMR; ++i)
@@ -67,11 +68,11 @@ void micro_kernel(int64_t kc, const T* a, const T* b, T* acc_out) {
     for (int v = 0; v < B::kNV; ++v) bv[v] = V::load(b + v * B::kW);
 #pragma GCC unroll 16
     for (int i = 0; i < B::kMR; ++i) {
-      const V ai(a[i]);
+      const V ai(a[i * a_rs]);
 #pragma GCC unroll 4
       for (int v = 0; v < B::kNV; ++v) acc[i][v] = fmadd(ai, bv[v], acc[i][v]);
     }
-    a += B::kMR;
+    a += a_cs;
     b += B::kNR;
   }
 #pragma GCC unroll 16
@@ -102,36 +103,44 @@ void store_tile(const T* acc, int mr, int nr, T alpha, T beta, MutableMatrixView
   }
 }
 
-// Rows [i0, i0 + rows) x columns [p0, p0 + kc) of A as MR-row micro-panels, zero-padded.
+// Copies the rows x cols block of src (strides rs, cs) into dst[i * ld + j] and zeroes
+// columns cols..ld-1 (a partial panel's padding).  The inner loop runs along whichever of src's dims has unit stride,
+// so a transposed operand is read as contiguously as a plain one (a 2 KiB stride read
+// element by element would also hit the same L1 sets over and over).
+template <typename T>
+void copy_block(const T* src, int64_t rs, int64_t cs, int64_t rows, int64_t cols, T* dst, int64_t ld) {
+  if (cs == 1) {  // a plain loop: for the short rows of a panel it beats a call to memcpy
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j) dst[i * ld + j] = src[i * rs + j];
+  } else if (rs == 1) {
+    for (int64_t j = 0; j < cols; ++j)
+      for (int64_t i = 0; i < rows; ++i) dst[i * ld + j] = src[i + j * cs];
+  } else {
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j) dst[i * ld + j] = src[i * rs + j * cs];
+  }
+  for (int64_t i = 0; cols < ld && i < rows; ++i)  // the zero padding of a partial panel
+    for (int64_t j = cols; j < ld; ++j) dst[i * ld + j] = T(0);
+}
+
+// Rows [i0, i0 + rows) x columns [p0, p0 + kc) of A as MR-row micro-panels, zero-padded:
+// panel element (p, r) is A(i0 + r, p0 + p), the transpose of the block, so src is read
+// with its strides swapped.
 template <typename T>
 void pack_a(MatrixView<T> a, int64_t i0, int64_t rows, int64_t p0, int64_t kc, T* out) {
   constexpr int MR = Blocking<T>::kMR;
-  for (int64_t ir = 0; ir < rows; ir += MR, out += MR * kc) {
-    const int mr = int(std::min<int64_t>(MR, rows - ir));
-    for (int r = 0; r < MR; ++r) {
-      if (r >= mr) {
-        for (int64_t p = 0; p < kc; ++p) out[p * MR + r] = T(0);
-        continue;
-      }
-      const T* src = a.data + (i0 + ir + r) * a.row_stride + p0 * a.col_stride;
-      for (int64_t p = 0; p < kc; ++p) out[p * MR + r] = src[p * a.col_stride];
-    }
-  }
+  const int mr = int(std::min<int64_t>(MR, rows));
+  copy_block(a.data + i0 * a.row_stride + p0 * a.col_stride, a.col_stride, a.row_stride, kc, int64_t(mr), out,
+             int64_t(MR));
 }
 
-// Rows [p0, p0 + kc) x columns [j0, j0 + cols) of B as NR-column micro-panels, zero-padded.
+// Rows [p0, p0 + kc) x columns [j0, j0 + cols) of B as one NR-column micro-panel, zero-padded.
 template <typename T>
 void pack_b(MatrixView<T> b, int64_t p0, int64_t kc, int64_t j0, int64_t cols, T* out) {
   constexpr int NR = Blocking<T>::kNR;
   const int nr = int(std::min<int64_t>(NR, cols));
-  for (int64_t p = 0; p < kc; ++p) {
-    const T* src = b.data + (p0 + p) * b.row_stride + j0 * b.col_stride;
-    T* dst = out + p * NR;
-    if (b.col_stride == 1) std::memcpy(dst, src, sizeof(T) * size_t(nr));
-    else
-      for (int j = 0; j < nr; ++j) dst[j] = src[j * b.col_stride];
-    for (int j = nr; j < NR; ++j) dst[j] = T(0);
-  }
+  copy_block(b.data + p0 * b.row_stride + j0 * b.col_stride, b.row_stride, b.col_stride, kc, int64_t(nr), out,
+             int64_t(NR));
 }
 
 struct Shape {
@@ -151,14 +160,19 @@ int64_t rows_per_tile(int64_t m, int64_t n, int threads) {
 }
 
 // One (jc, pc) step of the Note, run by every thread of the team: pack B's and A's blocks
-// together, then compute this thread's share of the tiles.
+// together, then compute this thread's share of the tiles.  When n is only a panel or two,
+// each row of A is used so few times that packing it (a transpose) would cost as much as the
+// products: full MR-row panels of a row-major A are then read in place, MR rows at a time.
 template <typename T>
 void gemm_block(Shape s, int64_t mc, int64_t jc, int64_t nc, int64_t pc, int64_t kc, T alpha, MatrixView<T> a,
                 MatrixView<T> b, T beta, MutableMatrixView<T> c, T* a_pack, T* b_pack) {
   using B = Blocking<T>;
   const int64_t b_panels = (nc + B::kNR - 1) / B::kNR, a_panels = (s.m + B::kMR - 1) / B::kMR;
+  const bool a_in_place = b_panels <= 2 && a.col_stride == 1;
+  const int64_t full_a_panels = s.m / B::kMR;
 #pragma omp for schedule(static)
   for (int64_t q = 0; q < b_panels + a_panels; ++q) {
+    if (q >= b_panels && a_in_place && q - b_panels < full_a_panels) continue;
     if (q < b_panels) pack_b(b, pc, kc, jc + q * B::kNR, std::min<int64_t>(B::kNR, nc - q * B::kNR), b_pack + q * B::kNR * kc);
     else pack_a(a, (q - b_panels) * B::kMR, std::min<int64_t>(B::kMR, s.m - (q - b_panels) * B::kMR), pc, kc,
                 a_pack + (q - b_panels) * B::kMR * kc);
@@ -170,8 +184,11 @@ void gemm_block(Shape s, int64_t mc, int64_t jc, int64_t nc, int64_t pc, int64_t
     const int64_t ic = (t / b_panels) * mc, jr = (t % b_panels) * B::kNR;
     const int nr = int(std::min<int64_t>(B::kNR, nc - jr));
     for (int64_t ir = ic; ir < std::min(ic + mc, s.m); ir += B::kMR) {
-      micro_kernel(kc, a_pack + ir * kc, b_pack + jr * kc, acc);
       const int mr = int(std::min<int64_t>(B::kMR, s.m - ir));
+      if (a_in_place && mr == B::kMR)
+        micro_kernel<T, true>(kc, a.data + ir * a.row_stride + pc, a.row_stride, 1, b_pack + jr * kc, acc);
+      else
+        micro_kernel<T, false>(kc, a_pack + ir * kc, 0, 0, b_pack + jr * kc, acc);
       store_tile(acc, mr, nr, alpha, beta,
                  {c.data + ir * c.row_stride + (jc + jr) * c.col_stride, c.row_stride, c.col_stride});
     }
@@ -185,14 +202,12 @@ T* buffer(std::vector<T>& v, int64_t n) {
   return v.data();
 }
 
-}  // namespace
-
 template <typename T>
-void gemm_blocked(int64_t m, int64_t n, int64_t k, T alpha, MatrixView<T> a, MatrixView<T> b, T beta,
-                  MutableMatrixView<T> c, int threads) {
+void gemm_packed(int64_t m, int64_t n, int64_t k, T alpha, MatrixView<T> a, MatrixView<T> b, T beta,
+                 MutableMatrixView<T> c, int threads) {
   using B = Blocking<T>;
   thread_local std::vector<T> a_buf, b_buf;
-  const int64_t kc_max = std::min<int64_t>(B::kKC, k), nc_max = std::min<int64_t>(B::kNC, n);
+  const int64_t kc_max = gemm_kc(k), nc_max = std::min<int64_t>(B::kNC, n);
   T* a_pack = buffer(a_buf, ((m + B::kMR - 1) / B::kMR) * B::kMR * kc_max);
   T* b_pack = buffer(b_buf, ((nc_max + B::kNR - 1) / B::kNR) * B::kNR * kc_max);
   const int64_t mc = rows_per_tile<T>(m, n, threads);
@@ -200,12 +215,31 @@ void gemm_blocked(int64_t m, int64_t n, int64_t k, T alpha, MatrixView<T> a, Mat
   threads = int(std::min<int64_t>(threads, tiles));
 #pragma omp parallel num_threads(threads) if (threads > 1)
   for (int64_t jc = 0; jc < n; jc += B::kNC) {
-    for (int64_t pc = 0; pc < k; pc += B::kKC) {
+    for (int64_t pc = 0; pc < k; pc += kc_max) {
       const T step_beta = pc == 0 ? beta : T(1);  // later KC blocks add to what the first wrote
-      gemm_block<T>({m, n, k}, mc, jc, std::min(B::kNC, n - jc), pc, std::min(B::kKC, k - pc), alpha, a, b, step_beta,
+      gemm_block<T>({m, n, k}, mc, jc, std::min(B::kNC, n - jc), pc, std::min(kc_max, k - pc), alpha, a, b, step_beta,
                     c, a_pack, b_pack);
     }
   }
+}
+
+// The share of a tile's rows (or columns) that are real, not zero padding.
+double filled(int64_t size, int64_t tile) { return double(size) / double((size + tile - 1) / tile * tile); }
+
+}  // namespace
+
+// A product with few columns (n = 10 fills a third of a 32-column tile) is computed as its
+// transpose, C^T = B^T A^T, whose rows fill the MR-row tiles better.  Each sum is the same
+// (fmadd(a, b, s) == fmadd(b, a, s)), so the bits are too.
+template <typename T>
+void gemm_blocked(int64_t m, int64_t n, int64_t k, T alpha, MatrixView<T> a, MatrixView<T> b, T beta,
+                  MutableMatrixView<T> c, int threads) {
+  using B = Blocking<T>;
+  const double as_is = filled(m, B::kMR) * filled(n, B::kNR), swapped = filled(n, B::kMR) * filled(m, B::kNR);
+  if (swapped > 100 * as_is)
+    return gemm_packed<T>(n, m, k, alpha, {b.data, b.col_stride, b.row_stride}, {a.data, a.col_stride, a.row_stride},
+                          beta, {c.data, c.col_stride, c.row_stride}, threads);
+  gemm_packed<T>(m, n, k, alpha, a, b, beta, c, threads);
 }
 
 template void gemm_blocked<float>(int64_t, int64_t, int64_t, float, MatrixView<float>, MatrixView<float>, float,

@@ -18,13 +18,19 @@ CONVIS_CPU_BEGIN
 // Note [GEMM arithmetic]
 // Every CPU path (packed, plain, matrix-vector) computes each c(i, j) the same way, so the
 // bits depend neither on the path a shape takes nor on the thread count:
-//   for each block of kGemmKC consecutive p, in order:
+//   for each block of gemm_kc(k) consecutive p, in order:
 //     s = 0;  s = fmadd(a(i, p), b(p, j), s) for each p of the block, in order
 //     c(i, j) = alpha * s + beta * c(i, j)   (the first block; beta 0: c is not read)
 //     c(i, j) = alpha * s + c(i, j)          (every later block)
 // (fmadd is kernels/cpu/vec.h's: one rounding at avx2 and avx512, two at generic.)  A
 // convolution run in chunks therefore gives the bits of the whole run.
-inline constexpr int64_t kGemmKC = 256;
+// The block: k cut into the fewest blocks of at most 256, all of one size but the last
+// (784 = 196 + 196 + 196 + 196, not 256 + 256 + 256 + 16, whose last block would cost a
+// pass over C for 16 multiply-adds).  It depends on k alone, as the Note needs.
+inline int64_t gemm_kc(int64_t k) {
+  const int64_t blocks = (k + 255) / 256;
+  return blocks == 0 ? 1 : (k + blocks - 1) / blocks;
+}
 
 template <typename T>
 struct MatrixView {
