@@ -18,14 +18,41 @@
 #include <cstring>
 #include <type_traits>
 
+#include "convis/kernels/cpu/parallel.h"
 #include "convis/kernels/cpu/vec.h"
 #include "convis/kernels/strided_loop.h"
 #include "convis/kernels/cpu/capability.h"
 
 CONVIS_CPU_BEGIN
 
+// Rows [r0, r1) of the loop's outer dims (all dims but the last), in row-major order.
+template <typename F>
+void for_rows(const StridedLoop& L, int64_t r0, int64_t r1, const int64_t* inner_strides, F& inner) {
+  const int nt = L.ntensors, last = L.ndim - 1;
+  int64_t counter[StridedLoop::kMaxDims] = {};
+  for (int64_t d = last - 1, r = r0; d >= 0; --d) {  // row r0's index in the outer dims
+    counter[d] = r % L.sizes[d];
+    r /= L.sizes[d];
+  }
+  char* ptrs[StridedLoop::kMaxOperands];
+  for (int64_t r = r0; r < r1; ++r) {
+    for (int k = 0; k < nt; ++k) {
+      char* p = L.data[k];
+      for (int d = 0; d < last; ++d) p += counter[d] * L.strides[k][d];
+      ptrs[k] = p;
+    }
+    inner(ptrs, inner_strides, L.sizes[last]);
+    for (int d = last - 1; d >= 0; --d) {  // odometer increment over the outer dims
+      if (++counter[d] < L.sizes[d]) break;
+      counter[d] = 0;
+    }
+  }
+}
+
 // inner(ptrs, strides, n): ptrs[k] points at the first element of operand k on this row,
-// strides[k] is its inner stride in bytes, n the row length.
+// strides[k] is its inner stride in bytes, n the row length.  A big loop is split over
+// threads by rows, or a single row into pieces (Note [Deterministic threads]): every
+// element is computed alone, so the split does not change any result.
 template <typename F>
 void for_each_inner(const StridedLoop& L, F&& inner) {
   const int nt = L.ntensors;
@@ -40,25 +67,22 @@ void for_each_inner(const StridedLoop& L, F&& inner) {
   const int last = L.ndim - 1;
   for (int k = 0; k < nt; ++k) inner_strides[k] = L.strides[k][last];
   if (last == 0) {  // one row: the common case after coalescing
-    // All kMaxOperands pointers, a fixed size: a loop to nt became a call to memcpy.
-    std::memcpy(ptrs, L.data, sizeof ptrs);
-    inner(ptrs, inner_strides, L.sizes[0]);
+    const int64_t n = L.sizes[0];
+    if (threads_for_loop(n, 1) == 1) {
+      // All kMaxOperands pointers, a fixed size: a loop to nt became a call to memcpy.
+      std::memcpy(ptrs, L.data, sizeof ptrs);
+      inner(ptrs, inner_strides, n);
+      return;
+    }
+    parallel_for(n, 1, [&](int64_t b, int64_t e) {
+      char* piece[StridedLoop::kMaxOperands];
+      for (int k = 0; k < nt; ++k) piece[k] = L.data[k] + b * inner_strides[k];
+      inner(piece, inner_strides, e - b);
+    });
     return;
   }
-  int64_t counter[StridedLoop::kMaxDims] = {};
-  int64_t rows = L.numel() / L.sizes[last];
-  for (int64_t r = 0; r < rows; ++r) {
-    for (int k = 0; k < nt; ++k) {
-      char* p = L.data[k];
-      for (int d = 0; d < last; ++d) p += counter[d] * L.strides[k][d];
-      ptrs[k] = p;
-    }
-    inner(ptrs, inner_strides, L.sizes[last]);
-    for (int d = last - 1; d >= 0; --d) {  // odometer increment over the outer dims
-      if (++counter[d] < L.sizes[d]) break;
-      counter[d] = 0;
-    }
-  }
+  parallel_for(L.numel() / L.sizes[last], L.sizes[last],
+               [&](int64_t r0, int64_t r1) { for_rows(L, r0, r1, inner_strides, inner); });
 }
 
 template <typename Out, typename In, typename F>

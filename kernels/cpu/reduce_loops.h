@@ -19,6 +19,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "convis/kernels/cpu/parallel.h"
 #include "convis/kernels/reduce.h"
 #include "convis/kernels/cpu/capability.h"
 
@@ -65,13 +66,18 @@ T nan_max(T acc, T x) { return (is_nan_value(x) || x > acc) ? x : acc; }
 template <typename T>
 T nan_min(T acc, T x) { return (is_nan_value(x) || x < acc) ? x : acc; }
 
-// f(in_offset, out_offset) for every output, in the outputs' row-major order.
+// f(in_offset, out_offset) for outputs [k0, k1), in the outputs' row-major order.
 template <typename F>
-void for_each_output(const ReduceArgs& a, F&& f) {
-  const int64_t n = a.num_outputs();
+void for_outputs(const ReduceArgs& a, int64_t k0, int64_t k1, F& f) {
   int64_t counter[ReduceArgs::kMaxDims] = {};
   int64_t in_off = 0, out_off = 0;
-  for (int64_t k = 0; k < n; ++k) {
+  for (int64_t d = a.outer_ndim - 1, r = k0; d >= 0; --d) {  // output k0's index
+    counter[d] = r % a.outer_sizes[d];
+    r /= a.outer_sizes[d];
+    in_off += counter[d] * a.in_outer_strides[d];
+    out_off += counter[d] * a.out_outer_strides[d];
+  }
+  for (int64_t k = k0; k < k1; ++k) {
     f(in_off, out_off);
     for (int d = a.outer_ndim - 1; d >= 0; --d) {  // odometer increment
       in_off += a.in_outer_strides[d];
@@ -82,6 +88,13 @@ void for_each_output(const ReduceArgs& a, F&& f) {
       counter[d] = 0;
     }
   }
+}
+
+// f(in_offset, out_offset) for every output, split over threads by outputs when the
+// reduction is big (each output is computed alone: Note [Deterministic threads]).
+template <typename F>
+void for_each_output(const ReduceArgs& a, F&& f) {
+  parallel_for(a.num_outputs(), a.reduce_size(), [&](int64_t k0, int64_t k1) { for_outputs(a, k0, k1, f); });
 }
 
 // row(offset, stride, length) for every row of the inner region that starts at `base`,
@@ -109,7 +122,32 @@ void for_each_row(const ReduceArgs& a, int64_t base, F&& row) {
   }
 }
 
-// Sum of map(x) over one row of n elements `stride` apart (see Note [Reduction accuracy]).
+// Note [Summing a row]
+// A contiguous row is summed in kLanes = 16 independent partial sums, lane j taking the
+// elements i = j mod 16 in order, combined at the end in a fixed tree: the compiler turns
+// the lanes into vector registers (2 at avx512, 4 at avx2 and generic for double) and
+// the bits are the same at every level.  A row longer than kReduceBlock is summed block by
+// block, and the blocks' sums are added in block order; the blocks are fixed, so they may be
+// summed by different threads (Note [Deterministic threads]) and the bits do not depend on
+// the thread count.  Every partial sum is in Acc (double for float32: Note [Reduction
+// accuracy]); the error bound is that of n additions in double, about n * 2^-53 relative
+// to the sum of |x|, and the sum of 1e7 float ones is exactly 1e7.
+inline constexpr int kLanes = 16;
+inline constexpr int64_t kReduceBlock = int64_t(1) << 15;
+
+template <typename Acc, typename T, typename Map>
+Acc contiguous_sum(const T* p, int64_t n, Map map) {
+  Acc lane[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int j = 0; j < kLanes; ++j) lane[j] += map(p[i + j]);
+  for (int j = 0; i + j < n; ++j) lane[j] += map(p[i + j]);
+  for (int width = kLanes / 2; width >= 1; width /= 2)  // (l0 + l8) + ..., a fixed tree
+    for (int j = 0; j < width; ++j) lane[j] += lane[j + width];
+  return lane[0];
+}
+
+// Sum of map(x) over one row of n elements `stride` apart (see Note [Summing a row]).
 template <typename Acc, typename T, typename Map>
 Acc row_sum(const T* p, int64_t stride, int64_t n, Map map) {
   if (stride != 1) {
@@ -117,16 +155,23 @@ Acc row_sum(const T* p, int64_t stride, int64_t n, Map map) {
     for (int64_t i = 0; i < n; ++i) acc += map(p[i * stride]);
     return acc;
   }
-  Acc s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  int64_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    s0 += map(p[i]);
-    s1 += map(p[i + 1]);
-    s2 += map(p[i + 2]);
-    s3 += map(p[i + 3]);
+  if (n <= kReduceBlock) return contiguous_sum<Acc>(p, n, map);
+  const int64_t blocks = (n + kReduceBlock - 1) / kReduceBlock;
+  constexpr int64_t kMaxBlocks = 256;  // block sums on the stack; longer rows recurse
+  if (blocks > kMaxBlocks) {
+    Acc acc = 0;
+    for (int64_t b = 0; b < n; b += kMaxBlocks * kReduceBlock)
+      acc += row_sum<Acc>(p + b, 1, std::min(kMaxBlocks * kReduceBlock, n - b), map);
+    return acc;
   }
-  for (; i < n; ++i) s0 += map(p[i]);
-  return (s0 + s1) + (s2 + s3);
+  Acc partial[kMaxBlocks];
+  parallel_for(blocks, kReduceBlock, [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; ++b)
+      partial[b] = contiguous_sum<Acc>(p + b * kReduceBlock, std::min(kReduceBlock, n - b * kReduceBlock), map);
+  });
+  Acc acc = 0;
+  for (int64_t b = 0; b < blocks; ++b) acc += partial[b];
+  return acc;
 }
 
 // Sum of map(x) over the inner region of the output whose input starts at `base`.
@@ -164,15 +209,26 @@ inline bool blocked_applicable(const ReduceArgs& a) {
 }
 
 // f(in_offset, out_offset, count, out_stride) for blocks of `count` <= kOutputBlock
-// outputs, consecutive along the last outer dim (in stride 1).
+// outputs, consecutive along the last outer dim (in stride 1); the blocks are split over
+// threads when the reduction is big (each output is computed alone).
 template <typename F>
 void for_each_output_block(const ReduceArgs& a, F&& f) {
   const int last = a.outer_ndim - 1;
   ReduceArgs rows = a;
   rows.outer_ndim = last;
   const int64_t len = a.outer_sizes[last], os = a.out_outer_strides[last];
-  for_each_output(rows, [&](int64_t i, int64_t o) {
-    for (int64_t j0 = 0; j0 < len; j0 += kOutputBlock) f(i + j0, o + j0 * os, std::min(kOutputBlock, len - j0), os);
+  const int64_t per_row = (len + kOutputBlock - 1) / kOutputBlock;
+  parallel_for(rows.num_outputs() * per_row, kOutputBlock * a.reduce_size(), [&](int64_t q0, int64_t q1) {
+    for (int64_t q = q0; q < q1;) {  // q = row * per_row + block
+      const int64_t row = q / per_row, stop = std::min(q1, (row + 1) * per_row);
+      auto blocks = [&](int64_t i, int64_t o) {
+        for (; q < stop; ++q) {
+          const int64_t j0 = (q % per_row) * kOutputBlock;
+          f(i + j0, o + j0 * os, std::min(kOutputBlock, len - j0), os);
+        }
+      };
+      for_outputs(rows, row, row + 1, blocks);
+    }
   });
 }
 

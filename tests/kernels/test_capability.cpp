@@ -25,29 +25,6 @@ Tensor awkward_input(DType dt) {
   return x;
 }
 
-using Op = std::function<Tensor(const Tensor&)>;
-std::vector<std::pair<std::string, Op>> level_independent_ops() {
-  return {
-      {"exp", [](const Tensor& x) { return x.exp(); }},
-      {"tanh", [](const Tensor& x) { return x.tanh(); }},
-      {"sigmoid", [](const Tensor& x) { return x.sigmoid(); }},
-      {"log", [](const Tensor& x) { return x.abs().log(); }},
-      {"add alpha", [](const Tensor& x) { return x.add(x.flip({1}), 0.3); }},
-      {"mul strided", [](const Tensor& x) { return x.slice(1, 0, 36, 3) * x.slice(1, 1, 37, 3); }},
-      {"div broadcast", [](const Tensor& x) { return x / x.select(0, 0); }},
-      {"clamp", [](const Tensor& x) { return x.clamp(-1.5, 2.5); }},
-      {"sum", [](const Tensor& x) { return x.sum(); }},
-      {"sum dim 0", [](const Tensor& x) { return x.sum({0}); }},
-      {"sum dim 1", [](const Tensor& x) { return x.sum({1}); }},
-      {"var", [](const Tensor& x) { return x.var({1}); }},
-      {"amax", [](const Tensor& x) { return x.amax({0}); }},
-      {"softmax", [](const Tensor& x) { return softmax(x, 1); }},
-      {"log_softmax dim 0", [](const Tensor& x) { return log_softmax(x, 0); }},
-      {"cumsum", [](const Tensor& x) { return cumsum(x, 1); }},
-      {"transpose copy", [](const Tensor& x) { return x.t().contiguous(); }},
-  };
-}
-
 }  // namespace
 
 TEST_CASE("cpu_capability names the level in use, within what the processor has", "[kernels]") {
@@ -67,12 +44,12 @@ TEST_CASE("every capability level gives the same bits for elementwise, reduction
     Tensor x = awkward_input(dt);
     cpu::use_cpu_capability(CpuCapability::kDefault);
     std::vector<Tensor> want;
-    for (auto& [name, op] : level_independent_ops()) want.push_back(op(x));
+    for (auto& [name, op] : convis_test::kernel_ops()) want.push_back(op(x));
     for (CpuCapability level : available_levels()) {
       cpu::use_cpu_capability(level);
       REQUIRE(cpu_capability() == cpu_capability_name(level));
       size_t k = 0;
-      for (auto& [name, op] : level_independent_ops()) {
+      for (auto& [name, op] : convis_test::kernel_ops()) {
         INFO(name << " at " << cpu_capability() << " in " << dtype_name(dt));
         CHECK(same_bits(op(x), want[k++]));
       }

@@ -1,0 +1,69 @@
+// Intra-op threads (Note [Deterministic threads]): elementwise, reductions, copies and GEMM
+// give the same bits for 1, 2 and 3 threads at every level, on inputs big enough to split,
+// and a thread count set with set_num_threads is what the kernels use.
+#include <omp.h>
+
+#include "helpers.h"
+#include "kernels/levels.h"
+
+using namespace convis;
+using convis_test::available_levels;
+using convis_test::LevelGuard;
+using convis_test::same_bits;
+
+namespace {
+struct ThreadGuard {
+  int before = get_num_threads();
+  ~ThreadGuard() { set_num_threads(before); }
+};
+}  // namespace
+
+TEST_CASE("every kernel family gives the same bits for 1, 2 and 3 threads", "[kernels]") {
+  LevelGuard levels;
+  ThreadGuard threads;
+  manual_seed(11);
+  // 3001 x 111: odd sizes, 333k elements (several threads' worth), rows over kReduceBlock
+  // once flattened, and a sum over dim 0 through the blocked-output walk.
+  for (DType dt : {kFloat32, kFloat64}) {
+    Tensor x = randn({3001, 111}, dt) * 4.0;
+    Tensor wide = randn({7, 40001}, dt);  // one long row per output: block sums
+    for (CpuCapability level : available_levels()) {
+      cpu::use_cpu_capability(level);
+      set_num_threads(1);
+      std::vector<Tensor> want;
+      for (auto& [name, op] : convis_test::kernel_ops()) want.push_back(op(x));
+      Tensor want_rows = wide.sum({1}), want_all = wide.sum();
+      for (int n : {2, 3}) {
+        set_num_threads(n);
+        size_t k = 0;
+        for (auto& [name, op] : convis_test::kernel_ops()) {
+          INFO(name << " at " << cpu_capability() << " in " << dtype_name(dt) << " on " << n << " threads");
+          CHECK(same_bits(op(x), want[k++]));
+        }
+        CHECK(same_bits(wide.sum({1}), want_rows));
+        CHECK(same_bits(wide.sum(), want_all));
+      }
+    }
+  }
+}
+
+TEST_CASE("a big sum keeps its accuracy: 1e7 float ones, and 0.1f against float64", "[kernels]") {
+  ThreadGuard threads;
+  for (int n : {1, 2}) {
+    set_num_threads(n);
+    CHECK(ones({10000000}).sum().item<float>() == 10000000.0f);
+    Tensor tenths = full({3000001}, 0.1, kFloat32);
+    const double exact = 3000001.0 * double(0.1f);
+    CHECK(tenths.sum().item<float>() == float(exact));                      // the float64 sum, rounded once
+    CHECK(tenths.to(kFloat64).sum().item<double>() == Approx(exact).epsilon(1e-15));
+  }
+}
+
+TEST_CASE("set_num_threads is the number of threads the kernels use", "[kernels]") {
+  ThreadGuard threads;
+  set_num_threads(3);
+  CHECK(get_num_threads() == 3);
+  CHECK(omp_get_max_threads() == 3);  // parallel_for's limit (kernels/cpu/parallel.h)
+  set_num_threads(1);
+  CHECK(omp_get_max_threads() == 1);
+}
