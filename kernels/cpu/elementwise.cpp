@@ -20,6 +20,7 @@
 #include "convis/kernels/cpu/fast_math.h"
 #include "convis/kernels/cpu/kernels.h"
 #include "convis/kernels/cpu/loops.h"
+#include "convis/kernels/cpu/transpose.h"
 #include "convis/kernels/dispatch.h"
 
 CONVIS_CPU_BEGIN
@@ -275,6 +276,7 @@ void where_kernel(const StridedLoop& L) {
 // out (dtype T) = cast(in), in of any dtype (loop.dtypes[1]).
 template <typename T>
 void copy_kernel(const StridedLoop& L) {
+  if (try_blocked_transpose<T>(L)) return;  // Note [Blocked transpose]
   visit_dtype(L.dtypes[1], [&](auto tag) {
     using In = decltype(tag);
     unary_loop<T, In>(L, [](In v) { return static_cast<T>(v); });

@@ -65,7 +65,9 @@ inline float pow2i(int32_t k) { return from_bits(uint32_t(k + 127) << 23); }
 
 }  // namespace fast_math_detail
 
-inline float exp_f32(float x) {
+// always_inline: inside a vectorised loop the call would stop the vectoriser (GCC kept it out of
+// line in the exp kernel, 3.5x slower).
+[[gnu::always_inline]] inline float exp_f32(float x) {
   using namespace fast_math_detail;
   constexpr float kLog2e = 1.44269504f;
   constexpr float kShift = 12582912.0f;             // 1.5 * 2^23
@@ -85,7 +87,7 @@ inline float exp_f32(float x) {
   return (p * pow2i(n1)) * pow2i(ni - n1);
 }
 
-inline float tanh_f32(float x) {
+[[gnu::always_inline]] inline float tanh_f32(float x) {
   using namespace fast_math_detail;
   constexpr float kSmall = 0.55f;
   constexpr float t0 = -0.333333164f, t1 = 0.13332586f, t2 = -0.0538523085f, t3 = 0.021071665f,
@@ -99,6 +101,6 @@ inline float tanh_f32(float x) {
   return from_bits(bits(y) | sign);
 }
 
-inline float sigmoid_f32(float x) { return 1.0f / (1.0f + exp_f32(-x)); }
+[[gnu::always_inline]] inline float sigmoid_f32(float x) { return 1.0f / (1.0f + exp_f32(-x)); }
 
 CONVIS_CPU_END

@@ -6,6 +6,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "convis/kernels/cpu/fast_math.h"
 #include "convis/kernels/cpu/kernels.h"
 #include "convis/kernels/cpu/reduce_loops.h"
 #include "convis/kernels/dispatch.h"
@@ -13,6 +14,14 @@
 CONVIS_CPU_BEGIN
 
 namespace {
+
+// exp in T: float32 through fast_math.h's exp_f32 (<= 1 ulp, Note [Fast float math]), which
+// vectorises; float64 through libm.
+template <typename T>
+[[gnu::always_inline]] inline T fast_exp(T x) {
+  if constexpr (std::is_same_v<T, float>) return exp_f32(x);
+  else return std::exp(x);
+}
 
 
 // out = sum(x) / divisor (the divisor only for floating T: mean passes the count).
@@ -139,14 +148,14 @@ void logsumexp_kernel(const ReduceArgs& a) {
       std::fill(shift, shift + count, lowest);
       block_fold(a, in, i, count, shift, [](T& m, T x, int64_t) { m = nan_max(m, x); });
       for (int64_t j = 0; j < count; ++j) shift[j] = safe_shift(shift[j]);
-      block_fold(a, in, i, count, s, [&](double& acc, T x, int64_t j) { acc += double(std::exp(x - shift[j])); });
+      block_fold(a, in, i, count, s, [&](double& acc, T x, int64_t j) { acc += double(fast_exp(x - shift[j])); });
       for (int64_t j = 0; j < count; ++j) out[o + j * os] = finish(s[j], shift[j]);
     });
     return;
   }
   for_each_output(a, [&](int64_t i, int64_t o) {
     const T shift = safe_shift(inner_fold<T>(a, in, i, lowest, [](T m, T x) { return nan_max(m, x); }));
-    out[o] = finish(inner_sum<double>(a, in, i, [shift](T x) { return double(std::exp(x - shift)); }), shift);
+    out[o] = finish(inner_sum<double>(a, in, i, [shift](T x) { return double(fast_exp(x - shift)); }), shift);
   });
 }
 
@@ -162,6 +171,30 @@ void for_each_scan_block(const ReduceArgs& a, F&& f) {
   }
 }
 
+// One contiguous line of softmax / log_softmax, in loops that vectorise: the maximum in
+// kLanes lanes (max is exact, and a NaN wins in any order), exp and the store together, the
+// sum of the stored values in double by contiguous_sum (Note [Summing a row]), the scaling.
+template <typename T, bool kLog>
+void softmax_row(const T* in, T* out, int64_t n) {
+  T lane[kLanes];
+  std::fill(lane, lane + kLanes, lowest_value<T>());
+  int64_t k = 0;
+  for (; k + kLanes <= n; k += kLanes)
+    for (int j = 0; j < kLanes; ++j) lane[j] = nan_max(lane[j], in[k + j]);
+  T m = lowest_value<T>();
+  for (; k < n; ++k) m = nan_max(m, in[k]);
+  for (int j = 0; j < kLanes; ++j) m = nan_max(m, lane[j]);
+  for (k = 0; k < n; ++k) out[k] = fast_exp(in[k] - m);
+  const double s = contiguous_sum<double>(out, n, [](T e) { return double(e); });
+  if constexpr (kLog) {
+    const T shift = T(std::log(s));
+    for (k = 0; k < n; ++k) out[k] = (in[k] - m) - shift;
+  } else {
+    const T scale = T(1.0 / s);
+    for (k = 0; k < n; ++k) out[k] *= scale;
+  }
+}
+
 // softmax (kLog = false) and log_softmax along the one inner dim, shifted by the maximum:
 // exp in T, the sum in double.  A line of -inf (or one holding +inf or NaN) gives NaN, as torch.
 template <typename T, bool kLog>
@@ -171,6 +204,9 @@ void softmax_kernel(const ReduceArgs& a) {
   const int64_t n = a.inner_ndim ? a.inner_sizes[0] : 1;
   const int64_t is = a.inner_ndim ? a.in_inner_strides[0] : 0, os = a.inner_ndim ? a.out_inner_stride : 0;
   for_each_scan_block(a, [&](int64_t i, int64_t o, auto count, int64_t oj) {
+    if constexpr (!std::is_same_v<decltype(count), int64_t>) {
+      if (is == 1 && os == 1) return softmax_row<T, kLog>(in + i, out + o, n);
+    }
     T m[kOutputBlock], scale[kOutputBlock];
     double s[kOutputBlock] = {};
     std::fill(m, m + count, lowest_value<T>());
@@ -178,7 +214,7 @@ void softmax_kernel(const ReduceArgs& a) {
       for (int64_t j = 0; j < count; ++j) m[j] = nan_max(m[j], in[i + k * is + j]);
     for (int64_t k = 0; k < n; ++k) {
       for (int64_t j = 0; j < count; ++j) {
-        const T e = std::exp(in[i + k * is + j] - m[j]);
+        const T e = fast_exp(in[i + k * is + j] - m[j]);
         s[j] += double(e);
         if constexpr (!kLog) out[o + k * os + j * oj] = e;
       }

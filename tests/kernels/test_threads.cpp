@@ -67,3 +67,30 @@ TEST_CASE("set_num_threads is the number of threads the kernels use", "[kernels]
   set_num_threads(1);
   CHECK(omp_get_max_threads() == 1);
 }
+
+TEST_CASE("a transposed copy in tiles equals the element-by-element copy", "[kernels]") {
+  // Note [Blocked transpose]: shapes around the 32 x 32 tile, a batch dim, a sliced input
+  // (row stride above its width) and an output view; checked against the view itself.
+  ThreadGuard threads;
+  manual_seed(12);
+  for (int n : {1, 2}) {
+    set_num_threads(n);
+    for (DType dt : {kFloat32, kFloat64, kInt64}) {
+      for (auto [r, c] : {std::pair{32, 32}, {33, 65}, {100, 37}, {1000, 301}}) {
+        Tensor x = (randn({r, c}) * 100).to(dt);
+        Tensor y = x.t().contiguous();
+        CHECK(y.is_contiguous());
+        CHECK(equal(y, x.t()));
+      }
+      Tensor batch = (randn({5, 40, 70}) * 100).to(dt);
+      CHECK(equal(batch.permute({0, 2, 1}).contiguous(), batch.permute({0, 2, 1})));
+      Tensor wide = (randn({90, 130}) * 100).to(dt);
+      Tensor sliced = wide.slice(1, 3, 103);  // [90, 100], row stride 130
+      CHECK(equal(sliced.t().contiguous(), sliced.t()));
+      Tensor out = zeros({200, 90}, dt);
+      out.slice(0, 50, 150).copy_(sliced.t());  // into a view of a bigger output
+      CHECK(equal(out.slice(0, 50, 150), sliced.t()));
+      CHECK(equal(out.slice(0, 0, 50), zeros({50, 90}, dt)));
+    }
+  }
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""bench/torch2_kernels.py: PyTorch 2.x on the work of bench/bench_kernels.cpp, same names.
+
+    python3 bench/torch2_kernels.py --threads 2 --out torch2.json
+    python3 scripts/bench_report.py run.json torch2.json
+
+Each work runs in repetitions of at least --min-time seconds; the JSON holds every
+repetition's time per iteration (microseconds) and the median, with the versions of torch
+and its BLAS / oneDNN.  float32, under torch.no_grad(), as the C++ side.
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+
+
+def works():
+    def mm(m, k, n, batch=1, transposed=False):
+        if batch > 1:
+            a, b = torch.randn(batch, m, k), torch.randn(batch, k, n)
+        else:
+            a = torch.randn(k, m).t() if transposed else torch.randn(m, k)
+            b = torch.randn(k, n)
+        return lambda: torch.matmul(a, b)
+
+    v, w = torch.randn(10_000_000), torch.randn(10_000_000)
+    x = torch.randn(1000, 10000)
+    one, two = torch.randn(1), torch.randn(1)
+    return {
+        "matmul_64": mm(64, 64, 64), "matmul_256": mm(256, 256, 256), "matmul_1024": mm(1024, 1024, 1024),
+        "matmul_2048": mm(2048, 2048, 2048), "matmul_t_1024": mm(1024, 1024, 1024, transposed=True),
+        "matmul_128x784x512": mm(128, 784, 512), "matmul_128x512x10": mm(128, 512, 10),
+        "bmm_64x64x64x64": mm(64, 64, 64, batch=64),
+        "add_inplace_1e7": lambda: v.add_(w), "add_alloc_1e7": lambda: v + w,
+        "exp_1e7": lambda: v.exp(), "tanh_1e7": lambda: v.tanh(), "sigmoid_1e7": lambda: v.sigmoid(),
+        "sum_1e7": lambda: v.sum(), "sum_dim1_1000x10000": lambda: x.sum(1), "sum_dim0_1000x10000": lambda: x.sum(0),
+        "softmax_1000x10000": lambda: torch.softmax(x, 1),
+        "contiguous_transpose_1000x10000": lambda: x.t().contiguous(), "add_size1": lambda: one + two,
+    }
+
+
+def time_work(fn, reps, min_time):
+    fn()
+    per = []
+    for _ in range(reps):
+        n, start = 0, time.perf_counter()
+        while True:
+            fn()
+            n += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= min_time:
+                break
+        per.append(elapsed / n * 1e6)
+    return per
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--min-time", type=float, default=0.2)
+    p.add_argument("--out", default="torch2.json")
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    result = {"context": {"torch": torch.__version__, "threads": args.threads,
+                          "config": torch.__config__.show()}, "works": {}}
+    with torch.no_grad():
+        for name, fn in works().items():
+            per = time_work(fn, args.reps, args.min_time)
+            result["works"][name] = {"median_us": statistics.median(per), "reps_us": per}
+            print(f"{name:34s} {statistics.median(per):12.3f} us")
+    with open(args.out, "w") as f:
+        json.dump(result, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
