@@ -36,7 +36,8 @@ class CollectingReporter : public benchmark::ConsoleReporter {
       if (r.run_type != Run::RT_Iteration || r.iterations == 0) continue;
       double per = 1;
       if (auto it = r.counters.find("per"); it != r.counters.end()) per = it->second.value;
-      double us = r.GetAdjustedRealTime() * 1e-3 / per;  // default unit ns -> us per item
+      // GetAdjustedRealTime() is in the benchmark's unit (ns unless ->Unit() says otherwise).
+      double us = r.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(r.time_unit) * 1e6 / per;
       times[r.run_name.function_name].push_back(us);
     }
   }

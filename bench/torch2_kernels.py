@@ -17,27 +17,42 @@ import torch
 
 
 def works():
+    """{name: make}, make() creating that work's own fresh inputs (as the C++ side does) and
+    returning the function to time."""
     def mm(m, k, n, batch=1, transposed=False):
-        if batch > 1:
-            a, b = torch.randn(batch, m, k), torch.randn(batch, k, n)
-        else:
-            a = torch.randn(k, m).t() if transposed else torch.randn(m, k)
-            b = torch.randn(k, n)
-        return lambda: torch.matmul(a, b)
+        def make():
+            if batch > 1:
+                a, b = torch.randn(batch, m, k), torch.randn(batch, k, n)
+            else:
+                a = torch.randn(k, m).t() if transposed else torch.randn(m, k)
+                b = torch.randn(k, n)
+            return lambda: torch.matmul(a, b)
+        return make
 
-    v, w = torch.randn(10_000_000), torch.randn(10_000_000)
-    x = torch.randn(1000, 10000)
-    one, two = torch.randn(1), torch.randn(1)
+    def vec(op, n=10_000_000):
+        def make():
+            a, b = torch.randn(n), torch.randn(n)
+            return lambda: op(a, b)
+        return make
+
+    def mat(op):
+        def make():
+            x = torch.randn(1000, 10000)
+            return lambda: op(x)
+        return make
+
     return {
         "matmul_64": mm(64, 64, 64), "matmul_256": mm(256, 256, 256), "matmul_1024": mm(1024, 1024, 1024),
         "matmul_2048": mm(2048, 2048, 2048), "matmul_t_1024": mm(1024, 1024, 1024, transposed=True),
         "matmul_128x784x512": mm(128, 784, 512), "matmul_128x512x10": mm(128, 512, 10),
         "bmm_64x64x64x64": mm(64, 64, 64, batch=64),
-        "add_inplace_1e7": lambda: v.add_(w), "add_alloc_1e7": lambda: v + w,
-        "exp_1e7": lambda: v.exp(), "tanh_1e7": lambda: v.tanh(), "sigmoid_1e7": lambda: v.sigmoid(),
-        "sum_1e7": lambda: v.sum(), "sum_dim1_1000x10000": lambda: x.sum(1), "sum_dim0_1000x10000": lambda: x.sum(0),
-        "softmax_1000x10000": lambda: torch.softmax(x, 1),
-        "contiguous_transpose_1000x10000": lambda: x.t().contiguous(), "add_size1": lambda: one + two,
+        "add_inplace_1e7": vec(lambda a, b: a.add_(b)), "add_alloc_1e7": vec(lambda a, b: a + b),
+        "exp_1e7": vec(lambda a, b: a.exp()), "tanh_1e7": vec(lambda a, b: a.tanh()),
+        "sigmoid_1e7": vec(lambda a, b: a.sigmoid()), "sum_1e7": vec(lambda a, b: a.sum()),
+        "sum_dim1_1000x10000": mat(lambda x: x.sum(1)), "sum_dim0_1000x10000": mat(lambda x: x.sum(0)),
+        "softmax_1000x10000": mat(lambda x: torch.softmax(x, 1)),
+        "contiguous_transpose_1000x10000": mat(lambda x: x.t().contiguous()),
+        "add_size1": vec(lambda a, b: a + b, n=1),
     }
 
 
@@ -67,8 +82,8 @@ def main():
     result = {"context": {"torch": torch.__version__, "threads": args.threads,
                           "config": torch.__config__.show()}, "works": {}}
     with torch.no_grad():
-        for name, fn in works().items():
-            per = time_work(fn, args.reps, args.min_time)
+        for name, make in works().items():
+            per = time_work(make(), args.reps, args.min_time)
             result["works"][name] = {"median_us": statistics.median(per), "reps_us": per}
             print(f"{name:34s} {statistics.median(per):12.3f} us")
     with open(args.out, "w") as f:

@@ -201,7 +201,10 @@ Acc inner_fold(const ReduceArgs& a, const T* in, int64_t base, Acc init, Step st
 // position of the inner region, each output of the block takes its element from one
 // contiguous run of the input, in a loop the compiler vectorises.  Each output still
 // folds its own elements in the same order, so the result does not depend on the walk.
-inline constexpr int64_t kOutputBlock = 64;
+// A block of 1024 outputs reads 4 KiB runs of float32, long enough for the prefetchers
+// (measured, sum over dim 0 of [1000, 10000] on 2 threads: 1.18 ms with blocks of 64,
+// 0.93 ms with 1024), and its accumulators (8 KiB of double) stay in L1.
+inline constexpr int64_t kOutputBlock = 1024;
 
 inline bool blocked_applicable(const ReduceArgs& a) {
   return a.outer_ndim > 0 && a.in_outer_strides[a.outer_ndim - 1] == 1 && a.inner_ndim > 0 &&
