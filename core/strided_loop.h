@@ -2,7 +2,7 @@
 //
 //   Tensor out = empty(shape, dtype);
 //   StridedLoop loop = make_strided_loop({&out, &a_expanded, &b_expanded});
-//   find_kernel<ElementwiseKernel>(OpKind::add, kCPU, dtype)(loop);
+//   find_kernel<OpKind::add>(kCPU, dtype)(loop);
 //
 // The operands must already have out's shape (use expand) and the kernel's dtype.
 #pragma once

@@ -7,7 +7,7 @@
 //   f.geometry.in_size = {1, 9, 9};  f.geometry.kernel = {1, 3, 3};  f.geometry.out_size = {1, 9, 9};
 //   f.geometry.padding = {0, 1, 1};  // stride and dilation default to 1
 //   f.input = x;  f.weight = w;  f.bias = b_or_nullptr;  f.output = y;
-//   find_kernel<ConvForwardKernel>(OpKind::conv_forward, kCPU, kFloat32)(f);
+//   find_kernel<OpKind::conv_forward>(kCPU, kFloat32)(f);
 //
 // Note [Every convolution is 3-D]
 // There is one kernel family for 1-D, 2-D and 3-D convolution and pooling: the spatial
@@ -21,6 +21,7 @@
 
 #include <array>
 #include <cstdint>
+#include "convis/kernels/dispatch.h"
 
 namespace convis {
 
@@ -64,9 +65,7 @@ struct ConvBackwardWeightArgs {
   void* grad_weight = nullptr;
 };
 
-using ConvForwardKernel = void(const ConvForwardArgs&);
-using ConvBackwardInputKernel = void(const ConvBackwardInputArgs&);
-using ConvBackwardWeightKernel = void(const ConvBackwardWeightArgs&);
+// The kernel signatures (ConvForwardKernel, ConvBackwardInputKernel, ConvBackwardWeightKernel, PoolForwardKernel, PoolBackwardKernel) is declared in kernels/dispatch.h, with the ops (Note [One list of ops]).
 
 // Pooling over `planes` = N * C independent [T, H, W] planes.  Windows follow LibTorch:
 // window o starts at o * stride - padding; a max window skips positions outside the input,
@@ -100,7 +99,5 @@ struct PoolBackwardArgs {
   void* grad_input = nullptr;
 };
 
-using PoolForwardKernel = void(const PoolForwardArgs&);
-using PoolBackwardKernel = void(const PoolBackwardArgs&);
 
 }  // namespace convis

@@ -35,18 +35,17 @@ Table& table() {
 }  // namespace
 
 std::string_view op_name(OpKind op) {
-  static const char* names[] = {
-      "copy", "fill", "abs", "neg", "sign", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "reciprocal",
-      "square", "sin", "cos", "tanh", "sigmoid", "relu", "floor", "ceil", "round", "logical_not", "isnan",
-      "isinf", "isfinite", "add", "sub", "mul", "div", "pow", "remainder", "maximum", "minimum", "clamp",
-      "tanh_backward", "sigmoid_backward", "eq",
-      "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "where", "sum", "prod", "amax",
-      "amin", "argmax", "argmin", "var", "logsumexp", "softmax", "log_softmax", "cumsum", "norm", "all", "any",
-      "index_select", "gather", "scatter", "scatter_add", "index_add", "gemm", "conv_forward",
-      "conv_backward_input", "conv_backward_weight", "max_pool_forward", "max_pool_backward",
-      "avg_pool_forward", "avg_pool_backward"};
-  static_assert(sizeof(names) / sizeof(names[0]) == kNumOps, "op_name: one name per OpKind");
+  static constexpr std::string_view names[] = {
+#define CONVIS_OP_NAME(name, signature) #name,
+      CONVIS_OPS(CONVIS_OP_NAME)
+#undef CONVIS_OP_NAME
+  };
   return names[int(op)];
+}
+
+void throw_wrong_signature(OpKind op) {
+  detail::throw_error(op_name(op), fmt::format("internal error: kernel lookup for {} with a signature not its own",
+                                               op_name(op)));
 }
 
 void register_kernel_raw(OpKind op, DeviceType device, DType dtype, AnyKernel fn) {

@@ -7,7 +7,7 @@
 //   g.a = {a_ptr, /*row_stride=*/4, /*col_stride=*/1, {12, 0}};   // A broadcast over dim 1
 //   g.b = {b_ptr, 6, 1, {0, 24}};                                  // B broadcast over dim 0
 //   g.c = {c_ptr, 6, 1, {90, 18}};
-//   find_kernel<GemmKernel>(OpKind::gemm, kCPU, kFloat32)(g);
+//   find_kernel<OpKind::gemm>(kCPU, kFloat32)(g);
 //
 // Note [GEMM strides]
 // Every operand is a strided matrix: element (i, j) of batch (b0, b1, ...) sits at
@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include "convis/kernels/dispatch.h"
 
 namespace convis {
 
@@ -43,6 +44,6 @@ struct GemmArgs {
   double alpha = 1, beta = 0;  // converted to the element type (exact for int64 when integral)
 };
 
-using GemmKernel = void(const GemmArgs&);
+// The kernel signature (GemmKernel) is declared in kernels/dispatch.h, with the ops (Note [One list of ops]).
 
 }  // namespace convis

@@ -10,7 +10,7 @@
 //   IndexOperand& ix = L.indices[0];
 //   ix.data = index;  ix.numel = 8;  ix.size = 3;  ix.dim_stride = 16;  // 16: src's dim-0 stride in bytes
 //   ix.strides[0] = 32;  ix.strides[1] = 8;                             // index: a contiguous int64 [2, 4]
-//   IndexCheck c = find_kernel<IndexKernel>(OpKind::gather, kCPU, kFloat32)(L);
+//   IndexCheck c = find_kernel<OpKind::gather>(kCPU, kFloat32)(L);
 //   // c.ok == false when some index value is outside [0, 3); then nothing was written.
 //
 // Note [Index loop]
@@ -37,6 +37,7 @@
 #pragma once
 
 #include <cstdint>
+#include "convis/kernels/dispatch.h"
 
 namespace convis {
 
@@ -72,6 +73,6 @@ struct IndexCheck {
   int64_t value = 0;
 };
 
-using IndexKernel = IndexCheck(const IndexLoop&);
+// The kernel signature (IndexKernel) is declared in kernels/dispatch.h, with the ops (Note [One list of ops]).
 
 }  // namespace convis

@@ -8,7 +8,7 @@
 //   a.inner_ndim = 2;                                // the reduced dims, outermost first
 //   a.inner_sizes[0] = 3;  a.in_inner_strides[0] = 35;
 //   a.inner_sizes[1] = 7;  a.in_inner_strides[1] = 1;   // the tight inner loop
-//   find_kernel<ReduceKernel>(OpKind::sum, kCPU, kFloat32)(a);
+//   find_kernel<OpKind::sum>(kCPU, kFloat32)(a);
 //
 // Note [Reduce args]
 // Core (core/native/reduce.cpp, make_reduce_args) splits the input's dims in two groups:
@@ -30,6 +30,7 @@
 #pragma once
 
 #include <cstdint>
+#include "convis/kernels/dispatch.h"
 
 namespace convis {
 
@@ -72,6 +73,6 @@ struct ReduceArgs {
 };
 
 // One signature for every op from `sum` to `any` in OpKind; keyed by the input's dtype.
-using ReduceKernel = void(const ReduceArgs&);
+// The kernel signature (ReduceKernel) is declared in kernels/dispatch.h, with the ops (Note [One list of ops]).
 
 }  // namespace convis

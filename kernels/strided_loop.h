@@ -15,16 +15,31 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include "convis/core/dtype.h"
+#include "convis/kernels/dispatch.h"
 
 namespace convis {
 
-// Up to two scalar parameters of an op, as double (floating kernels) and int64 (integer ones).
+// A scalar parameter both ways: as double for floating kernels and as int64 for integer
+// (and bool) ones, so an int64 kernel gets 2^62 + 1 exactly.  as<T>() picks the one for T.
+struct ScalarParam {
+  double f = 0;
+  int64_t i = 0;
+  template <typename T>
+  T as() const {
+    if constexpr (std::is_floating_point_v<T>) return T(f);
+    else return T(i);
+  }
+};
+
+// The scalar parameters of the elementwise ops, by name.
 struct OpParams {
-  double f[2] = {0, 0};
-  int64_t i[2] = {0, 0};
-  bool has[2] = {false, false};  // clamp: is min / max given
+  ScalarParam alpha;                     // add, sub: out = a + alpha * b, a - alpha * b
+  ScalarParam min, max;                  // clamp: the bounds ...
+  bool has_min = false, has_max = false;  // ... that are given
+  ScalarParam value;                     // fill: out = value
 };
 
 struct StridedLoop {
@@ -48,6 +63,6 @@ struct StridedLoop {
   }
 };
 
-using ElementwiseKernel = void(const StridedLoop&);
+// The kernel signature (ElementwiseKernel) is declared in kernels/dispatch.h, with the ops (Note [One list of ops]).
 
 }  // namespace convis

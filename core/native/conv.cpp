@@ -134,7 +134,7 @@ Tensor conv_nd(const char* op, int64_t sd, const Tensor& input, const Tensor& we
   Tensor out = empty(output_shape(g, sd), input.options());
   if (out.numel() > 0) {
     ConvForwardArgs a{g, x.data_ptr(), w.data_ptr(), b.defined() ? b.data_ptr() : nullptr, out.data_ptr()};
-    find_kernel<ConvForwardKernel>(OpKind::conv_forward, out.device().type(), out.dtype())(a);
+    find_kernel<OpKind::conv_forward>(out.device().type(), out.dtype())(a);
   }
   return unbatched ? native::squeeze(out, 0) : out;
 }
@@ -178,7 +178,7 @@ Tensor native::conv_backward_input(const Tensor& grad_output, const Tensor& weig
   Tensor grad_input = empty(input_sizes, weight.options());
   if (grad_input.numel() > 0) {
     ConvBackwardInputArgs a{g, go.data_ptr(), w.data_ptr(), grad_input.data_ptr()};
-    find_kernel<ConvBackwardInputKernel>(OpKind::conv_backward_input, w.device().type(), w.dtype())(a);
+    find_kernel<OpKind::conv_backward_input>(w.device().type(), w.dtype())(a);
   }
   return grad_input;
 }
@@ -200,7 +200,7 @@ Tensor native::conv_backward_weight(const Tensor& grad_output, const Tensor& inp
   Tensor grad_weight = empty(weight_sizes, input.options());
   if (grad_weight.numel() > 0) {
     ConvBackwardWeightArgs a{g, go.data_ptr(), x.data_ptr(), grad_weight.data_ptr()};
-    find_kernel<ConvBackwardWeightKernel>(OpKind::conv_backward_weight, x.device().type(), x.dtype())(a);
+    find_kernel<OpKind::conv_backward_weight>(x.device().type(), x.dtype())(a);
   }
   return grad_weight;
 }

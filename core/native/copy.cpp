@@ -33,15 +33,15 @@ const Tensor& native::copy_(const Tensor& self, const Tensor& src) {
 
 const Tensor& native::fill_(const Tensor& self, const Scalar& value) {
   OpParams p;
-  p.f[0] = value.toDouble();
+  p.value.f = value.toDouble();
   if (self.dtype() == kBool) {
-    p.i[0] = value.toDouble() != 0 ? 1 : 0;
+    p.value.i = value.toDouble() != 0 ? 1 : 0;
   } else if (self.dtype() == kInt64) {
     double d = value.toDouble();
     CONVIS_CHECK(!value.is_floating_point() || (d >= -9.2233720368547758e18 && d < 9.2233720368547758e18), "fill_",
                  "value cannot be converted to type int64 without overflow: expected a value in the int64 range, "
                  "got {}", d);
-    p.i[0] = value.is_floating_point() ? int64_t(d) : value.toLong();
+    p.value.i = value.is_floating_point() ? int64_t(d) : value.toLong();
   }
   run_elementwise(OpKind::fill, self.dtype(), {&self}, p);
   self.storage()->bump_version("fill_");

@@ -249,13 +249,7 @@ Tensor run_op(const Plan& plan, Args args, const Tensor* self) {
 
 // A floating number only ever reaches floating kernels (it raises the compute dtype to
 // floating), so its integer slot stays 0 rather than converting NaN or 1e30 (UB).
-OpParams scalar_params(const Scalar& s0, const Scalar& s1) {
-  OpParams p;
-  p.f[0] = s0.toDouble(), p.i[0] = s0.is_floating_point() ? 0 : s0.toLong();
-  p.f[1] = s1.toDouble(), p.i[1] = s1.is_floating_point() ? 0 : s1.toLong();
-  p.has[0] = p.has[1] = true;
-  return p;
-}
+ScalarParam scalar_param(const Scalar& s) { return {s.toDouble(), s.is_floating_point() ? 0 : s.toLong()}; }
 
 bool all_true(const Tensor& t) {
   Tensor c = native::contiguous(native::to(t, Device(kCPU)));
@@ -319,7 +313,7 @@ bool arg_is_bool(const Arg& a) { return a.is_scalar() ? a.scalar.is_boolean() : 
 Tensor add_impl(const char* name, Arg a, Arg b, const Scalar& alpha, const Tensor* self) {
   DType t = promote_args({a, b});
   check_alpha(name, t, alpha);
-  return run_op({name, OpKind::add, t, t, scalar_params(alpha)}, {a, b}, self);
+  return run_op({name, OpKind::add, t, t, alpha_params(alpha)}, {a, b}, self);
 }
 
 Tensor sub_impl(const char* name, Arg a, Arg b, const Scalar& alpha, const Tensor* self) {
@@ -332,7 +326,7 @@ Tensor sub_impl(const char* name, Arg a, Arg b, const Scalar& alpha, const Tenso
                "instead.)");
   DType t = promote_args({a, b});
   check_alpha(name, t, alpha);
-  return run_op({name, OpKind::sub, t, t, scalar_params(alpha)}, {a, b}, self);
+  return run_op({name, OpKind::sub, t, t, alpha_params(alpha)}, {a, b}, self);
 }
 
 // Ops whose result is the promoted dtype: mul, maximum, minimum.
@@ -372,12 +366,13 @@ Tensor clamp_impl(const char* name, const Tensor& x, const std::optional<Scalar>
                "expected at least one of min and max, got neither (At least one of 'min' or 'max' "
                "must not be None)");
   DType t = lo && hi ? promote_args({x, *lo, *hi}) : promote_args({x, lo ? *lo : *hi});
-  OpParams p = scalar_params(lo.value_or(0), hi.value_or(0));
-  p.has[0] = lo.has_value(), p.has[1] = hi.has_value();
+  OpParams p;
+  p.min = scalar_param(lo.value_or(0)), p.has_min = lo.has_value();
+  p.max = scalar_param(hi.value_or(0)), p.has_max = hi.has_value();
   Tensor r = run_op({name, OpKind::clamp, t, t, p}, {x}, self);
   if (lo && hi && is_floating_point(t) && (std::isnan(lo->toDouble()) || std::isnan(hi->toDouble()))) {
     OpParams nan;  // LibTorch: a NaN bound, with both given, makes every element NaN
-    nan.f[0] = std::nan("");
+    nan.value.f = std::nan("");
     run_elementwise(OpKind::fill, r.dtype(), {&r}, nan);
   }
   return r;

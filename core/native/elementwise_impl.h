@@ -54,8 +54,14 @@ DType promote_args(Args args);
 // Runs `plan` over `args` (see Note [Elementwise pipeline]); into *self when self is given.
 Tensor run_op(const Plan& plan, Args args, const Tensor* self = nullptr);
 
-// The scalar parameters of add/sub/clamp for the kernels.
-OpParams scalar_params(const Scalar& s0, const Scalar& s1 = Scalar(0));
+// A Scalar as the kernels take it (see ScalarParam in kernels/strided_loop.h), and the
+// parameters of add / sub with this alpha.
+ScalarParam scalar_param(const Scalar& s);
+inline OpParams alpha_params(const Scalar& alpha) {
+  OpParams p;
+  p.alpha = scalar_param(alpha);
+  return p;
+}
 
 // True when every element of a kBool tensor is true (false when `any` and none is true).
 bool all_true(const Tensor& t);

@@ -91,7 +91,7 @@ void run_gemm(const char* op, const Tensor& a, const Tensor& b, const Tensor& c)
   g.c.data = c.data_ptr();
   g.c.row_stride = c.stride(nd - 2);
   g.c.col_stride = c.stride(nd - 1);
-  find_kernel<GemmKernel>(OpKind::gemm, c.device().type(), c.dtype())(g);
+  find_kernel<OpKind::gemm>(c.device().type(), c.dtype())(g);
 }
 
 Tensor product_2d(const char* op, const Tensor& a, const Tensor& b) {

@@ -97,7 +97,7 @@ std::tuple<Tensor, Tensor> max_pool_nd(const char* op, int64_t sd, const Tensor&
   if (out.numel() > 0) {
     Tensor xc = native::contiguous(x);
     PoolForwardArgs a{g, xc.data_ptr(), out.data_ptr(), indices.data_ptr<int64_t>()};
-    find_kernel<PoolForwardKernel>(OpKind::max_pool_forward, x.device().type(), x.dtype())(a);
+    find_kernel<OpKind::max_pool_forward>(x.device().type(), x.dtype())(a);
   }
   return {out, indices};
 }
@@ -109,7 +109,7 @@ Tensor avg_pool_nd(const char* op, int64_t sd, const Tensor& x, const Shape& ker
   if (out.numel() > 0) {
     Tensor xc = native::contiguous(x);
     PoolForwardArgs a{g, xc.data_ptr(), out.data_ptr(), nullptr};
-    find_kernel<PoolForwardKernel>(OpKind::avg_pool_forward, x.device().type(), x.dtype())(a);
+    find_kernel<OpKind::avg_pool_forward>(x.device().type(), x.dtype())(a);
   }
   return out;
 }
@@ -145,7 +145,7 @@ Tensor max_pool_backward_nd(const char* op, int64_t sd, const Tensor& grad_outpu
   Tensor grad_input = empty(input.sizes(), input.options());
   if (grad_input.numel() > 0) {
     PoolBackwardArgs a{g, go.data_ptr(), ip, grad_input.data_ptr()};
-    find_kernel<PoolBackwardKernel>(OpKind::max_pool_backward, input.device().type(), input.dtype())(a);
+    find_kernel<OpKind::max_pool_backward>(input.device().type(), input.dtype())(a);
   }
   return grad_input;
 }
@@ -159,7 +159,7 @@ Tensor avg_pool_backward_nd(const char* op, int64_t sd, const Tensor& grad_outpu
   Tensor grad_input = empty(input.sizes(), input.options());
   if (grad_input.numel() > 0) {
     PoolBackwardArgs a{g, go.data_ptr(), nullptr, grad_input.data_ptr()};
-    find_kernel<PoolBackwardKernel>(OpKind::avg_pool_backward, input.device().type(), input.dtype())(a);
+    find_kernel<OpKind::avg_pool_backward>(input.device().type(), input.dtype())(a);
   }
   return grad_input;
 }

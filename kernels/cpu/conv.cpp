@@ -158,13 +158,13 @@ void conv_backward_input_kernel(const ConvBackwardInputArgs& a) {
 }  // namespace
 
 void register_conv_kernels() {
-  register_kernel(OpKind::conv_forward, kCPU, kFloat32, &conv_forward_kernel<float>);
-  register_kernel(OpKind::conv_forward, kCPU, kFloat64, &conv_forward_kernel<double>);
-  register_kernel(OpKind::conv_forward, kCPU, kInt64, &conv_forward_kernel<int64_t>);
-  register_kernel(OpKind::conv_backward_input, kCPU, kFloat32, &conv_backward_input_kernel<float>);
-  register_kernel(OpKind::conv_backward_input, kCPU, kFloat64, &conv_backward_input_kernel<double>);
-  register_kernel(OpKind::conv_backward_weight, kCPU, kFloat32, &conv_backward_weight_kernel<float>);
-  register_kernel(OpKind::conv_backward_weight, kCPU, kFloat64, &conv_backward_weight_kernel<double>);
+  register_kernel<OpKind::conv_forward>(kCPU, kFloat32, &conv_forward_kernel<float>);
+  register_kernel<OpKind::conv_forward>(kCPU, kFloat64, &conv_forward_kernel<double>);
+  register_kernel<OpKind::conv_forward>(kCPU, kInt64, &conv_forward_kernel<int64_t>);
+  register_kernel<OpKind::conv_backward_input>(kCPU, kFloat32, &conv_backward_input_kernel<float>);
+  register_kernel<OpKind::conv_backward_input>(kCPU, kFloat64, &conv_backward_input_kernel<double>);
+  register_kernel<OpKind::conv_backward_weight>(kCPU, kFloat32, &conv_backward_weight_kernel<float>);
+  register_kernel<OpKind::conv_backward_weight>(kCPU, kFloat64, &conv_backward_weight_kernel<double>);
 }
 
 CONVIS_CPU_END

@@ -48,13 +48,6 @@ T wrap_mul(T a, T b) {
   else return a * b;
 }
 
-// Scalar parameter k of the op as a T.
-template <typename T>
-T param(const OpParams& p, int k) {
-  if constexpr (std::is_floating_point_v<T>) return T(p.f[k]);
-  else return T(p.i[k]);
-}
-
 template <template <class> class Op, typename T>
 Op<T> make_op(const OpParams& p) {
   if constexpr (std::is_constructible_v<Op<T>, const OpParams&>) return Op<T>(p);
@@ -141,7 +134,7 @@ template <typename T> struct IsFinite { bool operator()(T x) const { return std:
 
 template <typename T> struct Add {  // a + alpha * b; on bool, a or (alpha and b)
   T alpha;
-  explicit Add(const OpParams& p) : alpha(param<T>(p, 0)) {}
+  explicit Add(const OpParams& p) : alpha(p.alpha.as<T>()) {}
   T operator()(T a, T b) const {
     if constexpr (std::is_same_v<T, bool>) return a || (alpha && b);
     else return wrap_add(a, wrap_mul(alpha, b));
@@ -153,7 +146,7 @@ template <typename T> struct Add {  // a + alpha * b; on bool, a or (alpha and b
 };
 template <typename T> struct Sub {  // a - alpha * b (never bool: the op rejects it)
   T alpha;
-  explicit Sub(const OpParams& p) : alpha(param<T>(p, 0)) {}
+  explicit Sub(const OpParams& p) : alpha(p.alpha.as<T>()) {}
   T operator()(T a, T b) const { return wrap_sub(a, wrap_mul(alpha, b)); }
   template <typename U = T, std::enable_if_t<std::is_floating_point_v<U>, int> = 0>
   Vec<U> operator()(const Vec<U>& a, const Vec<U>& b) const {
@@ -228,7 +221,7 @@ template <typename T> struct Clamp {
   T lo, hi;
   bool has_lo, has_hi;
   explicit Clamp(const OpParams& p)
-      : lo(param<T>(p, 0)), hi(param<T>(p, 1)), has_lo(p.has[0]), has_hi(p.has[1]) {}
+      : lo(p.min.as<T>()), hi(p.max.as<T>()), has_lo(p.has_min), has_hi(p.has_max) {}
   T operator()(T x) const {
     if (has_lo) x = std::max(x, lo);
     if (has_hi) x = std::min(x, hi);
@@ -283,10 +276,10 @@ void copy_kernel(const StridedLoop& L) {
   });
 }
 
-// out = value (params.f[0] for floating T, params.i[0] otherwise).
+// out = params.value.
 template <typename T>
 void fill_kernel(const StridedLoop& L) {
-  const T value = std::is_floating_point_v<T> ? T(L.params.f[0]) : T(L.params.i[0]);
+  const T value = L.params.value.as<T>();
   for_each_inner(L, [&](char** p, const int64_t* s, int64_t n) {
     for (int64_t i = 0; i < n; ++i) *reinterpret_cast<T*>(p[0] + i * s[0]) = value;
   });
@@ -301,157 +294,157 @@ using i64 = int64_t;
 // One line per (op, dtype).  Which dtypes an op has is what LibTorch supports; the ops in
 // core/native/elementwise.cpp turn a missing kernel into an error naming the supported ones.
 void register_elementwise_kernels() {
-  register_kernel(OpKind::copy, kCPU, kBool, &copy_kernel<bool>);
-  register_kernel(OpKind::copy, kCPU, kInt64, &copy_kernel<i64>);
-  register_kernel(OpKind::copy, kCPU, kFloat32, &copy_kernel<f32>);
-  register_kernel(OpKind::copy, kCPU, kFloat64, &copy_kernel<f64>);
-  register_kernel(OpKind::fill, kCPU, kBool, &fill_kernel<bool>);
-  register_kernel(OpKind::fill, kCPU, kInt64, &fill_kernel<i64>);
-  register_kernel(OpKind::fill, kCPU, kFloat32, &fill_kernel<f32>);
-  register_kernel(OpKind::fill, kCPU, kFloat64, &fill_kernel<f64>);
+  register_kernel<OpKind::copy>(kCPU, kBool, &copy_kernel<bool>);
+  register_kernel<OpKind::copy>(kCPU, kInt64, &copy_kernel<i64>);
+  register_kernel<OpKind::copy>(kCPU, kFloat32, &copy_kernel<f32>);
+  register_kernel<OpKind::copy>(kCPU, kFloat64, &copy_kernel<f64>);
+  register_kernel<OpKind::fill>(kCPU, kBool, &fill_kernel<bool>);
+  register_kernel<OpKind::fill>(kCPU, kInt64, &fill_kernel<i64>);
+  register_kernel<OpKind::fill>(kCPU, kFloat32, &fill_kernel<f32>);
+  register_kernel<OpKind::fill>(kCPU, kFloat64, &fill_kernel<f64>);
 
   // ---- unary, dtype-preserving ----
-  register_kernel(OpKind::abs, kCPU, kInt64, &unary_kernel<Abs, i64>);
-  register_kernel(OpKind::abs, kCPU, kFloat32, &unary_kernel<Abs, f32>);
-  register_kernel(OpKind::abs, kCPU, kFloat64, &unary_kernel<Abs, f64>);
-  register_kernel(OpKind::neg, kCPU, kInt64, &unary_kernel<Neg, i64>);
-  register_kernel(OpKind::neg, kCPU, kFloat32, &unary_kernel<Neg, f32>);
-  register_kernel(OpKind::neg, kCPU, kFloat64, &unary_kernel<Neg, f64>);
-  register_kernel(OpKind::sign, kCPU, kBool, &unary_kernel<Sign, bool>);
-  register_kernel(OpKind::sign, kCPU, kInt64, &unary_kernel<Sign, i64>);
-  register_kernel(OpKind::sign, kCPU, kFloat32, &unary_kernel<Sign, f32>);
-  register_kernel(OpKind::sign, kCPU, kFloat64, &unary_kernel<Sign, f64>);
-  register_kernel(OpKind::square, kCPU, kInt64, &unary_kernel<Square, i64>);
-  register_kernel(OpKind::square, kCPU, kFloat32, &unary_kernel<Square, f32>);
-  register_kernel(OpKind::square, kCPU, kFloat64, &unary_kernel<Square, f64>);
-  register_kernel(OpKind::relu, kCPU, kInt64, &unary_kernel<Relu, i64>);
-  register_kernel(OpKind::relu, kCPU, kFloat32, &unary_kernel<Relu, f32>);
-  register_kernel(OpKind::relu, kCPU, kFloat64, &unary_kernel<Relu, f64>);
-  register_kernel(OpKind::floor, kCPU, kInt64, &unary_kernel<Floor, i64>);
-  register_kernel(OpKind::floor, kCPU, kFloat32, &unary_kernel<Floor, f32>);
-  register_kernel(OpKind::floor, kCPU, kFloat64, &unary_kernel<Floor, f64>);
-  register_kernel(OpKind::ceil, kCPU, kInt64, &unary_kernel<Ceil, i64>);
-  register_kernel(OpKind::ceil, kCPU, kFloat32, &unary_kernel<Ceil, f32>);
-  register_kernel(OpKind::ceil, kCPU, kFloat64, &unary_kernel<Ceil, f64>);
-  register_kernel(OpKind::round, kCPU, kInt64, &unary_kernel<Round, i64>);
-  register_kernel(OpKind::round, kCPU, kFloat32, &unary_kernel<Round, f32>);
-  register_kernel(OpKind::round, kCPU, kFloat64, &unary_kernel<Round, f64>);
-  register_kernel(OpKind::clamp, kCPU, kInt64, &unary_kernel<Clamp, i64>);
-  register_kernel(OpKind::clamp, kCPU, kFloat32, &unary_kernel<Clamp, f32>);
-  register_kernel(OpKind::clamp, kCPU, kFloat64, &unary_kernel<Clamp, f64>);
+  register_kernel<OpKind::abs>(kCPU, kInt64, &unary_kernel<Abs, i64>);
+  register_kernel<OpKind::abs>(kCPU, kFloat32, &unary_kernel<Abs, f32>);
+  register_kernel<OpKind::abs>(kCPU, kFloat64, &unary_kernel<Abs, f64>);
+  register_kernel<OpKind::neg>(kCPU, kInt64, &unary_kernel<Neg, i64>);
+  register_kernel<OpKind::neg>(kCPU, kFloat32, &unary_kernel<Neg, f32>);
+  register_kernel<OpKind::neg>(kCPU, kFloat64, &unary_kernel<Neg, f64>);
+  register_kernel<OpKind::sign>(kCPU, kBool, &unary_kernel<Sign, bool>);
+  register_kernel<OpKind::sign>(kCPU, kInt64, &unary_kernel<Sign, i64>);
+  register_kernel<OpKind::sign>(kCPU, kFloat32, &unary_kernel<Sign, f32>);
+  register_kernel<OpKind::sign>(kCPU, kFloat64, &unary_kernel<Sign, f64>);
+  register_kernel<OpKind::square>(kCPU, kInt64, &unary_kernel<Square, i64>);
+  register_kernel<OpKind::square>(kCPU, kFloat32, &unary_kernel<Square, f32>);
+  register_kernel<OpKind::square>(kCPU, kFloat64, &unary_kernel<Square, f64>);
+  register_kernel<OpKind::relu>(kCPU, kInt64, &unary_kernel<Relu, i64>);
+  register_kernel<OpKind::relu>(kCPU, kFloat32, &unary_kernel<Relu, f32>);
+  register_kernel<OpKind::relu>(kCPU, kFloat64, &unary_kernel<Relu, f64>);
+  register_kernel<OpKind::floor>(kCPU, kInt64, &unary_kernel<Floor, i64>);
+  register_kernel<OpKind::floor>(kCPU, kFloat32, &unary_kernel<Floor, f32>);
+  register_kernel<OpKind::floor>(kCPU, kFloat64, &unary_kernel<Floor, f64>);
+  register_kernel<OpKind::ceil>(kCPU, kInt64, &unary_kernel<Ceil, i64>);
+  register_kernel<OpKind::ceil>(kCPU, kFloat32, &unary_kernel<Ceil, f32>);
+  register_kernel<OpKind::ceil>(kCPU, kFloat64, &unary_kernel<Ceil, f64>);
+  register_kernel<OpKind::round>(kCPU, kInt64, &unary_kernel<Round, i64>);
+  register_kernel<OpKind::round>(kCPU, kFloat32, &unary_kernel<Round, f32>);
+  register_kernel<OpKind::round>(kCPU, kFloat64, &unary_kernel<Round, f64>);
+  register_kernel<OpKind::clamp>(kCPU, kInt64, &unary_kernel<Clamp, i64>);
+  register_kernel<OpKind::clamp>(kCPU, kFloat32, &unary_kernel<Clamp, f32>);
+  register_kernel<OpKind::clamp>(kCPU, kFloat64, &unary_kernel<Clamp, f64>);
 
   // ---- unary, floating only (integer inputs are cast to the default dtype first) ----
-  register_kernel(OpKind::exp, kCPU, kFloat32, &unary_kernel<Exp, f32>);
-  register_kernel(OpKind::exp, kCPU, kFloat64, &unary_kernel<Exp, f64>);
-  register_kernel(OpKind::log, kCPU, kFloat32, &unary_kernel<Log, f32>);
-  register_kernel(OpKind::log, kCPU, kFloat64, &unary_kernel<Log, f64>);
-  register_kernel(OpKind::log1p, kCPU, kFloat32, &unary_kernel<Log1p, f32>);
-  register_kernel(OpKind::log1p, kCPU, kFloat64, &unary_kernel<Log1p, f64>);
-  register_kernel(OpKind::expm1, kCPU, kFloat32, &unary_kernel<Expm1, f32>);
-  register_kernel(OpKind::expm1, kCPU, kFloat64, &unary_kernel<Expm1, f64>);
-  register_kernel(OpKind::sqrt, kCPU, kFloat32, &unary_kernel<Sqrt, f32>);
-  register_kernel(OpKind::sqrt, kCPU, kFloat64, &unary_kernel<Sqrt, f64>);
-  register_kernel(OpKind::rsqrt, kCPU, kFloat32, &unary_kernel<Rsqrt, f32>);
-  register_kernel(OpKind::rsqrt, kCPU, kFloat64, &unary_kernel<Rsqrt, f64>);
-  register_kernel(OpKind::reciprocal, kCPU, kFloat32, &unary_kernel<Reciprocal, f32>);
-  register_kernel(OpKind::reciprocal, kCPU, kFloat64, &unary_kernel<Reciprocal, f64>);
-  register_kernel(OpKind::sin, kCPU, kFloat32, &unary_kernel<Sin, f32>);
-  register_kernel(OpKind::sin, kCPU, kFloat64, &unary_kernel<Sin, f64>);
-  register_kernel(OpKind::cos, kCPU, kFloat32, &unary_kernel<Cos, f32>);
-  register_kernel(OpKind::cos, kCPU, kFloat64, &unary_kernel<Cos, f64>);
-  register_kernel(OpKind::tanh, kCPU, kFloat32, &unary_kernel<Tanh, f32>);
-  register_kernel(OpKind::tanh, kCPU, kFloat64, &unary_kernel<Tanh, f64>);
-  register_kernel(OpKind::sigmoid, kCPU, kFloat32, &unary_kernel<Sigmoid, f32>);
-  register_kernel(OpKind::sigmoid, kCPU, kFloat64, &unary_kernel<Sigmoid, f64>);
+  register_kernel<OpKind::exp>(kCPU, kFloat32, &unary_kernel<Exp, f32>);
+  register_kernel<OpKind::exp>(kCPU, kFloat64, &unary_kernel<Exp, f64>);
+  register_kernel<OpKind::log>(kCPU, kFloat32, &unary_kernel<Log, f32>);
+  register_kernel<OpKind::log>(kCPU, kFloat64, &unary_kernel<Log, f64>);
+  register_kernel<OpKind::log1p>(kCPU, kFloat32, &unary_kernel<Log1p, f32>);
+  register_kernel<OpKind::log1p>(kCPU, kFloat64, &unary_kernel<Log1p, f64>);
+  register_kernel<OpKind::expm1>(kCPU, kFloat32, &unary_kernel<Expm1, f32>);
+  register_kernel<OpKind::expm1>(kCPU, kFloat64, &unary_kernel<Expm1, f64>);
+  register_kernel<OpKind::sqrt>(kCPU, kFloat32, &unary_kernel<Sqrt, f32>);
+  register_kernel<OpKind::sqrt>(kCPU, kFloat64, &unary_kernel<Sqrt, f64>);
+  register_kernel<OpKind::rsqrt>(kCPU, kFloat32, &unary_kernel<Rsqrt, f32>);
+  register_kernel<OpKind::rsqrt>(kCPU, kFloat64, &unary_kernel<Rsqrt, f64>);
+  register_kernel<OpKind::reciprocal>(kCPU, kFloat32, &unary_kernel<Reciprocal, f32>);
+  register_kernel<OpKind::reciprocal>(kCPU, kFloat64, &unary_kernel<Reciprocal, f64>);
+  register_kernel<OpKind::sin>(kCPU, kFloat32, &unary_kernel<Sin, f32>);
+  register_kernel<OpKind::sin>(kCPU, kFloat64, &unary_kernel<Sin, f64>);
+  register_kernel<OpKind::cos>(kCPU, kFloat32, &unary_kernel<Cos, f32>);
+  register_kernel<OpKind::cos>(kCPU, kFloat64, &unary_kernel<Cos, f64>);
+  register_kernel<OpKind::tanh>(kCPU, kFloat32, &unary_kernel<Tanh, f32>);
+  register_kernel<OpKind::tanh>(kCPU, kFloat64, &unary_kernel<Tanh, f64>);
+  register_kernel<OpKind::sigmoid>(kCPU, kFloat32, &unary_kernel<Sigmoid, f32>);
+  register_kernel<OpKind::sigmoid>(kCPU, kFloat64, &unary_kernel<Sigmoid, f64>);
 
   // ---- predicates (bool out) ----
-  register_kernel(OpKind::logical_not, kCPU, kBool, &predicate_kernel<LogicalNot, bool>);
-  register_kernel(OpKind::logical_not, kCPU, kInt64, &predicate_kernel<LogicalNot, i64>);
-  register_kernel(OpKind::logical_not, kCPU, kFloat32, &predicate_kernel<LogicalNot, f32>);
-  register_kernel(OpKind::logical_not, kCPU, kFloat64, &predicate_kernel<LogicalNot, f64>);
-  register_kernel(OpKind::isnan, kCPU, kFloat32, &predicate_kernel<IsNan, f32>);
-  register_kernel(OpKind::isnan, kCPU, kFloat64, &predicate_kernel<IsNan, f64>);
-  register_kernel(OpKind::isinf, kCPU, kFloat32, &predicate_kernel<IsInf, f32>);
-  register_kernel(OpKind::isinf, kCPU, kFloat64, &predicate_kernel<IsInf, f64>);
-  register_kernel(OpKind::isfinite, kCPU, kFloat32, &predicate_kernel<IsFinite, f32>);
-  register_kernel(OpKind::isfinite, kCPU, kFloat64, &predicate_kernel<IsFinite, f64>);
+  register_kernel<OpKind::logical_not>(kCPU, kBool, &predicate_kernel<LogicalNot, bool>);
+  register_kernel<OpKind::logical_not>(kCPU, kInt64, &predicate_kernel<LogicalNot, i64>);
+  register_kernel<OpKind::logical_not>(kCPU, kFloat32, &predicate_kernel<LogicalNot, f32>);
+  register_kernel<OpKind::logical_not>(kCPU, kFloat64, &predicate_kernel<LogicalNot, f64>);
+  register_kernel<OpKind::isnan>(kCPU, kFloat32, &predicate_kernel<IsNan, f32>);
+  register_kernel<OpKind::isnan>(kCPU, kFloat64, &predicate_kernel<IsNan, f64>);
+  register_kernel<OpKind::isinf>(kCPU, kFloat32, &predicate_kernel<IsInf, f32>);
+  register_kernel<OpKind::isinf>(kCPU, kFloat64, &predicate_kernel<IsInf, f64>);
+  register_kernel<OpKind::isfinite>(kCPU, kFloat32, &predicate_kernel<IsFinite, f32>);
+  register_kernel<OpKind::isfinite>(kCPU, kFloat64, &predicate_kernel<IsFinite, f64>);
 
   // ---- binary arithmetic ----
-  register_kernel(OpKind::add, kCPU, kBool, &binary_kernel<Add, bool>);
-  register_kernel(OpKind::add, kCPU, kInt64, &binary_kernel<Add, i64>);
-  register_kernel(OpKind::add, kCPU, kFloat32, &binary_kernel<Add, f32>);
-  register_kernel(OpKind::add, kCPU, kFloat64, &binary_kernel<Add, f64>);
-  register_kernel(OpKind::sub, kCPU, kInt64, &binary_kernel<Sub, i64>);
-  register_kernel(OpKind::sub, kCPU, kFloat32, &binary_kernel<Sub, f32>);
-  register_kernel(OpKind::sub, kCPU, kFloat64, &binary_kernel<Sub, f64>);
-  register_kernel(OpKind::mul, kCPU, kBool, &binary_kernel<Mul, bool>);
-  register_kernel(OpKind::mul, kCPU, kInt64, &binary_kernel<Mul, i64>);
-  register_kernel(OpKind::mul, kCPU, kFloat32, &binary_kernel<Mul, f32>);
-  register_kernel(OpKind::mul, kCPU, kFloat64, &binary_kernel<Mul, f64>);
-  register_kernel(OpKind::div, kCPU, kFloat32, &binary_kernel<Div, f32>);
-  register_kernel(OpKind::div, kCPU, kFloat64, &binary_kernel<Div, f64>);
-  register_kernel(OpKind::pow, kCPU, kInt64, &binary_kernel<Pow, i64>);
-  register_kernel(OpKind::pow, kCPU, kFloat32, &binary_kernel<Pow, f32>);
-  register_kernel(OpKind::pow, kCPU, kFloat64, &binary_kernel<Pow, f64>);
-  register_kernel(OpKind::remainder, kCPU, kInt64, &binary_kernel<Remainder, i64>);
-  register_kernel(OpKind::remainder, kCPU, kFloat32, &binary_kernel<Remainder, f32>);
-  register_kernel(OpKind::remainder, kCPU, kFloat64, &binary_kernel<Remainder, f64>);
-  register_kernel(OpKind::maximum, kCPU, kBool, &binary_kernel<Maximum, bool>);
-  register_kernel(OpKind::maximum, kCPU, kInt64, &binary_kernel<Maximum, i64>);
-  register_kernel(OpKind::maximum, kCPU, kFloat32, &binary_kernel<Maximum, f32>);
-  register_kernel(OpKind::maximum, kCPU, kFloat64, &binary_kernel<Maximum, f64>);
-  register_kernel(OpKind::minimum, kCPU, kBool, &binary_kernel<Minimum, bool>);
-  register_kernel(OpKind::minimum, kCPU, kInt64, &binary_kernel<Minimum, i64>);
-  register_kernel(OpKind::minimum, kCPU, kFloat32, &binary_kernel<Minimum, f32>);
-  register_kernel(OpKind::minimum, kCPU, kFloat64, &binary_kernel<Minimum, f64>);
-  register_kernel(OpKind::tanh_backward, kCPU, kFloat32, &binary_kernel<TanhBackward, f32>);
-  register_kernel(OpKind::tanh_backward, kCPU, kFloat64, &binary_kernel<TanhBackward, f64>);
-  register_kernel(OpKind::sigmoid_backward, kCPU, kFloat32, &binary_kernel<SigmoidBackward, f32>);
-  register_kernel(OpKind::sigmoid_backward, kCPU, kFloat64, &binary_kernel<SigmoidBackward, f64>);
+  register_kernel<OpKind::add>(kCPU, kBool, &binary_kernel<Add, bool>);
+  register_kernel<OpKind::add>(kCPU, kInt64, &binary_kernel<Add, i64>);
+  register_kernel<OpKind::add>(kCPU, kFloat32, &binary_kernel<Add, f32>);
+  register_kernel<OpKind::add>(kCPU, kFloat64, &binary_kernel<Add, f64>);
+  register_kernel<OpKind::sub>(kCPU, kInt64, &binary_kernel<Sub, i64>);
+  register_kernel<OpKind::sub>(kCPU, kFloat32, &binary_kernel<Sub, f32>);
+  register_kernel<OpKind::sub>(kCPU, kFloat64, &binary_kernel<Sub, f64>);
+  register_kernel<OpKind::mul>(kCPU, kBool, &binary_kernel<Mul, bool>);
+  register_kernel<OpKind::mul>(kCPU, kInt64, &binary_kernel<Mul, i64>);
+  register_kernel<OpKind::mul>(kCPU, kFloat32, &binary_kernel<Mul, f32>);
+  register_kernel<OpKind::mul>(kCPU, kFloat64, &binary_kernel<Mul, f64>);
+  register_kernel<OpKind::div>(kCPU, kFloat32, &binary_kernel<Div, f32>);
+  register_kernel<OpKind::div>(kCPU, kFloat64, &binary_kernel<Div, f64>);
+  register_kernel<OpKind::pow>(kCPU, kInt64, &binary_kernel<Pow, i64>);
+  register_kernel<OpKind::pow>(kCPU, kFloat32, &binary_kernel<Pow, f32>);
+  register_kernel<OpKind::pow>(kCPU, kFloat64, &binary_kernel<Pow, f64>);
+  register_kernel<OpKind::remainder>(kCPU, kInt64, &binary_kernel<Remainder, i64>);
+  register_kernel<OpKind::remainder>(kCPU, kFloat32, &binary_kernel<Remainder, f32>);
+  register_kernel<OpKind::remainder>(kCPU, kFloat64, &binary_kernel<Remainder, f64>);
+  register_kernel<OpKind::maximum>(kCPU, kBool, &binary_kernel<Maximum, bool>);
+  register_kernel<OpKind::maximum>(kCPU, kInt64, &binary_kernel<Maximum, i64>);
+  register_kernel<OpKind::maximum>(kCPU, kFloat32, &binary_kernel<Maximum, f32>);
+  register_kernel<OpKind::maximum>(kCPU, kFloat64, &binary_kernel<Maximum, f64>);
+  register_kernel<OpKind::minimum>(kCPU, kBool, &binary_kernel<Minimum, bool>);
+  register_kernel<OpKind::minimum>(kCPU, kInt64, &binary_kernel<Minimum, i64>);
+  register_kernel<OpKind::minimum>(kCPU, kFloat32, &binary_kernel<Minimum, f32>);
+  register_kernel<OpKind::minimum>(kCPU, kFloat64, &binary_kernel<Minimum, f64>);
+  register_kernel<OpKind::tanh_backward>(kCPU, kFloat32, &binary_kernel<TanhBackward, f32>);
+  register_kernel<OpKind::tanh_backward>(kCPU, kFloat64, &binary_kernel<TanhBackward, f64>);
+  register_kernel<OpKind::sigmoid_backward>(kCPU, kFloat32, &binary_kernel<SigmoidBackward, f32>);
+  register_kernel<OpKind::sigmoid_backward>(kCPU, kFloat64, &binary_kernel<SigmoidBackward, f64>);
 
   // ---- comparison and logic (bool out), keyed by the operands' common dtype ----
-  register_kernel(OpKind::eq, kCPU, kBool, &compare_kernel<std::equal_to, bool>);
-  register_kernel(OpKind::eq, kCPU, kInt64, &compare_kernel<std::equal_to, i64>);
-  register_kernel(OpKind::eq, kCPU, kFloat32, &compare_kernel<std::equal_to, f32>);
-  register_kernel(OpKind::eq, kCPU, kFloat64, &compare_kernel<std::equal_to, f64>);
-  register_kernel(OpKind::ne, kCPU, kBool, &compare_kernel<std::not_equal_to, bool>);
-  register_kernel(OpKind::ne, kCPU, kInt64, &compare_kernel<std::not_equal_to, i64>);
-  register_kernel(OpKind::ne, kCPU, kFloat32, &compare_kernel<std::not_equal_to, f32>);
-  register_kernel(OpKind::ne, kCPU, kFloat64, &compare_kernel<std::not_equal_to, f64>);
-  register_kernel(OpKind::lt, kCPU, kBool, &compare_kernel<std::less, bool>);
-  register_kernel(OpKind::lt, kCPU, kInt64, &compare_kernel<std::less, i64>);
-  register_kernel(OpKind::lt, kCPU, kFloat32, &compare_kernel<std::less, f32>);
-  register_kernel(OpKind::lt, kCPU, kFloat64, &compare_kernel<std::less, f64>);
-  register_kernel(OpKind::le, kCPU, kBool, &compare_kernel<std::less_equal, bool>);
-  register_kernel(OpKind::le, kCPU, kInt64, &compare_kernel<std::less_equal, i64>);
-  register_kernel(OpKind::le, kCPU, kFloat32, &compare_kernel<std::less_equal, f32>);
-  register_kernel(OpKind::le, kCPU, kFloat64, &compare_kernel<std::less_equal, f64>);
-  register_kernel(OpKind::gt, kCPU, kBool, &compare_kernel<std::greater, bool>);
-  register_kernel(OpKind::gt, kCPU, kInt64, &compare_kernel<std::greater, i64>);
-  register_kernel(OpKind::gt, kCPU, kFloat32, &compare_kernel<std::greater, f32>);
-  register_kernel(OpKind::gt, kCPU, kFloat64, &compare_kernel<std::greater, f64>);
-  register_kernel(OpKind::ge, kCPU, kBool, &compare_kernel<std::greater_equal, bool>);
-  register_kernel(OpKind::ge, kCPU, kInt64, &compare_kernel<std::greater_equal, i64>);
-  register_kernel(OpKind::ge, kCPU, kFloat32, &compare_kernel<std::greater_equal, f32>);
-  register_kernel(OpKind::ge, kCPU, kFloat64, &compare_kernel<std::greater_equal, f64>);
-  register_kernel(OpKind::logical_and, kCPU, kBool, &compare_kernel<LogicalAnd, bool>);
-  register_kernel(OpKind::logical_and, kCPU, kInt64, &compare_kernel<LogicalAnd, i64>);
-  register_kernel(OpKind::logical_and, kCPU, kFloat32, &compare_kernel<LogicalAnd, f32>);
-  register_kernel(OpKind::logical_and, kCPU, kFloat64, &compare_kernel<LogicalAnd, f64>);
-  register_kernel(OpKind::logical_or, kCPU, kBool, &compare_kernel<LogicalOr, bool>);
-  register_kernel(OpKind::logical_or, kCPU, kInt64, &compare_kernel<LogicalOr, i64>);
-  register_kernel(OpKind::logical_or, kCPU, kFloat32, &compare_kernel<LogicalOr, f32>);
-  register_kernel(OpKind::logical_or, kCPU, kFloat64, &compare_kernel<LogicalOr, f64>);
-  register_kernel(OpKind::logical_xor, kCPU, kBool, &compare_kernel<LogicalXor, bool>);
-  register_kernel(OpKind::logical_xor, kCPU, kInt64, &compare_kernel<LogicalXor, i64>);
-  register_kernel(OpKind::logical_xor, kCPU, kFloat32, &compare_kernel<LogicalXor, f32>);
-  register_kernel(OpKind::logical_xor, kCPU, kFloat64, &compare_kernel<LogicalXor, f64>);
+  register_kernel<OpKind::eq>(kCPU, kBool, &compare_kernel<std::equal_to, bool>);
+  register_kernel<OpKind::eq>(kCPU, kInt64, &compare_kernel<std::equal_to, i64>);
+  register_kernel<OpKind::eq>(kCPU, kFloat32, &compare_kernel<std::equal_to, f32>);
+  register_kernel<OpKind::eq>(kCPU, kFloat64, &compare_kernel<std::equal_to, f64>);
+  register_kernel<OpKind::ne>(kCPU, kBool, &compare_kernel<std::not_equal_to, bool>);
+  register_kernel<OpKind::ne>(kCPU, kInt64, &compare_kernel<std::not_equal_to, i64>);
+  register_kernel<OpKind::ne>(kCPU, kFloat32, &compare_kernel<std::not_equal_to, f32>);
+  register_kernel<OpKind::ne>(kCPU, kFloat64, &compare_kernel<std::not_equal_to, f64>);
+  register_kernel<OpKind::lt>(kCPU, kBool, &compare_kernel<std::less, bool>);
+  register_kernel<OpKind::lt>(kCPU, kInt64, &compare_kernel<std::less, i64>);
+  register_kernel<OpKind::lt>(kCPU, kFloat32, &compare_kernel<std::less, f32>);
+  register_kernel<OpKind::lt>(kCPU, kFloat64, &compare_kernel<std::less, f64>);
+  register_kernel<OpKind::le>(kCPU, kBool, &compare_kernel<std::less_equal, bool>);
+  register_kernel<OpKind::le>(kCPU, kInt64, &compare_kernel<std::less_equal, i64>);
+  register_kernel<OpKind::le>(kCPU, kFloat32, &compare_kernel<std::less_equal, f32>);
+  register_kernel<OpKind::le>(kCPU, kFloat64, &compare_kernel<std::less_equal, f64>);
+  register_kernel<OpKind::gt>(kCPU, kBool, &compare_kernel<std::greater, bool>);
+  register_kernel<OpKind::gt>(kCPU, kInt64, &compare_kernel<std::greater, i64>);
+  register_kernel<OpKind::gt>(kCPU, kFloat32, &compare_kernel<std::greater, f32>);
+  register_kernel<OpKind::gt>(kCPU, kFloat64, &compare_kernel<std::greater, f64>);
+  register_kernel<OpKind::ge>(kCPU, kBool, &compare_kernel<std::greater_equal, bool>);
+  register_kernel<OpKind::ge>(kCPU, kInt64, &compare_kernel<std::greater_equal, i64>);
+  register_kernel<OpKind::ge>(kCPU, kFloat32, &compare_kernel<std::greater_equal, f32>);
+  register_kernel<OpKind::ge>(kCPU, kFloat64, &compare_kernel<std::greater_equal, f64>);
+  register_kernel<OpKind::logical_and>(kCPU, kBool, &compare_kernel<LogicalAnd, bool>);
+  register_kernel<OpKind::logical_and>(kCPU, kInt64, &compare_kernel<LogicalAnd, i64>);
+  register_kernel<OpKind::logical_and>(kCPU, kFloat32, &compare_kernel<LogicalAnd, f32>);
+  register_kernel<OpKind::logical_and>(kCPU, kFloat64, &compare_kernel<LogicalAnd, f64>);
+  register_kernel<OpKind::logical_or>(kCPU, kBool, &compare_kernel<LogicalOr, bool>);
+  register_kernel<OpKind::logical_or>(kCPU, kInt64, &compare_kernel<LogicalOr, i64>);
+  register_kernel<OpKind::logical_or>(kCPU, kFloat32, &compare_kernel<LogicalOr, f32>);
+  register_kernel<OpKind::logical_or>(kCPU, kFloat64, &compare_kernel<LogicalOr, f64>);
+  register_kernel<OpKind::logical_xor>(kCPU, kBool, &compare_kernel<LogicalXor, bool>);
+  register_kernel<OpKind::logical_xor>(kCPU, kInt64, &compare_kernel<LogicalXor, i64>);
+  register_kernel<OpKind::logical_xor>(kCPU, kFloat32, &compare_kernel<LogicalXor, f32>);
+  register_kernel<OpKind::logical_xor>(kCPU, kFloat64, &compare_kernel<LogicalXor, f64>);
 
   // ---- selection ----
-  register_kernel(OpKind::where, kCPU, kBool, &where_kernel<bool>);
-  register_kernel(OpKind::where, kCPU, kInt64, &where_kernel<i64>);
-  register_kernel(OpKind::where, kCPU, kFloat32, &where_kernel<f32>);
-  register_kernel(OpKind::where, kCPU, kFloat64, &where_kernel<f64>);
+  register_kernel<OpKind::where>(kCPU, kBool, &where_kernel<bool>);
+  register_kernel<OpKind::where>(kCPU, kInt64, &where_kernel<i64>);
+  register_kernel<OpKind::where>(kCPU, kFloat32, &where_kernel<f32>);
+  register_kernel<OpKind::where>(kCPU, kFloat64, &where_kernel<f64>);
 }
 
 CONVIS_CPU_END

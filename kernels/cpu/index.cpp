@@ -126,24 +126,24 @@ IndexCheck index_kernel(const IndexLoop& L) {
 }  // namespace
 
 void register_index_kernels() {
-  register_kernel(OpKind::gather, kCPU, kBool, &index_kernel<bool, Mode::gather>);
-  register_kernel(OpKind::gather, kCPU, kInt64, &index_kernel<int64_t, Mode::gather>);
-  register_kernel(OpKind::gather, kCPU, kFloat32, &index_kernel<float, Mode::gather>);
-  register_kernel(OpKind::gather, kCPU, kFloat64, &index_kernel<double, Mode::gather>);
-  register_kernel(OpKind::index_select, kCPU, kBool, &index_kernel<bool, Mode::gather>);
-  register_kernel(OpKind::index_select, kCPU, kInt64, &index_kernel<int64_t, Mode::gather>);
-  register_kernel(OpKind::index_select, kCPU, kFloat32, &index_kernel<float, Mode::gather>);
-  register_kernel(OpKind::index_select, kCPU, kFloat64, &index_kernel<double, Mode::gather>);
-  register_kernel(OpKind::scatter, kCPU, kBool, &index_kernel<bool, Mode::scatter>);
-  register_kernel(OpKind::scatter, kCPU, kInt64, &index_kernel<int64_t, Mode::scatter>);
-  register_kernel(OpKind::scatter, kCPU, kFloat32, &index_kernel<float, Mode::scatter>);
-  register_kernel(OpKind::scatter, kCPU, kFloat64, &index_kernel<double, Mode::scatter>);
-  register_kernel(OpKind::scatter_add, kCPU, kInt64, &index_kernel<int64_t, Mode::accumulate>);
-  register_kernel(OpKind::scatter_add, kCPU, kFloat32, &index_kernel<float, Mode::accumulate>);
-  register_kernel(OpKind::scatter_add, kCPU, kFloat64, &index_kernel<double, Mode::accumulate>);
-  register_kernel(OpKind::index_add, kCPU, kInt64, &index_kernel<int64_t, Mode::accumulate>);
-  register_kernel(OpKind::index_add, kCPU, kFloat32, &index_kernel<float, Mode::accumulate>);
-  register_kernel(OpKind::index_add, kCPU, kFloat64, &index_kernel<double, Mode::accumulate>);
+  register_kernel<OpKind::gather>(kCPU, kBool, &index_kernel<bool, Mode::gather>);
+  register_kernel<OpKind::gather>(kCPU, kInt64, &index_kernel<int64_t, Mode::gather>);
+  register_kernel<OpKind::gather>(kCPU, kFloat32, &index_kernel<float, Mode::gather>);
+  register_kernel<OpKind::gather>(kCPU, kFloat64, &index_kernel<double, Mode::gather>);
+  register_kernel<OpKind::index_select>(kCPU, kBool, &index_kernel<bool, Mode::gather>);
+  register_kernel<OpKind::index_select>(kCPU, kInt64, &index_kernel<int64_t, Mode::gather>);
+  register_kernel<OpKind::index_select>(kCPU, kFloat32, &index_kernel<float, Mode::gather>);
+  register_kernel<OpKind::index_select>(kCPU, kFloat64, &index_kernel<double, Mode::gather>);
+  register_kernel<OpKind::scatter>(kCPU, kBool, &index_kernel<bool, Mode::scatter>);
+  register_kernel<OpKind::scatter>(kCPU, kInt64, &index_kernel<int64_t, Mode::scatter>);
+  register_kernel<OpKind::scatter>(kCPU, kFloat32, &index_kernel<float, Mode::scatter>);
+  register_kernel<OpKind::scatter>(kCPU, kFloat64, &index_kernel<double, Mode::scatter>);
+  register_kernel<OpKind::scatter_add>(kCPU, kInt64, &index_kernel<int64_t, Mode::accumulate>);
+  register_kernel<OpKind::scatter_add>(kCPU, kFloat32, &index_kernel<float, Mode::accumulate>);
+  register_kernel<OpKind::scatter_add>(kCPU, kFloat64, &index_kernel<double, Mode::accumulate>);
+  register_kernel<OpKind::index_add>(kCPU, kInt64, &index_kernel<int64_t, Mode::accumulate>);
+  register_kernel<OpKind::index_add>(kCPU, kFloat32, &index_kernel<float, Mode::accumulate>);
+  register_kernel<OpKind::index_add>(kCPU, kFloat64, &index_kernel<double, Mode::accumulate>);
 }
 
 CONVIS_CPU_END

@@ -184,9 +184,9 @@ template void gemm_matrix<int64_t>(int64_t, int64_t, int64_t, int64_t, MatrixVie
                                    int64_t, MutableMatrixView<int64_t>);
 
 void register_gemm_kernels() {
-  register_kernel(OpKind::gemm, kCPU, kFloat32, &gemm_kernel<float>);
-  register_kernel(OpKind::gemm, kCPU, kFloat64, &gemm_kernel<double>);
-  register_kernel(OpKind::gemm, kCPU, kInt64, &gemm_kernel<int64_t>);
+  register_kernel<OpKind::gemm>(kCPU, kFloat32, &gemm_kernel<float>);
+  register_kernel<OpKind::gemm>(kCPU, kFloat64, &gemm_kernel<double>);
+  register_kernel<OpKind::gemm>(kCPU, kInt64, &gemm_kernel<int64_t>);
 }
 
 CONVIS_CPU_END

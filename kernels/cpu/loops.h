@@ -4,7 +4,7 @@
 //     cpu::unary_loop<float, float>(L, [](float x) { return std::exp(x); });
 //   }
 //   void add_f64(const StridedLoop& L) {
-//     double alpha = L.params.f[0];
+//     double alpha = L.params.alpha.f;
 //     cpu::binary_loop<double, double, double>(L, [=](double a, double b) { return a + alpha * b; });
 //   }
 //

@@ -150,14 +150,14 @@ void avg_pool_backward_kernel(const PoolBackwardArgs& a) {
 }  // namespace
 
 void register_pool_kernels() {
-  register_kernel(OpKind::max_pool_forward, kCPU, kFloat32, &max_pool_forward_kernel<float>);
-  register_kernel(OpKind::max_pool_forward, kCPU, kFloat64, &max_pool_forward_kernel<double>);
-  register_kernel(OpKind::max_pool_backward, kCPU, kFloat32, &max_pool_backward_kernel<float>);
-  register_kernel(OpKind::max_pool_backward, kCPU, kFloat64, &max_pool_backward_kernel<double>);
-  register_kernel(OpKind::avg_pool_forward, kCPU, kFloat32, &avg_pool_forward_kernel<float>);
-  register_kernel(OpKind::avg_pool_forward, kCPU, kFloat64, &avg_pool_forward_kernel<double>);
-  register_kernel(OpKind::avg_pool_backward, kCPU, kFloat32, &avg_pool_backward_kernel<float>);
-  register_kernel(OpKind::avg_pool_backward, kCPU, kFloat64, &avg_pool_backward_kernel<double>);
+  register_kernel<OpKind::max_pool_forward>(kCPU, kFloat32, &max_pool_forward_kernel<float>);
+  register_kernel<OpKind::max_pool_forward>(kCPU, kFloat64, &max_pool_forward_kernel<double>);
+  register_kernel<OpKind::max_pool_backward>(kCPU, kFloat32, &max_pool_backward_kernel<float>);
+  register_kernel<OpKind::max_pool_backward>(kCPU, kFloat64, &max_pool_backward_kernel<double>);
+  register_kernel<OpKind::avg_pool_forward>(kCPU, kFloat32, &avg_pool_forward_kernel<float>);
+  register_kernel<OpKind::avg_pool_forward>(kCPU, kFloat64, &avg_pool_forward_kernel<double>);
+  register_kernel<OpKind::avg_pool_backward>(kCPU, kFloat32, &avg_pool_backward_kernel<float>);
+  register_kernel<OpKind::avg_pool_backward>(kCPU, kFloat64, &avg_pool_backward_kernel<double>);
 }
 
 CONVIS_CPU_END
