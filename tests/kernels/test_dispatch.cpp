@@ -6,6 +6,7 @@
 
 #include "convis/kernels/dispatch.h"
 #include "convis/kernels/gemm.h"
+#include "convis/kernels/index.h"
 #include "convis/kernels/reduce.h"
 #include "convis/kernels/strided_loop.h"
 #include "helpers.h"
@@ -25,9 +26,21 @@ TEST_CASE("every op has one name, from the same list as the enum", "[kernels]") 
   CHECK(op_name(OpKind(int(OpKind::count_) - 1)) == "avg_pool_backward");
 }
 
-TEST_CASE("a run-time lookup with another op's signature is an error, not a bad cast", "[kernels]") {
+TEST_CASE("a run-time lookup knows each op's signature", "[kernels]") {
   CHECK(find_kernel<ElementwiseKernel>(OpKind::add, kCPU, kFloat32) != nullptr);
   CHECK(find_kernel<OpKind::sum>(kCPU, kFloat32) != nullptr);
+  int elementwise = 0, reduce = 0;
+  for (int op = 0; op < int(OpKind::count_); ++op) {
+    elementwise += has_signature<ElementwiseKernel>(OpKind(op));
+    reduce += has_signature<ReduceKernel>(OpKind(op));
+    CHECK(has_signature<ElementwiseKernel>(OpKind(op)) + has_signature<ReduceKernel>(OpKind(op)) +
+              has_signature<IndexKernel>(OpKind(op)) + has_signature<GemmKernel>(OpKind(op)) <=
+          1);  // at most one of them
+  }
+  CHECK(elementwise == int(OpKind::sum));  // every op before sum is elementwise
+  CHECK(reduce == int(OpKind::index_select) - int(OpKind::sum));
+#ifndef NDEBUG  // debug builds check run-time lookups too (kernels/dispatch.h)
   CHECK_THROWS_WITH(find_kernel<ReduceKernel>(OpKind::add, kCPU, kFloat32),
                     Catch::Contains("[add]") && Catch::Contains("signature not its own"));
+#endif
 }
