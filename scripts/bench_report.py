@@ -25,7 +25,7 @@ def medians(run):
         if b.get("run_type") != "aggregate" or b.get("aggregate_name") != "median":
             continue
         name = b["run_name"] if "run_name" in b else b["name"].rsplit("_median", 1)[0]
-        lib, work = name[3:].split("_", 1)  # BM_<lib>_<work>
+        lib, work = name[3:].split("/", 1)[0].split("_", 1)  # BM_<lib>_<work>[/args]
         counters = {k: v for k, v in b.items() if k in ("GFLOP/s", "GB/s")}
         out.setdefault(lib, {})[work] = (b["real_time"] * scale[b["time_unit"]], counters)
     return out
