@@ -65,7 +65,9 @@ struct ConvBackwardWeightArgs {
   void* grad_weight = nullptr;
 };
 
-// The kernel signatures (ConvForwardKernel, ConvBackwardInputKernel, ConvBackwardWeightKernel, PoolForwardKernel, PoolBackwardKernel) is declared in kernels/dispatch.h, with the ops (Note [One list of ops]).
+// The kernel signatures ConvForwardKernel, ConvBackwardInputKernel, ConvBackwardWeightKernel,
+// PoolForwardKernel and PoolBackwardKernel are declared in kernels/dispatch.h, with the ops
+// (Note [One list of ops]).
 
 // Pooling over `planes` = N * C independent [T, H, W] planes.  Windows follow LibTorch:
 // window o starts at o * stride - padding; a max window skips positions outside the input,

@@ -44,6 +44,7 @@ struct GemmArgs {
   double alpha = 1, beta = 0;  // converted to the element type (exact for int64 when integral)
 };
 
-// The kernel signature (GemmKernel) is declared in kernels/dispatch.h, with the ops (Note [One list of ops]).
+// The kernel signature GemmKernel is declared in kernels/dispatch.h, with the ops
+// (Note [One list of ops]).
 
 }  // namespace convis

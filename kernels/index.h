@@ -73,6 +73,7 @@ struct IndexCheck {
   int64_t value = 0;
 };
 
-// The kernel signature (IndexKernel) is declared in kernels/dispatch.h, with the ops (Note [One list of ops]).
+// The kernel signature IndexKernel is declared in kernels/dispatch.h, with the ops
+// (Note [One list of ops]).
 
 }  // namespace convis

@@ -73,6 +73,7 @@ struct ReduceArgs {
 };
 
 // One signature for every op from `sum` to `any` in OpKind; keyed by the input's dtype.
-// The kernel signature (ReduceKernel) is declared in kernels/dispatch.h, with the ops (Note [One list of ops]).
+// The kernel signature ReduceKernel is declared in kernels/dispatch.h, with the ops
+// (Note [One list of ops]).
 
 }  // namespace convis

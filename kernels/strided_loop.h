@@ -63,6 +63,7 @@ struct StridedLoop {
   }
 };
 
-// The kernel signature (ElementwiseKernel) is declared in kernels/dispatch.h, with the ops (Note [One list of ops]).
+// The kernel signature ElementwiseKernel is declared in kernels/dispatch.h, with the ops
+// (Note [One list of ops]).
 
 }  // namespace convis

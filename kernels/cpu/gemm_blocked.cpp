@@ -163,19 +163,24 @@ int64_t rows_per_tile(int64_t m, int64_t n, int threads) {
 // together, then compute this thread's share of the tiles.  When n is only a panel or two,
 // each row of A is used so few times that packing it (a transpose) would cost as much as the
 // products: full MR-row panels of a row-major A are then read in place, MR rows at a time.
+// noinline: it runs inside a parallel region (Note [OpenMP regions and the target pragma]).
 template <typename T>
-void gemm_block(Shape s, int64_t mc, int64_t jc, int64_t nc, int64_t pc, int64_t kc, T alpha, MatrixView<T> a,
-                MatrixView<T> b, T beta, MutableMatrixView<T> c, T* a_pack, T* b_pack) {
+[[gnu::noinline]] void gemm_block(Shape s, int64_t mc, int64_t jc, int64_t nc, int64_t pc, int64_t kc, T alpha,
+                                  MatrixView<T> a, MatrixView<T> b, T beta, MutableMatrixView<T> c, T* a_pack,
+                                  T* b_pack) {
   using B = Blocking<T>;
   const int64_t b_panels = (nc + B::kNR - 1) / B::kNR, a_panels = (s.m + B::kMR - 1) / B::kMR;
   const bool a_in_place = b_panels <= 2 && a.col_stride == 1;
   const int64_t full_a_panels = s.m / B::kMR;
 #pragma omp for schedule(static)
   for (int64_t q = 0; q < b_panels + a_panels; ++q) {
-    if (q >= b_panels && a_in_place && q - b_panels < full_a_panels) continue;
-    if (q < b_panels) pack_b(b, pc, kc, jc + q * B::kNR, std::min<int64_t>(B::kNR, nc - q * B::kNR), b_pack + q * B::kNR * kc);
-    else pack_a(a, (q - b_panels) * B::kMR, std::min<int64_t>(B::kMR, s.m - (q - b_panels) * B::kMR), pc, kc,
-                a_pack + (q - b_panels) * B::kMR * kc);
+    if (q < b_panels) {  // B micro-panel q
+      pack_b(b, pc, kc, jc + q * B::kNR, std::min<int64_t>(B::kNR, nc - q * B::kNR), b_pack + q * B::kNR * kc);
+      continue;
+    }
+    const int64_t r = q - b_panels;  // A micro-panel r
+    if (a_in_place && r < full_a_panels) continue;
+    pack_a(a, r * B::kMR, std::min<int64_t>(B::kMR, s.m - r * B::kMR), pc, kc, a_pack + r * B::kMR * kc);
   }  // the implicit barrier: every panel is packed before any tile starts
   const int64_t ic_blocks = (s.m + mc - 1) / mc;
   alignas(64) T acc[B::kMR * B::kNR];
@@ -202,9 +207,11 @@ T* buffer(std::vector<T>& v, int64_t n) {
   return v.data();
 }
 
+}  // namespace
+
 template <typename T>
-void gemm_packed(int64_t m, int64_t n, int64_t k, T alpha, MatrixView<T> a, MatrixView<T> b, T beta,
-                 MutableMatrixView<T> c, int threads) {
+void gemm_blocked(int64_t m, int64_t n, int64_t k, T alpha, MatrixView<T> a, MatrixView<T> b, T beta,
+                  MutableMatrixView<T> c, int threads) {
   using B = Blocking<T>;
   thread_local std::vector<T> a_buf, b_buf;
   const int64_t kc_max = gemm_kc(k), nc_max = std::min<int64_t>(B::kNC, n);
@@ -221,25 +228,6 @@ void gemm_packed(int64_t m, int64_t n, int64_t k, T alpha, MatrixView<T> a, Matr
                     c, a_pack, b_pack);
     }
   }
-}
-
-// The share of a tile's rows (or columns) that are real, not zero padding.
-double filled(int64_t size, int64_t tile) { return double(size) / double((size + tile - 1) / tile * tile); }
-
-}  // namespace
-
-// A product with few columns (n = 10 fills a third of a 32-column tile) is computed as its
-// transpose, C^T = B^T A^T, whose rows fill the MR-row tiles better.  Each sum is the same
-// (fmadd(a, b, s) == fmadd(b, a, s)), so the bits are too.
-template <typename T>
-void gemm_blocked(int64_t m, int64_t n, int64_t k, T alpha, MatrixView<T> a, MatrixView<T> b, T beta,
-                  MutableMatrixView<T> c, int threads) {
-  using B = Blocking<T>;
-  const double as_is = filled(m, B::kMR) * filled(n, B::kNR), swapped = filled(n, B::kMR) * filled(m, B::kNR);
-  if (swapped > 100 * as_is)
-    return gemm_packed<T>(n, m, k, alpha, {b.data, b.col_stride, b.row_stride}, {a.data, a.col_stride, a.row_stride},
-                          beta, {c.data, c.col_stride, c.row_stride}, threads);
-  gemm_packed<T>(m, n, k, alpha, a, b, beta, c, threads);
 }
 
 template void gemm_blocked<float>(int64_t, int64_t, int64_t, float, MatrixView<float>, MatrixView<float>, float,

@@ -132,8 +132,9 @@ void gemm_one(int64_t m, int64_t n, int64_t k, T alpha, MatrixView<T> a, MatrixV
 }
 
 // OpKind::gemm: product `index` of the batch, its offsets found from the batch dims.
+// noinline: it runs inside a parallel region (Note [OpenMP regions and the target pragma]).
 template <typename T>
-void gemm_batch_item(const GemmArgs& g, int64_t index, int threads, std::vector<T>& workspace) {
+[[gnu::noinline]] void gemm_batch_item(const GemmArgs& g, int64_t index, int threads, std::vector<T>& workspace) {
   int64_t oa = 0, ob = 0, oc = 0;
   for (int d = g.batch_ndim - 1; d >= 0; --d) {
     const int64_t i = index % g.batch_sizes[d];
