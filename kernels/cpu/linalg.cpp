@@ -16,10 +16,9 @@
 // get_num_threads(): a small product stays on the calling thread and pays no fork.  A batch
 // of many products each too small to split runs its products in parallel instead, one per
 // thread at a time.  Either way each product's bits do not depend on the thread count (Note
-// [Packed GEMM]).  kWorkPerThread is large because a second thread has a fixed cost of
-// 25-50 us on the 2-core development machine (measured: 128x512x64 takes 52 us on one
-// thread, 77-82 on two): the threads read each other's packed panels across cores.  Packing
-// each thread's own panels would lower it; 128x784x512 (51M multiply-adds) gains already.
+// [Packed GEMM]).  kWorkPerThread (96^3 multiply-adds, ~5 us of work) is where a second
+// thread starts to pay on the 2-core development machine: 128x128x128 takes 31 us on one
+// thread and 20 on two, 128x512x64 52 and 36.
 #include <omp.h>
 
 #include <algorithm>
@@ -39,7 +38,7 @@ namespace {
 
 constexpr int64_t kStripN = 256;
 constexpr int64_t kPackedMinWork = 16 * 16 * 16;  // m*n*k below which packing does not pay
-constexpr int64_t kWorkPerThread = 200 * 200 * 200;  // measured: see Note [GEMM threads]
+constexpr int64_t kWorkPerThread = 96 * 96 * 96;  // see Note [GEMM threads]
 
 int threads_for(int64_t work) {
   return int(std::clamp<int64_t>(work / kWorkPerThread, 1, omp_get_max_threads()));
