@@ -94,3 +94,27 @@ TEST_CASE("a transposed copy in tiles equals the element-by-element copy", "[ker
     }
   }
 }
+
+TEST_CASE("long lines through the vectorised and blocked walks match a float64 reference", "[kernels]") {
+  // Sizes past the 16 summing lanes, past kOutputBlock (1024 outputs) and kReduceBlock
+  // (32768 elements), with a NaN line and a -inf entry, on 1 and 2 threads.
+  ThreadGuard threads;
+  manual_seed(13);
+  Tensor x = randn({6, 40001}) * 3.0;
+  x.select(0, 2).select(0, 17).fill_(std::nan(""));
+  x.select(0, 4).select(0, 5).fill_(-INFINITY);
+  Tensor x64 = x.to(kFloat64);
+  Tensor e = (x64 - x64.amax({1}, true)).exp();
+  Tensor want_softmax = e / e.sum({1}, true), want_log = (x64 - x64.amax({1}, true)) - e.sum({1}, true).log();
+  Tensor cols = randn({7, 2500});
+  for (int n : {1, 2}) {
+    set_num_threads(n);
+    INFO(n << " threads");
+    CHECK_ALLCLOSE_TOL(softmax(x, 1).to(kFloat64), want_softmax, 1e-5, 1e-7);
+    CHECK_ALLCLOSE_TOL(log_softmax(x, 1).to(kFloat64), want_log, 1e-5, 1e-5);
+    CHECK(softmax(x, 1).select(0, 2).isnan().all().item<bool>());  // the NaN line stays NaN
+    CHECK_ALLCLOSE_TOL(x.sum({1}).to(kFloat64), x64.sum({1}), 1e-6, 1e-3);
+    CHECK_ALLCLOSE_TOL(cols.sum({0}).to(kFloat64), cols.to(kFloat64).sum({0}), 1e-6, 1e-5);
+    CHECK_ALLCLOSE_TOL(cols.amax({0}).to(kFloat64), cols.to(kFloat64).amax({0}), 0, 0);
+  }
+}
