@@ -14,6 +14,7 @@
 #pragma once
 
 #include "convis/core/allocator.h"
+#include "convis/core/conv_algorithm.h"
 #include "convis/core/cpu_capability.h"
 #include "convis/core/cuda.h"
 #include "convis/core/device.h"

@@ -95,7 +95,10 @@ bool prepare_inplace(const Tensor& self, const char* op, std::initializer_list<c
                  "got a view of shape {} into a leaf of shape {}",
                  self.sizes(), base.sizes());
     self_requires = base.requires_grad();
-  } else {
+  }
+  // A view made a leaf of its own by requires_grad_(true) (its base needs no grad) is a leaf
+  // like any other: LibTorch refuses to write into it in place.
+  if (!self_requires) {
     self_requires = self.requires_grad();
     CONVIS_CHECK(!(self_requires && self.is_leaf()), op,
                  "a leaf tensor that requires grad is being used in an in-place operation; expected a tensor that "

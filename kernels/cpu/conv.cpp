@@ -1,4 +1,15 @@
-// kernels/cpu/conv.cpp: CPU convolution, forward and both backwards, by im2col + GEMM.
+// kernels/cpu/conv.cpp: CPU convolution, forward and both backwards: the plan that chooses an
+// algorithm, and the general algorithm, im2col + GEMM (the direct kernels are conv_direct.cpp).
+//
+// Note [Choosing a convolution algorithm]
+// Two algorithms: the direct kernels (Note [Direct convolution] in conv_direct.h), for few
+// channels and large kernels, and im2col + GEMM (below), for many channels and for what the
+// direct kernels do not run (strides, dilation, rows narrower than a vector).  The choice is a
+// function of the geometry without its batch and frame counts, of the dtype and of the level:
+// so every chunk of a stateful filter, whatever its length, takes the same algorithm and gets
+// the same bits (each algorithm keeps one order per output element: Note [Direct convolution
+// order], Note [GEMM arithmetic]).  The choice is a few comparisons, cheaper than a cache
+// lookup, so nothing is cached.  conv_algorithm() (CONVIS_CONV_ALGO) forces one side.
 //
 // Note [Convolution as a matrix product]
 // For one sample and one group, let K = Cin_g * kT * kH * kW and L = oT * oH * oW.  The
@@ -13,9 +24,12 @@
 // built for a tile of output positions at a time (about kColumnBudget elements).  A 1x1x1
 // kernel with stride 1 and no padding needs no col at all: the input is already col.
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "convis/kernels/conv.h"
+#include "convis/core/conv_algorithm.h"
+#include "convis/kernels/cpu/conv_direct.h"
 #include "convis/kernels/cpu/gemm_cpu.h"
 #include "convis/kernels/cpu/kernels.h"
 #include "convis/kernels/dispatch.h"
@@ -155,16 +169,52 @@ void conv_backward_input_kernel(const ConvBackwardInputArgs& a) {
   }
 }
 
+// The plan (see the Note): whether this geometry runs the direct kernels.
+template <typename T>
+bool direct_forward_planned(const ConvGeometry& g) {
+  if constexpr (!std::is_floating_point_v<T>) {
+    return false;
+  } else {
+    const ConvAlgorithm forced = conv_algorithm();
+    if (forced == ConvAlgorithm::gemm || !direct_conv_applies(g, sizeof(T))) return false;
+    return forced == ConvAlgorithm::direct || direct_conv_preferred(g);
+  }
+}
+
+template <typename T>
+void conv_forward(const ConvForwardArgs& f) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (direct_forward_planned<T>(f.geometry)) return direct_conv_forward<T>(f);
+  }
+  conv_forward_kernel<T>(f);
+}
+
+template <typename T>
+void conv_backward_input(const ConvBackwardInputArgs& a) {
+  if (direct_forward_planned<T>(a.geometry) && direct_conv_backward_input<T>(a)) return;
+  conv_backward_input_kernel<T>(a);
+}
+
+template <typename T>
+void conv_backward_weight(const ConvBackwardWeightArgs& a) {
+  const ConvGeometry& g = a.geometry;
+  const ConvAlgorithm forced = conv_algorithm();
+  const bool unit = g.stride == Dims3{1, 1, 1} && g.dilation == Dims3{1, 1, 1};
+  if (unit && forced != ConvAlgorithm::gemm && (forced == ConvAlgorithm::direct || direct_conv_preferred(g)))
+    return direct_conv_backward_weight<T>(a);
+  conv_backward_weight_kernel<T>(a);
+}
+
 }  // namespace
 
 void register_conv_kernels() {
-  register_kernel<OpKind::conv_forward>(kCPU, kFloat32, &conv_forward_kernel<float>);
-  register_kernel<OpKind::conv_forward>(kCPU, kFloat64, &conv_forward_kernel<double>);
-  register_kernel<OpKind::conv_forward>(kCPU, kInt64, &conv_forward_kernel<int64_t>);
-  register_kernel<OpKind::conv_backward_input>(kCPU, kFloat32, &conv_backward_input_kernel<float>);
-  register_kernel<OpKind::conv_backward_input>(kCPU, kFloat64, &conv_backward_input_kernel<double>);
-  register_kernel<OpKind::conv_backward_weight>(kCPU, kFloat32, &conv_backward_weight_kernel<float>);
-  register_kernel<OpKind::conv_backward_weight>(kCPU, kFloat64, &conv_backward_weight_kernel<double>);
+  register_kernel<OpKind::conv_forward>(kCPU, kFloat32, &conv_forward<float>);
+  register_kernel<OpKind::conv_forward>(kCPU, kFloat64, &conv_forward<double>);
+  register_kernel<OpKind::conv_forward>(kCPU, kInt64, &conv_forward<int64_t>);
+  register_kernel<OpKind::conv_backward_input>(kCPU, kFloat32, &conv_backward_input<float>);
+  register_kernel<OpKind::conv_backward_input>(kCPU, kFloat64, &conv_backward_input<double>);
+  register_kernel<OpKind::conv_backward_weight>(kCPU, kFloat32, &conv_backward_weight<float>);
+  register_kernel<OpKind::conv_backward_weight>(kCPU, kFloat64, &conv_backward_weight<double>);
 }
 
 CONVIS_CPU_END

@@ -189,6 +189,24 @@ TEST_CASE("in-place ops refuse a leaf that requires grad and a view of one", "[a
   // A view of a non-leaf is written through: tests/autograd/test_grad_inplace_view.cpp.
 }
 
+TEST_CASE("a view made a leaf by requires_grad_ refuses in-place ops like any leaf", "[autograd][grad]") {
+  // Its base does not require grad, so the view is a leaf of its own (LibTorch throws too).
+  Tensor base = arange(6, kFloat64);
+  Tensor v = base.reshape({2, 3}).requires_grad_(true);
+  REQUIRE(v.is_leaf());
+  REQUIRE(v.requires_grad());
+  CHECK_THROWS_WITH(v.add_(1), Contains("[add_]") && Contains("a leaf tensor that requires grad"));
+  CHECK(values(base) == V{0, 1, 2, 3, 4, 5});  // refused before writing
+  {
+    NoGradGuard g;  // allowed without grad mode, and written through to the base
+    v.add_(1);
+  }
+  CHECK(values(base) == V{1, 2, 3, 4, 5, 6});
+  // The base itself still takes in-place ops: it does not require grad.
+  base.mul_(2);
+  CHECK(values(v.reshape({6})) == V{2, 4, 6, 8, 10, 12});
+}
+
 TEST_CASE("a saved tensor modified in place is caught at backward", "[autograd][grad]") {
   Tensor x = leaf({1, 2});
   SECTION("the saved output of exp") {

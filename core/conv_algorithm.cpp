@@ -1,0 +1,43 @@
+// core/conv_algorithm.cpp: the convolution algorithm setting (core/conv_algorithm.h).
+#include "convis/core/conv_algorithm.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <string>
+
+#include "convis/core/error.h"
+
+namespace convis {
+
+namespace {
+
+ConvAlgorithm from_environment() {
+  const char* value = std::getenv("CONVIS_CONV_ALGO");
+  const std::string name = value ? value : "auto";
+  if (name == "auto" || name.empty()) return ConvAlgorithm::automatic;
+  if (name == "direct") return ConvAlgorithm::direct;
+  if (name == "gemm") return ConvAlgorithm::gemm;
+  CONVIS_CHECK(false, "CONVIS_CONV_ALGO", "expected auto, direct or gemm, got '{}'", name);
+  return ConvAlgorithm::automatic;
+}
+
+std::atomic<ConvAlgorithm>& setting() {
+  static std::atomic<ConvAlgorithm> algorithm{from_environment()};
+  return algorithm;
+}
+
+}  // namespace
+
+ConvAlgorithm conv_algorithm() { return setting().load(std::memory_order_relaxed); }
+
+void set_conv_algorithm(ConvAlgorithm algorithm) { setting().store(algorithm, std::memory_order_relaxed); }
+
+std::string_view conv_algorithm_name(ConvAlgorithm algorithm) {
+  switch (algorithm) {
+    case ConvAlgorithm::direct: return "direct";
+    case ConvAlgorithm::gemm: return "gemm";
+    default: return "auto";
+  }
+}
+
+}  // namespace convis

@@ -1,0 +1,224 @@
+// kernels/cpu/conv_direct.cpp: the direct convolution forward (Note [Direct convolution] in
+// conv_direct.h); the backward kernels built on it are in conv_direct_backward.cpp.
+#include <algorithm>
+#include <array>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "convis/kernels/cpu/conv_direct.h"
+#include "convis/kernels/cpu/parallel.h"
+#include "convis/kernels/cpu/vec.h"
+
+CONVIS_CPU_BEGIN
+
+namespace {
+
+// Register blocks per level: R output rows x V vectors of accumulators, plus V input vectors
+// and a broadcast weight, within the level's registers (32 at avx512, 16 at avx2).
+#if CONVIS_CPU_LEVEL == 2
+constexpr int kMaxRows = 7, kMaxVectors = 4;
+#elif CONVIS_CPU_LEVEL == 1
+constexpr int kMaxRows = 5, kMaxVectors = 2;
+#else
+constexpr int kMaxRows = 3, kMaxVectors = 1;
+#endif
+
+// One family of output planes, all of one shape (Note [Direct convolution]).  Input row r of
+// layer l of the plane starting at `in` is in + layer_offset[l] + r * row_pitch.
+template <typename T>
+struct PlaneProblem {
+  int64_t rows, cols;             // output rows and columns of a plane
+  int64_t out_pitch;              // output row stride
+  int64_t row_pitch;              // input row stride
+  int64_t kR, kC;                 // taps per layer: rows and columns
+  const int64_t* layer_offset;    // one per layer
+  int64_t layers;
+};
+
+template <int... Is, typename F>
+[[gnu::always_inline]] constexpr void unrolled(std::integer_sequence<int, Is...>, F&& f) {
+  (f(std::integral_constant<int, Is>{}), ...);
+}
+
+// Input row `in` (already offset to the block's first column) feeds the output rows [Lo, Hi)
+// of the block; output row i takes it as its row kh = r - i, whose weights are w_row - i * kC.
+template <typename T, int R, int V, int Lo, int Hi>
+[[gnu::always_inline]] inline void feed_row(Vec<T> (&acc)[R][V], const T* in, const T* w_row, int64_t kC) {
+  constexpr int W = Vec<T>::kWidth;
+  for (int64_t kw = 0; kw < kC; ++kw) {
+    Vec<T> x[V];
+#pragma GCC unroll 8
+    for (int v = 0; v < V; ++v) x[v] = Vec<T>::load(in + kw + v * W);
+#pragma GCC unroll 8
+    for (int i = Lo; i < Hi; ++i) {
+      const Vec<T> b(w_row[kw - i * kC]);
+#pragma GCC unroll 8
+      for (int v = 0; v < V; ++v) acc[i][v] = fmadd(b, x[v], acc[i][v]);
+    }
+  }
+}
+
+// The whole sum of one block: R rows from `row0`, V vectors from column `col0`.  R <= kR.
+template <typename T, int R, int V>
+[[gnu::always_inline]] inline void block_sum(Vec<T> (&acc)[R][V], const PlaneProblem<T>& p, const T* in,
+                                             const T* w) {
+  const int64_t kR = p.kR, kC = p.kC;
+  for (int64_t l = 0; l < p.layers; ++l) {
+    const T* rows = in + p.layer_offset[l];
+    const T* wl = w + l * kR * kC;
+    unrolled(std::make_integer_sequence<int, R - 1>(), [&](auto r) {  // ramp up
+      feed_row<T, R, V, 0, decltype(r)::value + 1>(acc, rows + r * p.row_pitch, wl + r * kC, kC);
+    });
+    for (int64_t r = R - 1; r < kR; ++r) feed_row<T, R, V, 0, R>(acc, rows + r * p.row_pitch, wl + r * kC, kC);
+    unrolled(std::make_integer_sequence<int, R - 1>(), [&](auto j) {  // ramp down: r = kR + j
+      const int64_t r = kR + j;
+      feed_row<T, R, V, decltype(j)::value + 1, R>(acc, rows + r * p.row_pitch, wl + r * kC, kC);
+    });
+  }
+}
+
+// Output rows [row0, row0 + R) of one plane, all its columns; rows below `first_owned` belong
+// to another block and are not stored (Note [Direct convolution]: edge blocks move up).
+template <typename T, int R, int V>
+[[gnu::noinline]] void plane_rows(const PlaneProblem<T>& p, const T* in, const T* w, T* out, int64_t row0,
+                                  int64_t first_owned, const T* bias) {
+  constexpr int W = Vec<T>::kWidth;
+  constexpr int64_t block_cols = int64_t(V) * W;
+  for (int64_t c0 = 0; c0 < p.cols; c0 += block_cols) {
+    const int64_t col0 = std::min(c0, p.cols - block_cols);  // the last block ends at the edge
+    Vec<T> acc[R][V];
+    for (int i = 0; i < R; ++i)
+      for (int v = 0; v < V; ++v) acc[i][v] = Vec<T>(T(0));
+    block_sum<T, R, V>(acc, p, in + row0 * p.row_pitch + col0, w);
+    for (int i = 0; i < R; ++i) {
+      if (row0 + i < first_owned) continue;
+      T* o = out + (row0 + i) * p.out_pitch + col0;
+      for (int v = 0; v < V; ++v) (bias ? acc[i][v] + Vec<T>(*bias) : acc[i][v]).store(o + v * W);
+    }
+  }
+}
+
+template <typename T>
+using PlaneRowsFn = void (*)(const PlaneProblem<T>&, const T*, const T*, T*, int64_t, int64_t, const T*);
+
+template <typename T, int... Rs, int... Vs>
+constexpr auto make_block_table(std::integer_sequence<int, Rs...>, std::integer_sequence<int, Vs...> vs) {
+  std::array<std::array<PlaneRowsFn<T>, sizeof...(Vs)>, sizeof...(Rs)> table{};
+  unrolled(std::integer_sequence<int, Rs...>(), [&](auto r) {
+    unrolled(vs, [&](auto v) {
+      table[decltype(r)::value][decltype(v)::value] = &plane_rows<T, decltype(r)::value + 1, decltype(v)::value + 1>;
+    });
+  });
+  return table;
+}
+
+// The block shape for planes of `rows` x `cols` outputs and kR tap rows: R as large as the
+// registers, kR and the rows allow; V the one that computes the fewest columns (edge blocks
+// overlap), the larger on a tie.  cols >= one vector.
+struct BlockShape {
+  int rows, vectors;
+};
+template <typename T>
+BlockShape block_shape(int64_t rows, int64_t cols, int64_t kR) {
+  constexpr int W = Vec<T>::kWidth;
+  BlockShape s{int(std::min<int64_t>({kMaxRows, kR, rows})), 1};
+  int64_t best = -1;
+  for (int v = 1; v <= kMaxVectors && int64_t(v) * W <= cols; ++v) {
+    const int64_t computed = (cols + v * W - 1) / (v * W) * (v * W);
+    if (best < 0 || computed <= best) best = computed, s.vectors = v;
+  }
+  return s;
+}
+
+// Every plane of the family: plane q's input starts at in + in_offset(q), its weights at
+// w + w_offset(q), its output at out + q * plane_size, its bias bias[bias_index(q)].
+template <typename T, typename Where>
+void run_planes(const PlaneProblem<T>& p, int64_t planes, const Where& where, const T* bias) {
+  static constexpr auto table = make_block_table<T>(std::make_integer_sequence<int, kMaxRows>(),
+                                                    std::make_integer_sequence<int, kMaxVectors>());
+  const BlockShape s = block_shape<T>(p.rows, p.cols, p.kR);
+  const PlaneRowsFn<T> fn = table[size_t(s.rows - 1)][size_t(s.vectors - 1)];
+  const int64_t blocks = (p.rows + s.rows - 1) / s.rows;
+  const int64_t cost = int64_t(s.rows) * p.cols * p.layers * p.kR * p.kC / 16;
+  parallel_for(planes * blocks, cost, [&](int64_t begin, int64_t end) {
+    for (int64_t item = begin; item < end; ++item) {
+      const int64_t q = item / blocks, b = item % blocks;
+      const int64_t row0 = std::min(b * s.rows, p.rows - s.rows);
+      auto [in, w, out, bias_index] = where(q);
+      fn(p, in, w, out, row0, b * s.rows, bias ? bias + bias_index : nullptr);
+    }
+  });
+}
+
+}  // namespace
+
+// The input with its padding made real (zeros), or the input itself when there is none.
+template <typename T>
+const T* padded_conv_input(const ConvGeometry& g, const T* x, std::vector<T>& buffer, Dims3& size) {
+  size = {g.in_size[0] + 2 * g.padding[0], g.in_size[1] + 2 * g.padding[1], g.in_size[2] + 2 * g.padding[2]};
+  if (g.padding == Dims3{0, 0, 0}) return x;
+  buffer.assign(size_t(g.batch * g.in_channels * size[0] * size[1] * size[2]), T(0));
+  const int64_t frames = g.batch * g.in_channels * g.in_size[0];
+  for (int64_t f = 0; f < frames; ++f) {
+    const int64_t plane = f / g.in_size[0], t = f % g.in_size[0];
+    T* dst = buffer.data() + ((plane * size[0] + t + g.padding[0]) * size[1] + g.padding[1]) * size[2] + g.padding[2];
+    const T* src = x + f * g.in_size[1] * g.in_size[2];
+    for (int64_t y = 0; y < g.in_size[1]; ++y) std::copy(src + y * g.in_size[2], src + (y + 1) * g.in_size[2], dst + y * size[2]);
+  }
+  return buffer.data();
+}
+
+bool direct_conv_applies(const ConvGeometry& g, size_t element_size) {
+  const int64_t width = element_size == sizeof(float) ? Vec<float>::kWidth : Vec<double>::kWidth;
+  const bool temporal = g.kernel[1] == 1 && g.kernel[2] == 1 && g.padding[1] == 0 && g.padding[2] == 0;
+  const int64_t row = temporal ? g.out_size[1] * g.out_size[2] : g.out_size[2];
+  return g.stride == Dims3{1, 1, 1} && g.dilation == Dims3{1, 1, 1} && row >= width;
+}
+
+bool direct_conv_preferred(const ConvGeometry& g) {
+  const int64_t cin_g = g.in_channels / g.groups, cout_g = g.out_channels / g.groups;
+  return cin_g * cout_g <= 64 || g.kernel[1] * g.kernel[2] >= 25;
+}
+
+template <typename T>
+void direct_conv_forward(const ConvForwardArgs& f) {
+  const ConvGeometry& g = f.geometry;
+  std::vector<T> buffer;
+  Dims3 in_size;
+  const T* x = padded_conv_input(g, static_cast<const T*>(f.input), buffer, in_size);
+  const T* w = static_cast<const T*>(f.weight);
+  T* out = static_cast<T*>(f.output);
+  const int64_t cin_g = g.in_channels / g.groups, cout_g = g.out_channels / g.groups;
+  const int64_t frame = in_size[1] * in_size[2], channel = in_size[0] * frame;
+  const int64_t out_frame = g.out_size[1] * g.out_size[2], taps = g.kernel[0] * g.kernel[1] * g.kernel[2];
+  const bool temporal = g.kernel[1] == 1 && g.kernel[2] == 1 && g.padding[1] == 0 && g.padding[2] == 0;
+  std::vector<int64_t> layer_offset;
+  PlaneProblem<T> p{};
+  if (temporal) {  // planes (n, co): rows are frames, layers input channels
+    for (int64_t c = 0; c < cin_g; ++c) layer_offset.push_back(c * channel);
+    p = {g.out_size[0], out_frame, out_frame, frame, g.kernel[0], 1, layer_offset.data(), cin_g};
+  } else {  // planes (n, co, ot): layers (input channel, kt)
+    for (int64_t c = 0; c < cin_g; ++c)
+      for (int64_t kt = 0; kt < g.kernel[0]; ++kt) layer_offset.push_back(c * channel + kt * frame);
+    p = {g.out_size[1], g.out_size[2], g.out_size[2], in_size[2], g.kernel[1], g.kernel[2], layer_offset.data(),
+         cin_g * g.kernel[0]};
+  }
+  const int64_t frames_per_plane = temporal ? 1 : g.out_size[0];
+  const int64_t planes = g.batch * g.out_channels * frames_per_plane;
+  auto where = [&](int64_t q) {
+    const int64_t ot = q % frames_per_plane, co = (q / frames_per_plane) % g.out_channels;
+    const int64_t n = q / frames_per_plane / g.out_channels, group = co / cout_g;
+    const T* in = x + (n * g.in_channels + group * cin_g) * channel + ot * frame;
+    const int64_t plane_size = temporal ? g.out_size[0] * out_frame : out_frame;
+    return std::tuple<const T*, const T*, T*, int64_t>{in, w + co * cin_g * taps, out + q * plane_size, co};
+  };
+  run_planes(p, planes, where, static_cast<const T*>(f.bias));
+}
+
+template const float* padded_conv_input(const ConvGeometry&, const float*, std::vector<float>&, Dims3&);
+template const double* padded_conv_input(const ConvGeometry&, const double*, std::vector<double>&, Dims3&);
+template void direct_conv_forward<float>(const ConvForwardArgs&);
+template void direct_conv_forward<double>(const ConvForwardArgs&);
+
+CONVIS_CPU_END

@@ -1,0 +1,167 @@
+// The direct convolution kernels (kernels/cpu/conv_direct.h) and the plan that chooses them:
+// forward and both backward against the naive loops of conv_reference.h at every level, in
+// float32 and float64, forced and chosen; the same bits for 1, 2 and 3 threads; the same bits
+// for a video convolved whole or in chunks of any length (Note [Direct convolution order]).
+#include <string>
+#include <vector>
+
+#include "convis/core/conv_algorithm.h"
+#include "core/conv_reference.h"
+#include "helpers.h"
+#include "kernels/levels.h"
+
+using namespace convis;
+using convis_test::available_levels;
+using convis_test::LevelGuard;
+using convis_test::naive_conv;
+using convis_test::pattern;
+using convis_test::same_bits;
+
+namespace {
+
+struct AlgorithmGuard {
+  ConvAlgorithm before = conv_algorithm();
+  ~AlgorithmGuard() { set_conv_algorithm(before); }
+};
+
+struct ThreadGuard {
+  int before = get_num_threads();
+  ~ThreadGuard() { set_num_threads(before); }
+};
+
+struct DirectCase {
+  std::string name;
+  Shape x, w, padding;
+  int64_t groups;
+};
+
+// Shapes the direct kernels take: blocks of every height at the edges (rows not a multiple of
+// the block), rows of one vector and a bit, temporal planes, channels and groups, padding.
+std::vector<DirectCase> direct_cases() {
+  return {
+      {"one channel 5x7 taps", {1, 1, 6, 19, 37}, {1, 1, 3, 5, 7}, {0, 0, 0}, 1},
+      {"tall kernel, rows past the block", {2, 1, 4, 29, 40}, {1, 1, 2, 11, 3}, {0, 0, 0}, 1},
+      {"kernel as tall as the rows", {1, 1, 2, 9, 21}, {1, 1, 1, 9, 4}, {0, 0, 0}, 1},
+      {"one tap row", {1, 1, 3, 5, 33}, {1, 1, 2, 1, 6}, {0, 0, 0}, 1},
+      {"padding in every dim", {1, 1, 5, 13, 17}, {1, 1, 3, 4, 3}, {1, 2, 1}, 1},
+      {"pure temporal", {2, 1, 23, 5, 7}, {1, 1, 9, 1, 1}, {0, 0, 0}, 1},
+      {"pure temporal, padded in time", {1, 2, 11, 3, 13}, {3, 2, 4, 1, 1}, {2, 0, 0}, 1},
+      {"pure spatial, two channels", {1, 2, 3, 18, 35}, {2, 2, 1, 7, 7}, {0, 3, 3}, 1},
+      {"groups", {2, 4, 3, 10, 36}, {4, 2, 2, 3, 3}, {0, 1, 1}, 2},
+      {"two samples, one channel in, three out", {2, 1, 4, 12, 50}, {3, 1, 3, 2, 5}, {1, 0, 2}, 1},
+  };
+}
+
+Tensor conv_of(const DirectCase& c, const Tensor& x, const Tensor& w, const Tensor& b) {
+  return conv3d(x, w, b, 1, c.padding, 1, c.groups);
+}
+
+}  // namespace
+
+TEST_CASE("direct conv3d matches the naive loops at every level, forced and chosen", "[conv][direct]") {
+  LevelGuard levels;
+  AlgorithmGuard algorithm;
+  for (CpuCapability level : available_levels()) {
+    cpu::use_cpu_capability(level);
+    for (ConvAlgorithm a : {ConvAlgorithm::direct, ConvAlgorithm::automatic, ConvAlgorithm::gemm}) {
+      set_conv_algorithm(a);
+      for (const DirectCase& c : direct_cases()) {
+        for (DType dt : {kFloat32, kFloat64}) {
+          INFO(c.name << " at " << cpu_capability() << " with " << conv_algorithm_name(a) << " in " << dtype_name(dt));
+          const double tol = dt == kFloat32 ? 1e-5 : 1e-12;
+          Tensor x = pattern(c.x, dt), w = pattern(c.w, dt, 5), b = pattern({c.w[0]}, dt, 3);
+          Tensor out = conv_of(c, x, w, b);
+          Tensor g = pattern(out.sizes(), dt, 2);
+          auto ref = naive_conv(x, w, {1, 1, 1}, c.padding, {1, 1, 1}, c.groups, g);
+          Tensor want = ref.out + b.to(kFloat64).view({1, c.w[0], 1, 1, 1});
+          CHECK_ALLCLOSE_TOL(out.to(kFloat64), want, tol, tol);
+          Tensor gx = conv_backward_input(g, w, x.sizes(), 1, c.padding, 1, c.groups);
+          CHECK_ALLCLOSE_TOL(gx.to(kFloat64), ref.grad_input, tol, tol);
+          Tensor gw = conv_backward_weight(g, x, w.sizes(), 1, c.padding, 1, c.groups);
+          CHECK_ALLCLOSE_TOL(gw.to(kFloat64), ref.grad_weight, tol, tol);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("direct conv3d on random values: float32 within rounding of float64", "[conv][direct]") {
+  LevelGuard levels;
+  AlgorithmGuard algorithm;
+  set_conv_algorithm(ConvAlgorithm::direct);
+  manual_seed(3);
+  Tensor x = randn({1, 1, 12, 31, 45}, kFloat64), w = randn({1, 1, 4, 7, 6}, kFloat64);
+  Tensor g = randn({1, 1, 9, 25, 40}, kFloat64);
+  auto ref = naive_conv(x, w, {1, 1, 1}, {0, 0, 0}, {1, 1, 1}, 1, g);
+  for (CpuCapability level : available_levels()) {
+    cpu::use_cpu_capability(level);
+    INFO("at " << cpu_capability());
+    CHECK_ALLCLOSE_TOL(conv3d(x, w), ref.out, 1e-12, 1e-12);
+    CHECK_ALLCLOSE_TOL(conv3d(x.to(kFloat32), w.to(kFloat32)).to(kFloat64), ref.out, 1e-4, 1e-4);
+    CHECK_ALLCLOSE_TOL(conv_backward_input(g, w, x.sizes()), ref.grad_input, 1e-12, 1e-12);
+    CHECK_ALLCLOSE_TOL(conv_backward_weight(g, x, w.sizes()), ref.grad_weight, 1e-10, 1e-10);
+  }
+}
+
+TEST_CASE("direct conv3d gives the same bits for 1, 2 and 3 threads", "[conv][direct]") {
+  LevelGuard levels;
+  AlgorithmGuard algorithm;
+  ThreadGuard threads;
+  set_conv_algorithm(ConvAlgorithm::direct);
+  manual_seed(5);
+  for (const Shape& wshape : {Shape{1, 1, 5, 9, 9}, Shape{2, 1, 17, 1, 1}}) {
+    Tensor x = randn({2, 1, 40, 45, 47}), w = randn(wshape), b = randn({wshape[0]});
+    Tensor out = conv3d(x, w, b);
+    Tensor g = randn(out.sizes());
+    for (CpuCapability level : available_levels()) {
+      cpu::use_cpu_capability(level);
+      set_num_threads(1);
+      Tensor y1 = conv3d(x, w, b), gx1 = conv_backward_input(g, w, x.sizes()), gw1 = conv_backward_weight(g, x, w.sizes());
+      for (int n : {2, 3}) {
+        set_num_threads(n);
+        INFO("weight " << wshape << " at " << cpu_capability() << " on " << n << " threads");
+        CHECK(same_bits(conv3d(x, w, b), y1));
+        CHECK(same_bits(conv_backward_input(g, w, x.sizes()), gx1));
+        CHECK(same_bits(conv_backward_weight(g, x, w.sizes()), gw1));
+      }
+    }
+  }
+}
+
+TEST_CASE("direct conv3d of a video in chunks of any length gives the bits of one call", "[conv][direct]") {
+  LevelGuard levels;
+  AlgorithmGuard algorithm;
+  manual_seed(7);
+  const int64_t kt = 6, frames = 23;
+  Tensor x = randn({1, 1, frames, 20, 34}), w = randn({2, 1, kt, 5, 5}), b = randn({2});
+  for (ConvAlgorithm a : {ConvAlgorithm::direct, ConvAlgorithm::automatic}) {
+    set_conv_algorithm(a);
+    for (CpuCapability level : available_levels()) {
+      cpu::use_cpu_capability(level);
+      Tensor whole = conv3d(x, w, b);
+      for (int64_t chunk : {1, 2, 5, 17}) {
+        std::vector<Tensor> parts;  // output frames [t, t + chunk) need input frames [t, t + chunk + kt - 1)
+        for (int64_t t = 0; t < frames - kt + 1; t += chunk) {
+          const int64_t n = std::min(chunk, frames - kt + 1 - t);
+          parts.push_back(conv3d(x.slice(2, t, t + n + kt - 1), w, b));
+        }
+        INFO("chunks of " << chunk << " at " << cpu_capability() << " with " << conv_algorithm_name(a));
+        CHECK(same_bits(cat(parts, 2), whole));
+      }
+    }
+  }
+}
+
+TEST_CASE("the convolution algorithm setting", "[conv][direct]") {
+  AlgorithmGuard algorithm;
+  set_conv_algorithm(ConvAlgorithm::gemm);
+  CHECK(conv_algorithm() == ConvAlgorithm::gemm);
+  CHECK(conv_algorithm_name(conv_algorithm()) == "gemm");
+  // A forced direct algorithm gives way where it cannot run: a stride, a dilation, narrow rows.
+  set_conv_algorithm(ConvAlgorithm::direct);
+  Tensor x = pattern({1, 2, 5, 9, 5}, kFloat64), w = pattern({2, 2, 2, 3, 3}, kFloat64, 1);
+  auto strided = naive_conv(x, w, {1, 2, 1}, {0, 1, 0}, {1, 1, 2}, 1);
+  CHECK_ALLCLOSE_TOL(conv3d(x, w, {}, {1, 2, 1}, {0, 1, 0}, {1, 1, 2}), strided.out, 1e-12, 1e-12);
+  auto narrow = naive_conv(x, w, {1, 1, 1}, {0, 0, 0}, {1, 1, 1}, 1);
+  CHECK_ALLCLOSE_TOL(conv3d(x, w), narrow.out, 1e-12, 1e-12);
+}
