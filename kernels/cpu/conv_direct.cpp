@@ -78,29 +78,45 @@ template <typename T, int R, int V>
   }
 }
 
-// Output rows [row0, row0 + R) of one plane, all its columns; rows below `first_owned` belong
-// to another block and are not stored (Note [Direct convolution]: edge blocks move up).
-template <typename T, int R, int V>
-[[gnu::noinline]] void plane_rows(const PlaneProblem<T>& p, const T* in, const T* w, T* out, int64_t row0,
-                                  int64_t first_owned, const T* bias) {
+// The part of a plane one work item computes: rows [row0, row0 + R) of which rows from
+// `first_row` on are its own (the bottom block moves up: Note [Direct convolution]), and the
+// column blocks starting in [col_begin, col_end).
+struct PlaneBlock {
+  int64_t row0, first_row, col_begin, col_end;
+};
+
+// Stores one output row of a block whose first column is col0, of which only the columns from
+// `owned` on are this block's (the last block of a row moves left over its neighbour's).
+template <typename T, int V>
+[[gnu::always_inline]] inline void store_row(const Vec<T> (&acc)[V], T* o, int64_t col0, int64_t owned,
+                                             const T* bias) {
   constexpr int W = Vec<T>::kWidth;
-  constexpr int64_t block_cols = int64_t(V) * W;
-  for (int64_t c0 = 0; c0 < p.cols; c0 += block_cols) {
+  if (col0 == owned) {
+    for (int v = 0; v < V; ++v) (bias ? acc[v] + Vec<T>(*bias) : acc[v]).store(o + col0 + v * W);
+    return;
+  }
+  T row[V * W];
+  for (int v = 0; v < V; ++v) (bias ? acc[v] + Vec<T>(*bias) : acc[v]).store(row + v * W);
+  std::copy(row + (owned - col0), row + V * W, o + owned);
+}
+
+template <typename T, int R, int V>
+[[gnu::noinline]] void plane_rows(const PlaneProblem<T>& p, const T* in, const T* w, T* out, PlaneBlock b,
+                                  const T* bias) {
+  constexpr int64_t block_cols = int64_t(V) * Vec<T>::kWidth;
+  for (int64_t c0 = b.col_begin; c0 < b.col_end; c0 += block_cols) {
     const int64_t col0 = std::min(c0, p.cols - block_cols);  // the last block ends at the edge
     Vec<T> acc[R][V];
     for (int i = 0; i < R; ++i)
       for (int v = 0; v < V; ++v) acc[i][v] = Vec<T>(T(0));
-    block_sum<T, R, V>(acc, p, in + row0 * p.row_pitch + col0, w);
-    for (int i = 0; i < R; ++i) {
-      if (row0 + i < first_owned) continue;
-      T* o = out + (row0 + i) * p.out_pitch + col0;
-      for (int v = 0; v < V; ++v) (bias ? acc[i][v] + Vec<T>(*bias) : acc[i][v]).store(o + v * W);
-    }
+    block_sum<T, R, V>(acc, p, in + b.row0 * p.row_pitch + col0, w);
+    for (int i = 0; i < R; ++i)
+      if (b.row0 + i >= b.first_row) store_row<T, V>(acc[i], out + (b.row0 + i) * p.out_pitch, col0, c0, bias);
   }
 }
 
 template <typename T>
-using PlaneRowsFn = void (*)(const PlaneProblem<T>&, const T*, const T*, T*, int64_t, int64_t, const T*);
+using PlaneRowsFn = void (*)(const PlaneProblem<T>&, const T*, const T*, T*, PlaneBlock, const T*);
 
 template <typename T, int... Rs, int... Vs>
 constexpr auto make_block_table(std::integer_sequence<int, Rs...>, std::integer_sequence<int, Vs...> vs) {
@@ -131,22 +147,26 @@ BlockShape block_shape(int64_t rows, int64_t cols, int64_t kR) {
   return s;
 }
 
-// Every plane of the family: plane q's input starts at in + in_offset(q), its weights at
-// w + w_offset(q), its output at out + q * plane_size, its bias bias[bias_index(q)].
+// Every plane of the family: where(q) gives plane q's input, weights, output and bias index.
 template <typename T, typename Where>
 void run_planes(const PlaneProblem<T>& p, int64_t planes, const Where& where, const T* bias) {
   static constexpr auto table = make_block_table<T>(std::make_integer_sequence<int, kMaxRows>(),
                                                     std::make_integer_sequence<int, kMaxVectors>());
   const BlockShape s = block_shape<T>(p.rows, p.cols, p.kR);
   const PlaneRowsFn<T> fn = table[size_t(s.rows - 1)][size_t(s.vectors - 1)];
-  const int64_t blocks = (p.rows + s.rows - 1) / s.rows;
-  const int64_t cost = int64_t(s.rows) * p.cols * p.layers * p.kR * p.kC / 16;
-  parallel_for(planes * blocks, cost, [&](int64_t begin, int64_t end) {
+  // Work items: (plane, row block, column chunk); columns are cut into chunks only when the
+  // planes and row blocks are too few to keep the threads busy (a single frame, say).
+  const int64_t block_cols = int64_t(s.vectors) * Vec<T>::kWidth;
+  const int64_t row_blocks = (p.rows + s.rows - 1) / s.rows, col_blocks = (p.cols + block_cols - 1) / block_cols;
+  const int64_t chunks = std::clamp<int64_t>((32 + planes * row_blocks - 1) / (planes * row_blocks), 1, col_blocks);
+  const int64_t per_item = int64_t(s.rows) * p.cols / chunks * p.layers * p.kR * p.kC / 4;
+  parallel_for(planes * row_blocks * chunks, per_item, [&](int64_t begin, int64_t end) {
     for (int64_t item = begin; item < end; ++item) {
-      const int64_t q = item / blocks, b = item % blocks;
-      const int64_t row0 = std::min(b * s.rows, p.rows - s.rows);
+      const int64_t chunk = item % chunks, rb = item / chunks % row_blocks, q = item / chunks / row_blocks;
+      const PlaneBlock b{std::min(rb * s.rows, p.rows - s.rows), rb * s.rows, col_blocks * chunk / chunks * block_cols,
+                         std::min(p.cols, col_blocks * (chunk + 1) / chunks * block_cols)};
       auto [in, w, out, bias_index] = where(q);
-      fn(p, in, w, out, row0, b * s.rows, bias ? bias + bias_index : nullptr);
+      fn(p, in, w, out, b, bias ? bias + bias_index : nullptr);
     }
   });
 }
