@@ -16,11 +16,13 @@
 // is 5.  See nn/convis/README.md for the rules every stateful filter follows.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "convis/nn/convis/output.h"
@@ -98,6 +100,27 @@ class Layer : public nn::Module {
   void keep_state_graph(bool keep);
   bool keeps_state_graph() const { return keep_state_graph_; }
 
+  // ---- per-stage wall time (the original Retina's _timing) ----
+  //   retina->set_timing(true);                 // this layer and every sub-layer
+  //   retina->run(video, 500);
+  //   std::cout << retina->timings_table();     // stage, seconds, calls, share of the total
+  // Each layer times the stages of its own forward (a Retina: opl, bipolar, ganglion_input,
+  // spikes; a Conv3d: history, pad, convolve; ...); timings() lists them with dotted names
+  // from this layer ("opl.opl_filter.center_G.convolve"), own stages first, each in the order
+  // first timed, summed over every call since set_timing(true) or clear_timings().  Stages
+  // nest: a layer's stage includes the stages of the sub-layers it calls.
+  struct StageTime {
+    std::string stage;
+    double seconds = 0;
+    int64_t calls = 0;
+  };
+  void set_timing(bool on);
+  bool timing() const { return timing_; }
+  std::vector<StageTime> timings() const;
+  void clear_timings();
+  // timings() as a table, and the seconds of this layer's own stages summed.
+  std::string timings_table() const;
+
   // ---- parameters by flat name ("conv.weight" -> "conv_weight") ----
   // Every named parameter (buffers excluded), flat underscore names, values detached.
   nn::OrderedDict<std::string, Tensor> get_parameters() const;
@@ -129,7 +152,25 @@ class Layer : public nn::Module {
   std::vector<double> compute_loss(const Tensor& input, const Tensor& target, int64_t dt = 0,
                                    LossFunction loss = {});
 
+ protected:
+  // f(), its wall time added to `stage` while timing is on (see timings()).
+  template <typename F>
+  auto timed(const char* stage, F&& f) -> decltype(f()) {
+    if (!timing_) return f();
+    const auto start = std::chrono::steady_clock::now();
+    auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+    if constexpr (std::is_void_v<decltype(f())>) {
+      f();
+      add_stage_time(stage, seconds());
+    } else {
+      auto result = f();
+      add_stage_time(stage, seconds());
+      return result;
+    }
+  }
+
  private:
+  void add_stage_time(const char* stage, double seconds);
   Layer* as_layer(Module& m) const;
   void for_each_layer(const std::function<void(const std::string&, Layer&)>& fn);
   void for_each_layer(const std::function<void(const std::string&, const Layer&)>& fn) const;
@@ -138,6 +179,8 @@ class Layer : public nn::Module {
 
   int dims_ = 5;
   bool keep_state_graph_ = false;
+  bool timing_ = false;
+  std::vector<StageTime> stage_times_;
   nn::OrderedDict<std::string, Tensor> states_{"State"};
   nn::OrderedDict<std::string, Tensor> state_defaults_{"State"};
   std::vector<nn::OrderedDict<std::string, Tensor>> state_stack_;

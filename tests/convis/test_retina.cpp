@@ -2,11 +2,14 @@
 #include "helpers.h"
 
 #include <cmath>
+#include <map>
+#include <string>
 
 #include "convis/nn/convis/retina/retina.h"
 
 using namespace convis;
 using namespace convis::models;
+using convis_test::same_bits;
 using convis_test::values;
 
 namespace {
@@ -473,4 +476,43 @@ TEST_CASE("GanglionInput: gradcheck with respect to the input (f64); the pooling
   gang->forward(x).sum().backward();
   CHECK(gang->pooling->weight.grad().defined());
   CHECK(gang->pooling->weight.grad().abs().sum().item<double>() > 0);
+}
+
+TEST_CASE("Retina timings: every stage, summed over chunks, with dotted sub-layer stages", "[convis][retina]") {
+  auto retina = std::make_shared<Retina>();
+  Tensor video = random_video(30, 12, 12, 4);
+  retina->run(video, 10);
+  CHECK(retina->timings().empty());  // off by default
+  retina->set_timing(true);
+  CHECK(retina->timing());
+  retina->run(video, 10);
+  std::map<std::string, Layer::StageTime> by_name;
+  for (const Layer::StageTime& s : retina->timings()) by_name[s.stage] = s;
+  for (const char* stage : {"opl", "bipolar", "ganglion_input", "spikes_on", "spikes_off"}) {
+    INFO(stage);
+    REQUIRE(by_name.count(stage) == 1);
+    CHECK(by_name[stage].calls == 3);  // three chunks of 10 frames
+    CHECK(by_name[stage].seconds > 0);
+  }
+  // A sub-layer's stages, named from the retina; a stage includes what it calls.
+  REQUIRE(by_name.count("opl.opl_filter.center_G") == 1);
+  CHECK(by_name["opl.opl_filter.center_G"].calls == 3);
+  REQUIRE(by_name.count("opl.opl_filter.center_G.convolve") == 1);
+  CHECK(by_name["opl.opl_filter.center_G.convolve"].seconds <= by_name["opl.opl_filter.center_G"].seconds);
+  CHECK(by_name["opl.opl_filter.center_G"].seconds <= by_name["opl"].seconds);
+  const std::string table = retina->timings_table();
+  CHECK(table.find("ganglion_input") != std::string::npos);
+  CHECK(table.find("total") != std::string::npos);
+  // Timing changes no number (the currents, which draw no random numbers).
+  auto currents = std::make_shared<Retina>(true, true, true, false);
+  Tensor plain = currents->run(video, 10)[0];
+  currents->clear_state();
+  currents->set_timing(true);
+  CHECK(same_bits(currents->run(video, 10)[0], plain));
+  // clear_timings empties, set_timing(false) stops the counts.
+  retina->set_timing(false);
+  retina->clear_timings();
+  CHECK(retina->timings().empty());
+  retina->run(video, 10);
+  CHECK(retina->timings().empty());
 }

@@ -54,9 +54,9 @@ Tensor Conv3d::convolve(const Tensor& padded) const { return conv3d(padded, weig
 
 Tensor Conv3d::forward(const Tensor& input) {
   check_input(input, "Conv3d");
-  Tensor x = time_pad ? pad_time(input) : input;
-  if (autopad) x = pad_space(x);
-  return convolve(x);
+  Tensor x = time_pad ? timed("history", [&] { return pad_time(input); }) : input;
+  if (autopad) x = timed("pad", [&] { return pad_space(x); });
+  return timed("convolve", [&] { return convolve(x); });
 }
 
 void Conv3d::replace_weight(const Tensor& w) {

@@ -45,7 +45,10 @@ Tensor L::forward(const Tensor& input) { return conv->forward(input); }
 
 LN::LN(Shape kernel_dim, bool bias, bool population) : L(std::move(kernel_dim), bias, population) {}
 
-Tensor LN::forward(const Tensor& input) { return rectify(L::forward(input)); }
+Tensor LN::forward(const Tensor& input) {
+  Tensor y = timed("linear", [&] { return L::forward(input); });
+  return timed("rectify", [&] { return rectify(y); });
+}
 
 // ---------------------------------------------------------------------------------------
 

@@ -49,13 +49,13 @@ void McIntosh::resize_readout(int64_t x, int64_t y) {
 }
 
 Tensor McIntosh::forward(const Tensor& input) {
-  Tensor a = layer1->forward(input).relu();
-  a = layer2->forward(a).relu();
+  Tensor a = timed("layer1", [&] { return layer1->forward(input).relu(); });
+  a = timed("layer2", [&] { return layer2->forward(a).relu(); });
   // [B, C, T, X, Y] -> [B, T, C, X, Y] -> [B, 1, T, 1, C*X*Y]: features ordered (channel, x, y)
   const int64_t B = a.size(0), C = a.size(1), T = a.size(2), X = a.size(3), Y = a.size(4);
   Tensor features = a.permute({0, 2, 1, 3, 4}).reshape({B, 1, T, 1, C * X * Y});
   ensure_readout(C * X * Y);
-  return readout->forward(features);
+  return timed("readout", [&] { return readout->forward(features); });
 }
 
 }  // namespace convis::models

@@ -69,10 +69,12 @@ void RecursiveTimeOPLFilter<Spatial>::configure(const OPLConfig& c) {
 
 template <typename Spatial>
 Tensor RecursiveTimeOPLFilter<Spatial>::forward(const Tensor& input) {
-  Tensor x = center_E->forward(center_G->forward(input) * lambda_opl);
-  center_signal = center_undershoot->forward(x);
-  surround_signal = surround_E->forward(surround_G->forward(center_signal));
-  return center_signal - relative_weight * surround_signal;
+  Tensor x = timed("center_G", [&] { return center_G->forward(input) * lambda_opl; });
+  x = timed("center_E", [&] { return center_E->forward(x); });
+  center_signal = timed("center_undershoot", [&] { return center_undershoot->forward(x); });
+  Tensor s = timed("surround_G", [&] { return surround_G->forward(center_signal); });
+  surround_signal = timed("surround_E", [&] { return surround_E->forward(s); });
+  return timed("combine", [&] { return center_signal - relative_weight * surround_signal; });
 }
 
 template class RecursiveTimeOPLFilter<filters::Conv3d>;
@@ -106,10 +108,12 @@ void SeparableOPLFilter::configure(const OPLConfig& c) {
 }
 
 Tensor SeparableOPLFilter::forward(const Tensor& input) {
-  Tensor x = center_E->forward(center_G->forward(input) * lambda_opl);
-  center_signal = center_undershoot->forward(x);
-  surround_signal = surround_E->forward(surround_G->forward(center_signal));
-  return center_signal - relative_weight * surround_signal;
+  Tensor x = timed("center_G", [&] { return center_G->forward(input) * lambda_opl; });
+  x = timed("center_E", [&] { return center_E->forward(x); });
+  center_signal = timed("center_undershoot", [&] { return center_undershoot->forward(x); });
+  Tensor s = timed("surround_G", [&] { return surround_G->forward(center_signal); });
+  surround_signal = timed("surround_E", [&] { return surround_E->forward(s); });
+  return timed("combine", [&] { return center_signal - relative_weight * surround_signal; });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -74,27 +74,30 @@ Output Retina::forward_outputs(const Tensor& input) {
   std::vector<Tensor> params = parameters();
   const DType dtype = params.empty() ? kFloat32 : params.front().scalar_type();
   Tensor x = input.dtype() == dtype ? input : input.to(dtype);
-  Tensor i1 = opl ? opl->forward(x) : x;
-  if (bipolar) i1 = bipolar->forward(i1);
+  Tensor i1 = opl ? timed("opl", [&] { return opl->forward(x); }) : x;
+  if (bipolar) i1 = timed("bipolar", [&] { return bipolar->forward(i1); });
   Tensor i2 = i1;
-  if (gang_0_input) {
-    const bool share = can_share_transient(*gang_0_input, *gang_1_input);
-    Tensor t1 = gang_0_input->transient_response(i1);
-    Tensor t2;
-    if (share) {
-      t2 = t1;
-      gang_1_input->transient->state("history") = gang_0_input->transient->state("history");
-    } else {
-      t2 = gang_1_input->transient_response(i2);
-    }
-    i1 = gang_0_input->respond(t1);
-    i2 = gang_1_input->respond(t2);
-  }
+  if (gang_0_input) timed("ganglion_input", [&] { ganglion_inputs(i1, i2); });
   if (gang_0_spikes) {
-    i1 = gang_0_spikes->forward(i1);
-    i2 = gang_1_spikes->forward(i2);
+    i1 = timed("spikes_on", [&] { return gang_0_spikes->forward(i1); });
+    i2 = timed("spikes_off", [&] { return gang_1_spikes->forward(i2); });
   }
   return Output({i1, i2}, {"ganglion_spikes_ON", "ganglion_spikes_OFF"});
+}
+
+// The two ganglion input currents, in place of the bipolar signals i1 (ON) and i2 (OFF).
+void Retina::ganglion_inputs(Tensor& i1, Tensor& i2) {
+  const bool share = can_share_transient(*gang_0_input, *gang_1_input);
+  Tensor t1 = gang_0_input->transient_response(i1);
+  Tensor t2;
+  if (share) {
+    t2 = t1;
+    gang_1_input->transient->state("history") = gang_0_input->transient->state("history");
+  } else {
+    t2 = gang_1_input->transient_response(i2);
+  }
+  i1 = gang_0_input->respond(t1);
+  i2 = gang_1_input->respond(t2);
 }
 
 Tensor Retina::forward(const Tensor& input) { return forward_outputs(input)[0]; }

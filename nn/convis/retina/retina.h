@@ -45,6 +45,7 @@ class Retina : public Layer {
   std::shared_ptr<GanglionSpiking> gang_0_spikes, gang_1_spikes;
 
  private:
+  void ganglion_inputs(Tensor& i1, Tensor& i2);  // bipolar signals -> ganglion input currents
   RetinaConfig config_;
 };
 
