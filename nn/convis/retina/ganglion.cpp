@@ -1,6 +1,7 @@
 // nn/convis/retina/ganglion.cpp: ganglion input current and spiking (see ganglion.h).
 #include "convis/nn/convis/retina/ganglion.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <vector>
@@ -224,9 +225,11 @@ Tensor GanglionSpiking::forward(const Tensor& input) {
                refr_mu.item<double>(), refr_sigma.item<double>()};
   Tensor out = empty(x.sizes(), kBool);
   LifArrays a{x.data_ptr<float>(), out.data_ptr<bool>(), v.data_ptr<float>(), refr.data_ptr<float>(), BC, frames, XY};
-  // Pairs of neurons (one Box-Muller pair each) are independent: split them over threads.
+  // Pairs of neurons (one Box-Muller pair each) are independent: split them over threads.  A
+  // neuron step costs about 30 ns (two uniforms, log, sqrt, cos, sin), so a thread pays from
+  // a few thousand steps on; the numbers do not depend on the split (counter-based noise).
   const int64_t pairs = (n + 1) / 2;
-  const int threads = n * frames > 200000 ? get_num_threads() : 1;
+  const int threads = n * frames >= 8192 && pairs >= 16 ? int(std::min<int64_t>(get_num_threads(), pairs / 8)) : 1;
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (int64_t block = 0; block < threads; ++block) {
     lif_pairs(generator_, counter, s, a, pairs * block / threads, pairs * (block + 1) / threads);
