@@ -159,7 +159,7 @@ void run_planes(const PlaneProblem<T>& p, int64_t planes, const Where& where, co
   const int64_t block_cols = int64_t(s.vectors) * Vec<T>::kWidth;
   const int64_t row_blocks = (p.rows + s.rows - 1) / s.rows, col_blocks = (p.cols + block_cols - 1) / block_cols;
   const int64_t chunks = std::clamp<int64_t>((32 + planes * row_blocks - 1) / (planes * row_blocks), 1, col_blocks);
-  const int64_t per_item = int64_t(s.rows) * p.cols / chunks * p.layers * p.kR * p.kC / 4;
+  const int64_t per_item = int64_t(s.rows) * p.cols / chunks * p.layers * p.kR * p.kC;  // multiply-adds
   parallel_for(planes * row_blocks * chunks, per_item, [&](int64_t begin, int64_t end) {
     for (int64_t item = begin; item < end; ++item) {
       const int64_t chunk = item % chunks, rb = item / chunks % row_blocks, q = item / chunks / row_blocks;

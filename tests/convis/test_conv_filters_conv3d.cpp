@@ -297,3 +297,60 @@ TEST_CASE("Conv3d through Layer: (T, X, Y) input is broadcast; run(x, dt) equals
     CHECK_ALLCLOSE_TOL(o[0], whole, 1e-6, 1e-6);
   }
 }
+
+// Note [Streaming window]: without gradients, chunks run in a padded window in place.
+TEST_CASE("Conv3d without gradients: the window path gives the bits of the differentiable path", "[convis][conv_filters]") {
+  for (PadMode mode : {PadMode::replicate, PadMode::reflect, PadMode::constant, PadMode::circular}) {
+    for (Shape k : {Shape{10, 3, 3}, Shape{7, 4, 5}}) {
+      INFO("mode " << pad_mode_name(mode) << " kernel " << k);
+      manual_seed(15);
+      auto conv = random_conv(k, 2, 3);
+      conv->autopad_mode = mode;
+      Tensor x = randn({2, 2, 23, 6, 7}, kFloat64);
+      Tensor want = conv->forward(x).detach();  // weight requires grad: the differentiable path
+      for (int64_t dt : {1, 2, 5, 9, 23}) {
+        INFO("chunk size " << dt);
+        NoGradGuard no_grad;
+        conv->clear_state();
+        CHECK(equal(chunked(*conv, x, dt), want));
+        CHECK(equal(conv->state("history"), x.narrow(2, 23 - k[0] + 1, k[0] - 1)));
+      }
+    }
+  }
+}
+
+TEST_CASE("Conv3d without gradients: state API, chunk lengths that change, float32", "[convis][conv_filters]") {
+  manual_seed(16);
+  auto conv = random_conv({6, 3, 3}, 1, 1, kFloat32);
+  Tensor a = randn({1, 1, 9, 8, 8}), b = randn({1, 1, 4, 8, 8}), c = randn({1, 1, 11, 8, 8});
+  Tensor want_abc = conv->forward(cat({a, b, c}, 2)).detach();
+  conv->clear_state();
+  NoGradGuard no_grad;
+  Tensor out = cat({conv->forward(a), conv->forward(b), conv->forward(c)}, 2);
+  CHECK(equal(out, want_abc));
+  // push / pop restore the window's history; a history set from outside is read
+  conv->clear_state();
+  conv->forward(a);
+  conv->push_state();
+  Tensor first = conv->forward(b);
+  conv->forward(c);
+  conv->pop_state();
+  Tensor history = conv->get_state()["history"].clone();  // after a
+  CHECK(equal(conv->forward(b), first));
+  conv->clear_state();
+  conv->forward(c);
+  conv->set_state({{"history", history}});
+  CHECK(equal(conv->forward(b), first));
+}
+
+TEST_CASE("Conv3d without gradients: a chunk allocates only its output after the first", "[convis][conv_filters]") {
+  manual_seed(17);
+  auto conv = random_conv({10, 7, 7}, 1, 1, kFloat32);
+  Tensor x = randn({1, 1, 40, 20, 20});
+  NoGradGuard no_grad;
+  conv->forward(x.narrow(2, 0, 5));
+  conv->forward(x.narrow(2, 5, 5));
+  const int64_t before = cpu_memory_stats().allocations;
+  for (int64_t t = 10; t < 40; t += 5) conv->forward(x.narrow(2, t, 5));
+  CHECK(cpu_memory_stats().allocations - before == 6);  // six outputs, nothing else
+}

@@ -52,8 +52,26 @@ Tensor Conv3d::pad_space(const Tensor& x) const {
 
 Tensor Conv3d::convolve(const Tensor& padded) const { return conv3d(padded, weight, bias); }
 
+bool Conv3d::streams_in_window(const Tensor& input) const {
+  if (!time_pad || !autopad || filter_length() == 0 || input.dtype() != weight.dtype()) return false;
+  if (GradMode::is_enabled() && (input.requires_grad() || weight.requires_grad() || (bias.defined() && bias.requires_grad())))
+    return false;
+  const Tensor& history = state("history");
+  if (history.defined() && history.dim() == 5 && history.size(2) != filter_length()) return false;
+  return StreamWindow::accepts(input, history, kernel_padding(), autopad_mode);
+}
+
 Tensor Conv3d::forward(const Tensor& input) {
   check_input(input, "Conv3d");
+  if (streams_in_window(input)) {
+    NoGradGuard no_grad;
+    Tensor x = timed("window", [&] {
+      return window_.load(input, state("history"), filter_length(), kernel_padding(), autopad_mode);
+    });
+    Tensor y = timed("convolve", [&] { return convolve(x); });
+    window_.advance(state("history"));
+    return y;
+  }
   Tensor x = time_pad ? timed("history", [&] { return pad_time(input); }) : input;
   if (autopad) x = timed("pad", [&] { return pad_space(x); });
   return timed("convolve", [&] { return convolve(x); });

@@ -26,6 +26,7 @@
 
 #include "convis/core/ops.h"
 #include "convis/nn/convis/filters/kernels.h"
+#include "convis/nn/convis/filters/stream_window.h"
 #include "convis/nn/convis/layer.h"
 
 namespace convis::filters {
@@ -80,6 +81,11 @@ class Conv3d : public Layer {
   void check_input(const Tensor& x, const char* op) const;
   // Replaces the weight (and a bias of the wrong size) keeping the registered tensors.
   void replace_weight(const Tensor& w);
+
+ private:
+  // Without gradients, chunks run in place in a window (Note [Streaming window]).
+  bool streams_in_window(const Tensor& input) const;
+  StreamWindow window_;
 };
 
 }  // namespace convis::filters
