@@ -27,10 +27,7 @@
 
 namespace {
 
-int bench_threads() {
-  const char* env = std::getenv("CONVIS_BENCH_THREADS");
-  return env ? std::max(1, std::atoi(env)) : 2;
-}
+using convis_bench::bench_threads;
 
 struct Shape5 {
   std::array<int64_t, 5> x, w;
@@ -82,17 +79,17 @@ void conv(benchmark::State& state) {
       Lib::conv(x, w).backward(g);
       benchmark::DoNotOptimize(w.grad());
     }
-    state.counters["GFLOP/s"] = benchmark::Counter(3 * flops(s, out_frames), benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["GFLOP/s"] = benchmark::Counter(3e-9 * flops(s, out_frames), benchmark::Counter::kIsIterationInvariantRate);
     return;
   }
   typename Lib::NoGrad no_grad;
   if constexpr (M == Mode::fwd) {
     for (auto _ : state) benchmark::DoNotOptimize(Lib::conv(x, w));
-    state.counters["GFLOP/s"] = benchmark::Counter(flops(s, out_frames), benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["GFLOP/s"] = benchmark::Counter(1e-9 * flops(s, out_frames), benchmark::Counter::kIsIterationInvariantRate);
   } else {
     for (auto _ : state)
       for (int64_t t = 0; t < 50; ++t) benchmark::DoNotOptimize(Lib::conv(Lib::frames(x, t, kt), w));
-    state.counters["GFLOP/s"] = benchmark::Counter(flops(s, 50), benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["GFLOP/s"] = benchmark::Counter(1e-9 * flops(s, 50), benchmark::Counter::kIsIterationInvariantRate);
   }
 }
 
@@ -119,7 +116,9 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("threads", std::to_string(bench_threads()));
   benchmark::AddCustomContext("cpu_capability", std::string(convis::cpu_capability()));
   benchmark::AddCustomContext("conv_algorithm", std::string(convis::conv_algorithm_name(convis::conv_algorithm())));
+  benchmark::AddCustomContext("fma_isa", lim.fma_isa);
   benchmark::AddCustomContext("fma_peak_gflops", std::to_string(lim.fma_gflops));
+  benchmark::AddCustomContext("stream_triad_gbs", std::to_string(lim.triad_gbs));
   std::printf("calibration (%d threads): FMA peak %.1f GFLOP/s (%s); conv algorithm %s\n", bench_threads(),
               lim.fma_gflops, lim.fma_isa, std::string(convis::conv_algorithm_name(convis::conv_algorithm())).c_str());
   return convis_bench::run(argc, argv, "microseconds per iteration");

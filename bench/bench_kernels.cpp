@@ -27,10 +27,7 @@
 
 namespace {
 
-int bench_threads() {
-  const char* env = std::getenv("CONVIS_BENCH_THREADS");
-  return env ? std::max(1, std::atoi(env)) : 2;
-}
+using convis_bench::bench_threads;
 
 struct Convis {
   using Tensor = convis::Tensor;

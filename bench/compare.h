@@ -12,12 +12,19 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
 
 namespace convis_bench {
+
+// The threads every library of a benchmark runs on: CONVIS_BENCH_THREADS, default 2.
+inline int bench_threads() {
+  const char* env = std::getenv("CONVIS_BENCH_THREADS");
+  return env ? std::max(1, std::atoi(env)) : 2;
+}
 
 // One op written for any tensor type with the method, so a benchmark template runs the same
 // code over convis::Tensor and torch::Tensor.

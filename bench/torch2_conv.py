@@ -10,13 +10,9 @@ the kt - 1 frames before it), float32, on the shapes a-e of bench_conv.cpp.  Eac
 repetitions of at least --min-time seconds; the JSON holds every repetition's time per
 iteration (microseconds) and the median.
 """
-import argparse
-import json
-import statistics
-
 import torch
 
-from torch2_kernels import time_work
+from torch2_kernels import run_works
 
 SHAPES = {
     "a": ((1, 1, 200, 64, 64), (1, 1, 10, 7, 7)),
@@ -67,21 +63,7 @@ def works():
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--reps", type=int, default=3)
-    p.add_argument("--min-time", type=float, default=0.5)
-    p.add_argument("--out", default="torch2_conv.json")
-    args = p.parse_args()
-    torch.set_num_threads(args.threads)
-    result = {"context": {"torch": torch.__version__, "threads": args.threads,
-                          "config": torch.__config__.show()}, "works": {}}
-    for name, make in works().items():
-        per = time_work(make(), args.reps, args.min_time)
-        result["works"][name] = {"median_us": statistics.median(per), "reps_us": per}
-        print(f"{name:34s} {statistics.median(per):12.3f} us", flush=True)
-    with open(args.out, "w") as f:
-        json.dump(result, f, indent=1)
+    run_works(works(), "torch2_conv.json", no_grad=False, reps=3, min_time=0.5)
 
 
 if __name__ == "__main__":

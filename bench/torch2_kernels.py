@@ -9,6 +9,7 @@ repetition's time per iteration (microseconds) and the median, with the versions
 and its BLAS / oneDNN.  float32, under torch.no_grad(), as the C++ side.
 """
 import argparse
+import contextlib
 import json
 import statistics
 import time
@@ -71,23 +72,28 @@ def time_work(fn, reps, min_time):
     return per
 
 
-def main():
+def run_works(works, default_out, no_grad=True, reps=5, min_time=0.2):
+    """Times every work of {name: make} as the command line asks and writes the JSON."""
     p = argparse.ArgumentParser()
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--reps", type=int, default=5)
-    p.add_argument("--min-time", type=float, default=0.2)
-    p.add_argument("--out", default="torch2.json")
+    p.add_argument("--reps", type=int, default=reps)
+    p.add_argument("--min-time", type=float, default=min_time)
+    p.add_argument("--out", default=default_out)
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     result = {"context": {"torch": torch.__version__, "threads": args.threads,
                           "config": torch.__config__.show()}, "works": {}}
-    with torch.no_grad():
-        for name, make in works().items():
+    with torch.no_grad() if no_grad else contextlib.nullcontext():
+        for name, make in works.items():
             per = time_work(make(), args.reps, args.min_time)
             result["works"][name] = {"median_us": statistics.median(per), "reps_us": per}
-            print(f"{name:34s} {statistics.median(per):12.3f} us")
+            print(f"{name:34s} {statistics.median(per):12.3f} us", flush=True)
     with open(args.out, "w") as f:
         json.dump(result, f, indent=1)
+
+
+def main():
+    run_works(works(), "torch2.json")
 
 
 if __name__ == "__main__":

@@ -15,17 +15,24 @@ CONVIS_CPU_BEGIN
 namespace {
 
 // Register blocks per level: R output rows x V vectors of accumulators, plus V input vectors
-// and a broadcast weight, within the level's registers (32 at avx512, 16 at avx2).
+// and a broadcast weight, within the level's registers (32 at avx512, 16 at avx2).  Short
+// kernels (kR <= kChannelRows) with several output channels hold C channels x R rows x V
+// vectors instead: each input vector then feeds C * R multiply-adds (Note [Direct convolution]).
 #if CONVIS_CPU_LEVEL == 2
 constexpr int kMaxRows = 7, kMaxVectors = 4;
+constexpr int kChannels = 4, kChannelRows = 3, kChannelVectors = 2;
 #elif CONVIS_CPU_LEVEL == 1
 constexpr int kMaxRows = 5, kMaxVectors = 2;
+constexpr int kChannels = 2, kChannelRows = 2, kChannelVectors = 1;
 #else
 constexpr int kMaxRows = 3, kMaxVectors = 1;
+constexpr int kChannels = 2, kChannelRows = 1, kChannelVectors = 1;
 #endif
 
 // One family of output planes, all of one shape (Note [Direct convolution]).  Input row r of
-// layer l of the plane starting at `in` is in + layer_offset[l] + r * row_pitch.
+// layer l of the plane starting at `in` is in + layer_offset[l] + r * row_pitch.  A work item
+// computes the planes of C output channels at once: channel c's weights and output are
+// c * w_channel and c * out_channel further on.
 template <typename T>
 struct PlaneProblem {
   int64_t rows, cols;             // output rows and columns of a plane
@@ -34,6 +41,7 @@ struct PlaneProblem {
   int64_t kR, kC;                 // taps per layer: rows and columns
   const int64_t* layer_offset;    // one per layer
   int64_t layers;
+  int64_t w_channel, out_channel;  // strides from one output channel to the next
 };
 
 template <int... Is, typename F>
@@ -43,37 +51,42 @@ template <int... Is, typename F>
 
 // Input row `in` (already offset to the block's first column) feeds the output rows [Lo, Hi)
 // of the block; output row i takes it as its row kh = r - i, whose weights are w_row - i * kC.
-template <typename T, int R, int V, int Lo, int Hi>
-[[gnu::always_inline]] inline void feed_row(Vec<T> (&acc)[R][V], const T* in, const T* w_row, int64_t kC) {
+template <typename T, int C, int R, int V, int Lo, int Hi>
+[[gnu::always_inline]] inline void feed_row(Vec<T> (&acc)[C][R][V], const T* in, const T* w_row, int64_t kC,
+                                            int64_t w_channel) {
   constexpr int W = Vec<T>::kWidth;
   for (int64_t kw = 0; kw < kC; ++kw) {
     Vec<T> x[V];
 #pragma GCC unroll 8
     for (int v = 0; v < V; ++v) x[v] = Vec<T>::load(in + kw + v * W);
 #pragma GCC unroll 8
-    for (int i = Lo; i < Hi; ++i) {
-      const Vec<T> b(w_row[kw - i * kC]);
+    for (int c = 0; c < C; ++c) {
 #pragma GCC unroll 8
-      for (int v = 0; v < V; ++v) acc[i][v] = fmadd(b, x[v], acc[i][v]);
+      for (int i = Lo; i < Hi; ++i) {
+        const Vec<T> b(w_row[c * w_channel + kw - i * kC]);
+#pragma GCC unroll 8
+        for (int v = 0; v < V; ++v) acc[c][i][v] = fmadd(b, x[v], acc[c][i][v]);
+      }
     }
   }
 }
 
 // The whole sum of one block: R rows from `row0`, V vectors from column `col0`.  R <= kR.
-template <typename T, int R, int V>
-[[gnu::always_inline]] inline void block_sum(Vec<T> (&acc)[R][V], const PlaneProblem<T>& p, const T* in,
+template <typename T, int C, int R, int V>
+[[gnu::always_inline]] inline void block_sum(Vec<T> (&acc)[C][R][V], const PlaneProblem<T>& p, const T* in,
                                              const T* w) {
   const int64_t kR = p.kR, kC = p.kC;
   for (int64_t l = 0; l < p.layers; ++l) {
     const T* rows = in + p.layer_offset[l];
     const T* wl = w + l * kR * kC;
     unrolled(std::make_integer_sequence<int, R - 1>(), [&](auto r) {  // ramp up
-      feed_row<T, R, V, 0, decltype(r)::value + 1>(acc, rows + r * p.row_pitch, wl + r * kC, kC);
+      feed_row<T, C, R, V, 0, decltype(r)::value + 1>(acc, rows + r * p.row_pitch, wl + r * kC, kC, p.w_channel);
     });
-    for (int64_t r = R - 1; r < kR; ++r) feed_row<T, R, V, 0, R>(acc, rows + r * p.row_pitch, wl + r * kC, kC);
+    for (int64_t r = R - 1; r < kR; ++r)
+      feed_row<T, C, R, V, 0, R>(acc, rows + r * p.row_pitch, wl + r * kC, kC, p.w_channel);
     unrolled(std::make_integer_sequence<int, R - 1>(), [&](auto j) {  // ramp down: r = kR + j
       const int64_t r = kR + j;
-      feed_row<T, R, V, decltype(j)::value + 1, R>(acc, rows + r * p.row_pitch, wl + r * kC, kC);
+      feed_row<T, C, R, V, decltype(j)::value + 1, R>(acc, rows + r * p.row_pitch, wl + r * kC, kC, p.w_channel);
     });
   }
 }
@@ -100,66 +113,78 @@ template <typename T, int V>
   std::copy(row + (owned - col0), row + V * W, o + owned);
 }
 
-template <typename T, int R, int V>
+template <typename T, int C, int R, int V>
 [[gnu::noinline]] void plane_rows(const PlaneProblem<T>& p, const T* in, const T* w, T* out, PlaneBlock b,
                                   const T* bias) {
   constexpr int64_t block_cols = int64_t(V) * Vec<T>::kWidth;
   for (int64_t c0 = b.col_begin; c0 < b.col_end; c0 += block_cols) {
     const int64_t col0 = std::min(c0, p.cols - block_cols);  // the last block ends at the edge
-    Vec<T> acc[R][V];
-    for (int i = 0; i < R; ++i)
-      for (int v = 0; v < V; ++v) acc[i][v] = Vec<T>(T(0));
-    block_sum<T, R, V>(acc, p, in + b.row0 * p.row_pitch + col0, w);
-    for (int i = 0; i < R; ++i)
-      if (b.row0 + i >= b.first_row) store_row<T, V>(acc[i], out + (b.row0 + i) * p.out_pitch, col0, c0, bias);
+    Vec<T> acc[C][R][V];
+    for (int c = 0; c < C; ++c)
+      for (int i = 0; i < R; ++i)
+        for (int v = 0; v < V; ++v) acc[c][i][v] = Vec<T>(T(0));
+    block_sum<T, C, R, V>(acc, p, in + b.row0 * p.row_pitch + col0, w);
+    for (int c = 0; c < C; ++c)
+      for (int i = 0; i < R; ++i)
+        if (b.row0 + i >= b.first_row)
+          store_row<T, V>(acc[c][i], out + c * p.out_channel + (b.row0 + i) * p.out_pitch, col0, c0,
+                          bias ? bias + c : nullptr);
   }
 }
 
 template <typename T>
 using PlaneRowsFn = void (*)(const PlaneProblem<T>&, const T*, const T*, T*, PlaneBlock, const T*);
 
-template <typename T, int... Rs, int... Vs>
+// plane_rows for C channels and every R <= Rs, V <= Vs: table[R - 1][V - 1].
+template <typename T, int C, int... Rs, int... Vs>
 constexpr auto make_block_table(std::integer_sequence<int, Rs...>, std::integer_sequence<int, Vs...> vs) {
   std::array<std::array<PlaneRowsFn<T>, sizeof...(Vs)>, sizeof...(Rs)> table{};
   unrolled(std::integer_sequence<int, Rs...>(), [&](auto r) {
     unrolled(vs, [&](auto v) {
-      table[decltype(r)::value][decltype(v)::value] = &plane_rows<T, decltype(r)::value + 1, decltype(v)::value + 1>;
+      table[decltype(r)::value][decltype(v)::value] =
+          &plane_rows<T, C, decltype(r)::value + 1, decltype(v)::value + 1>;
     });
   });
   return table;
 }
 
 // The block shape for planes of `rows` x `cols` outputs and kR tap rows: R as large as the
-// registers, kR and the rows allow; V the one that computes the fewest columns (edge blocks
-// overlap), the larger on a tie.  cols >= one vector.
+// registers (max_rows), kR and the rows allow; V (at most max_vectors) the one that computes
+// the fewest columns (edge blocks overlap), the larger on a tie.  cols >= one vector.
 struct BlockShape {
   int rows, vectors;
 };
 template <typename T>
-BlockShape block_shape(int64_t rows, int64_t cols, int64_t kR) {
+BlockShape block_shape(int64_t rows, int64_t cols, int64_t kR, int max_rows, int max_vectors) {
   constexpr int W = Vec<T>::kWidth;
-  BlockShape s{int(std::min<int64_t>({kMaxRows, kR, rows})), 1};
+  BlockShape s{int(std::min<int64_t>({max_rows, kR, rows})), 1};
   int64_t best = -1;
-  for (int v = 1; v <= kMaxVectors && int64_t(v) * W <= cols; ++v) {
+  for (int v = 1; v <= max_vectors && int64_t(v) * W <= cols; ++v) {
     const int64_t computed = (cols + v * W - 1) / (v * W) * (v * W);
     if (best < 0 || computed <= best) best = computed, s.vectors = v;
   }
   return s;
 }
 
-// Every plane of the family: where(q) gives plane q's input, weights, output and bias index.
+// Every plane of the family, `channels` (1 or kChannels) output channels at a time: where(q)
+// gives the input, weights, output and bias index of the q-th group of planes.
 template <typename T, typename Where>
-void run_planes(const PlaneProblem<T>& p, int64_t planes, const Where& where, const T* bias) {
-  static constexpr auto table = make_block_table<T>(std::make_integer_sequence<int, kMaxRows>(),
-                                                    std::make_integer_sequence<int, kMaxVectors>());
-  const BlockShape s = block_shape<T>(p.rows, p.cols, p.kR);
-  const PlaneRowsFn<T> fn = table[size_t(s.rows - 1)][size_t(s.vectors - 1)];
+void run_planes(const PlaneProblem<T>& p, int64_t channels, int64_t planes, const Where& where, const T* bias) {
+  static constexpr auto table = make_block_table<T, 1>(std::make_integer_sequence<int, kMaxRows>(),
+                                                       std::make_integer_sequence<int, kMaxVectors>());
+  static constexpr auto channel_table = make_block_table<T, kChannels>(
+      std::make_integer_sequence<int, kChannelRows>(), std::make_integer_sequence<int, kChannelVectors>());
+  const bool blocked = channels > 1;
+  const BlockShape s = blocked ? block_shape<T>(p.rows, p.cols, p.kR, kChannelRows, kChannelVectors)
+                               : block_shape<T>(p.rows, p.cols, p.kR, kMaxRows, kMaxVectors);
+  const PlaneRowsFn<T> fn = blocked ? channel_table[size_t(s.rows - 1)][size_t(s.vectors - 1)]
+                                    : table[size_t(s.rows - 1)][size_t(s.vectors - 1)];
   // Work items: (plane, row block, column chunk); columns are cut into chunks only when the
   // planes and row blocks are too few to keep the threads busy (a single frame, say).
   const int64_t block_cols = int64_t(s.vectors) * Vec<T>::kWidth;
   const int64_t row_blocks = (p.rows + s.rows - 1) / s.rows, col_blocks = (p.cols + block_cols - 1) / block_cols;
   const int64_t chunks = std::clamp<int64_t>((32 + planes * row_blocks - 1) / (planes * row_blocks), 1, col_blocks);
-  const int64_t per_item = int64_t(s.rows) * p.cols / chunks * p.layers * p.kR * p.kC;  // multiply-adds
+  const int64_t per_item = channels * s.rows * p.cols / chunks * p.layers * p.kR * p.kC;  // multiply-adds
   parallel_for(planes * row_blocks * chunks, per_item, [&](int64_t begin, int64_t end) {
     for (int64_t item = begin; item < end; ++item) {
       const int64_t chunk = item % chunks, rb = item / chunks % row_blocks, q = item / chunks / row_blocks;
@@ -217,23 +242,27 @@ void direct_conv_forward(const ConvForwardArgs& f) {
   PlaneProblem<T> p{};
   if (temporal) {  // planes (n, co): rows are frames, layers input channels
     for (int64_t c = 0; c < cin_g; ++c) layer_offset.push_back(c * channel);
-    p = {g.out_size[0], out_frame, out_frame, frame, g.kernel[0], 1, layer_offset.data(), cin_g};
+    p = {g.out_size[0], out_frame, out_frame, frame, g.kernel[0], 1, layer_offset.data(), cin_g, 0, 0};
   } else {  // planes (n, co, ot): layers (input channel, kt)
     for (int64_t c = 0; c < cin_g; ++c)
       for (int64_t kt = 0; kt < g.kernel[0]; ++kt) layer_offset.push_back(c * channel + kt * frame);
     p = {g.out_size[1], g.out_size[2], g.out_size[2], in_size[2], g.kernel[1], g.kernel[2], layer_offset.data(),
-         cin_g * g.kernel[0]};
+         cin_g * g.kernel[0], 0, 0};
   }
   const int64_t frames_per_plane = temporal ? 1 : g.out_size[0];
-  const int64_t planes = g.batch * g.out_channels * frames_per_plane;
+  const int64_t plane_size = temporal ? g.out_size[0] * out_frame : out_frame;
+  p.w_channel = cin_g * taps;
+  p.out_channel = frames_per_plane * plane_size;
+  const int64_t channels = cout_g % kChannels == 0 && p.kR <= kChannelRows ? kChannels : 1;
+  const int64_t channel_blocks = g.out_channels / channels;
   auto where = [&](int64_t q) {
-    const int64_t ot = q % frames_per_plane, co = (q / frames_per_plane) % g.out_channels;
-    const int64_t n = q / frames_per_plane / g.out_channels, group = co / cout_g;
+    const int64_t ot = q % frames_per_plane, co = (q / frames_per_plane) % channel_blocks * channels;
+    const int64_t n = q / frames_per_plane / channel_blocks, group = co / cout_g;
     const T* in = x + (n * g.in_channels + group * cin_g) * channel + ot * frame;
-    const int64_t plane_size = temporal ? g.out_size[0] * out_frame : out_frame;
-    return std::tuple<const T*, const T*, T*, int64_t>{in, w + co * cin_g * taps, out + q * plane_size, co};
+    T* o = out + ((n * g.out_channels + co) * frames_per_plane + ot) * plane_size;
+    return std::tuple<const T*, const T*, T*, int64_t>{in, w + co * cin_g * taps, o, co};
   };
-  run_planes(p, planes, where, static_cast<const T*>(f.bias));
+  run_planes(p, channels, g.batch * channel_blocks * frames_per_plane, where, static_cast<const T*>(f.bias));
 }
 
 template const float* padded_conv_input(const ConvGeometry&, const float*, std::vector<float>&, Dims3&);

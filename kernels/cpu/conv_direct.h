@@ -22,7 +22,10 @@
 //     [0, r + 1)          for r < R - 1        (ramp up, unrolled at compile time)
 //     [0, R)              for R - 1 <= r < kR  (the steady middle: no tests at all)
 //     [r - kR + 1, R)     for r >= kR          (ramp down, unrolled)
-// which needs R <= kR.  Blocks at the right and bottom edges are moved left / up so that they
+// which needs R <= kR.  Short kernels (kR <= 3, as 3x3x3 in a CNN) leave few rows to share a
+// load, so with several output channels the block holds C channels x R rows x V vectors: the
+// planes of C output channels read the same input, and each input vector feeds C * R FMAs.
+// Blocks at the right and bottom edges are moved left / up so that they
 // end at the plane's edge (their overlap is recomputed, never stored twice by two threads),
 // so nothing reads past a row's last input element and no tail loop is needed.
 //

@@ -24,6 +24,12 @@ inline std::vector<convis::CpuCapability> available_levels() {
   return levels;
 }
 
+// Restores the thread count in use when the test ends.
+struct ThreadGuard {
+  int before = convis::get_num_threads();
+  ~ThreadGuard() { convis::set_num_threads(before); }
+};
+
 // Restores the level in use when the test ends, whatever happens in it.
 struct LevelGuard {
   std::string before{convis::cpu_capability()};

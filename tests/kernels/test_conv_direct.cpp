@@ -13,6 +13,7 @@
 using namespace convis;
 using convis_test::available_levels;
 using convis_test::LevelGuard;
+using convis_test::ThreadGuard;
 using convis_test::naive_conv;
 using convis_test::pattern;
 using convis_test::same_bits;
@@ -22,11 +23,6 @@ namespace {
 struct AlgorithmGuard {
   ConvAlgorithm before = conv_algorithm();
   ~AlgorithmGuard() { set_conv_algorithm(before); }
-};
-
-struct ThreadGuard {
-  int before = get_num_threads();
-  ~ThreadGuard() { set_num_threads(before); }
 };
 
 struct DirectCase {
@@ -49,6 +45,8 @@ std::vector<DirectCase> direct_cases() {
       {"pure spatial, two channels", {1, 2, 3, 18, 35}, {2, 2, 1, 7, 7}, {0, 3, 3}, 1},
       {"groups", {2, 4, 3, 10, 36}, {4, 2, 2, 3, 3}, {0, 1, 1}, 2},
       {"two samples, one channel in, three out", {2, 1, 4, 12, 50}, {3, 1, 3, 2, 5}, {1, 0, 2}, 1},
+      {"blocks of output channels", {2, 3, 4, 11, 37}, {8, 3, 2, 3, 3}, {1, 1, 1}, 1},
+      {"blocks of output channels in groups", {1, 4, 3, 9, 20}, {8, 2, 1, 2, 5}, {0, 1, 0}, 2},
   };
 }
 
@@ -109,8 +107,8 @@ TEST_CASE("direct conv3d gives the same bits for 1, 2 and 3 threads", "[conv][di
   ThreadGuard threads;
   set_conv_algorithm(ConvAlgorithm::direct);
   manual_seed(5);
-  for (const Shape& wshape : {Shape{1, 1, 5, 9, 9}, Shape{2, 1, 17, 1, 1}}) {
-    Tensor x = randn({2, 1, 40, 45, 47}), w = randn(wshape), b = randn({wshape[0]});
+  for (const Shape& wshape : {Shape{1, 1, 5, 9, 9}, Shape{2, 1, 17, 1, 1}, Shape{8, 2, 3, 3, 3}}) {
+    Tensor x = randn({2, wshape[1], 40, 45, 47}), w = randn(wshape), b = randn({wshape[0]});
     Tensor out = conv3d(x, w, b);
     Tensor g = randn(out.sizes());
     for (CpuCapability level : available_levels()) {
@@ -133,20 +131,23 @@ TEST_CASE("direct conv3d of a video in chunks of any length gives the bits of on
   AlgorithmGuard algorithm;
   manual_seed(7);
   const int64_t kt = 6, frames = 23;
-  Tensor x = randn({1, 1, frames, 20, 34}), w = randn({2, 1, kt, 5, 5}), b = randn({2});
-  for (ConvAlgorithm a : {ConvAlgorithm::direct, ConvAlgorithm::automatic}) {
-    set_conv_algorithm(a);
-    for (CpuCapability level : available_levels()) {
-      cpu::use_cpu_capability(level);
-      Tensor whole = conv3d(x, w, b);
-      for (int64_t chunk : {1, 2, 5, 17}) {
-        std::vector<Tensor> parts;  // output frames [t, t + chunk) need input frames [t, t + chunk + kt - 1)
-        for (int64_t t = 0; t < frames - kt + 1; t += chunk) {
-          const int64_t n = std::min(chunk, frames - kt + 1 - t);
-          parts.push_back(conv3d(x.slice(2, t, t + n + kt - 1), w, b));
+  for (const Shape& wshape : {Shape{2, 1, kt, 5, 5}, Shape{4, 2, kt, 3, 2}}) {
+    Tensor x = randn({1, wshape[1], frames, 20, 34}), w = randn(wshape), b = randn({wshape[0]});
+    for (ConvAlgorithm a : {ConvAlgorithm::direct, ConvAlgorithm::automatic}) {
+      set_conv_algorithm(a);
+      for (CpuCapability level : available_levels()) {
+        cpu::use_cpu_capability(level);
+        Tensor whole = conv3d(x, w, b);
+        for (int64_t chunk : {1, 2, 5, 17}) {
+          std::vector<Tensor> parts;  // output frames [t, t + chunk) need input frames [t, t + chunk + kt - 1)
+          for (int64_t t = 0; t < frames - kt + 1; t += chunk) {
+            const int64_t n = std::min(chunk, frames - kt + 1 - t);
+            parts.push_back(conv3d(x.slice(2, t, t + n + kt - 1), w, b));
+          }
+          INFO("weight " << wshape << ", chunks of " << chunk << " at " << cpu_capability() << " with "
+                         << conv_algorithm_name(a));
+          CHECK(same_bits(cat(parts, 2), whole));
         }
-        INFO("chunks of " << chunk << " at " << cpu_capability() << " with " << conv_algorithm_name(a));
-        CHECK(same_bits(cat(parts, 2), whole));
       }
     }
   }

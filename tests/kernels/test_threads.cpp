@@ -9,14 +9,8 @@
 using namespace convis;
 using convis_test::available_levels;
 using convis_test::LevelGuard;
+using convis_test::ThreadGuard;
 using convis_test::same_bits;
-
-namespace {
-struct ThreadGuard {
-  int before = get_num_threads();
-  ~ThreadGuard() { set_num_threads(before); }
-};
-}  // namespace
 
 TEST_CASE("every kernel family gives the same bits for 1, 2 and 3 threads", "[kernels]") {
   LevelGuard levels;

@@ -69,12 +69,7 @@ void RecursiveTimeOPLFilter<Spatial>::configure(const OPLConfig& c) {
 
 template <typename Spatial>
 Tensor RecursiveTimeOPLFilter<Spatial>::forward(const Tensor& input) {
-  Tensor x = timed("center_G", [&] { return center_G->forward(input) * lambda_opl; });
-  x = timed("center_E", [&] { return center_E->forward(x); });
-  center_signal = timed("center_undershoot", [&] { return center_undershoot->forward(x); });
-  Tensor s = timed("surround_G", [&] { return surround_G->forward(center_signal); });
-  surround_signal = timed("surround_E", [&] { return surround_E->forward(s); });
-  return timed("combine", [&] { return center_signal - relative_weight * surround_signal; });
+  return opl_stages(*this, input);
 }
 
 template class RecursiveTimeOPLFilter<filters::Conv3d>;
@@ -108,12 +103,7 @@ void SeparableOPLFilter::configure(const OPLConfig& c) {
 }
 
 Tensor SeparableOPLFilter::forward(const Tensor& input) {
-  Tensor x = timed("center_G", [&] { return center_G->forward(input) * lambda_opl; });
-  x = timed("center_E", [&] { return center_E->forward(x); });
-  center_signal = timed("center_undershoot", [&] { return center_undershoot->forward(x); });
-  Tensor s = timed("surround_G", [&] { return surround_G->forward(center_signal); });
-  surround_signal = timed("surround_E", [&] { return surround_E->forward(s); });
-  return timed("combine", [&] { return center_signal - relative_weight * surround_signal; });
+  return opl_stages(*this, input);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -35,6 +35,18 @@ class OPLFilter : public Layer {
   const OPLConfig& config() const { return config_; }
 
  protected:
+  // The OPL equations over the stages of `f` (a filter with center_G, center_E,
+  // center_undershoot, surround_G, surround_E, lambda_opl and relative_weight), each timed.
+  template <typename Filter>
+  Tensor opl_stages(Filter& f, const Tensor& input) {
+    Tensor x = timed("center_G", [&] { return f.center_G->forward(input) * f.lambda_opl; });
+    x = timed("center_E", [&] { return f.center_E->forward(x); });
+    f.center_signal = timed("center_undershoot", [&] { return f.center_undershoot->forward(x); });
+    Tensor s = timed("surround_G", [&] { return f.surround_G->forward(f.center_signal); });
+    f.surround_signal = timed("surround_E", [&] { return f.surround_E->forward(s); });
+    return timed("combine", [&] { return f.center_signal - f.relative_weight * f.surround_signal; });
+  }
+
   OPLConfig config_;
 };
 
