@@ -44,11 +44,6 @@ struct PlaneProblem {
   int64_t w_channel, out_channel;  // strides from one output channel to the next
 };
 
-template <int... Is, typename F>
-[[gnu::always_inline]] constexpr void unrolled(std::integer_sequence<int, Is...>, F&& f) {
-  (f(std::integral_constant<int, Is>{}), ...);
-}
-
 // Input row `in` (already offset to the block's first column) feeds the output rows [Lo, Hi)
 // of the block; output row i takes it as its row kh = r - i, whose weights are w_row - i * kC.
 template <typename T, int C, int R, int V, int Lo, int Hi>

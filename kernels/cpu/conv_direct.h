@@ -38,12 +38,20 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "convis/kernels/conv.h"
 #include "convis/kernels/cpu/capability.h"
 
 CONVIS_CPU_BEGIN
+
+// f(integral_constant<int, I>) for each I of the sequence, unrolled at compile time.
+template <int... Is, typename F>
+[[gnu::always_inline]] constexpr void unrolled(std::integer_sequence<int, Is...>, F&& f) {
+  (f(std::integral_constant<int, Is>{}), ...);
+}
 
 // Whether direct_conv_forward can run `g` (stride 1, dilation 1, the output row at least one
 // vector wide) at this level for elements of `element_size` bytes.

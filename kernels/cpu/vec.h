@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 
@@ -113,5 +114,23 @@ CONVIS_VEC_SPECIALISATION(double, __m256d, 4, CONVIS_PD, _mm256_set1_pd, _mm256_
 #undef CONVIS_PS
 #undef CONVIS_PD
 #undef CONVIS_VEC_SPECIALISATION
+
+// Lanes [0, n) from p (0 <= n < kWidth), zeros in the others, which are not read (a masked
+// load at avx2 and avx512: no fault past the end of a buffer).
+template <typename T>
+inline Vec<T> load_first(const T* p, int64_t n) {
+#if CONVIS_CPU_LEVEL == 2
+  if constexpr (std::is_same_v<T, float>) return Vec<T>(_mm512_maskz_loadu_ps(__mmask16((1u << n) - 1), p));
+  if constexpr (std::is_same_v<T, double>) return Vec<T>(_mm512_maskz_loadu_pd(__mmask8((1u << n) - 1), p));
+#elif CONVIS_CPU_LEVEL == 1
+  if constexpr (std::is_same_v<T, float>)
+    return Vec<T>(_mm256_maskload_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32(int(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))));
+  if constexpr (std::is_same_v<T, double>)
+    return Vec<T>(_mm256_maskload_pd(p, _mm256_cmpgt_epi64(_mm256_set1_epi64x(n), _mm256_setr_epi64x(0, 1, 2, 3))));
+#endif
+  T lanes[Vec<T>::kWidth] = {};
+  std::copy(p, p + n, lanes);
+  return Vec<T>::load(lanes);
+}
 
 CONVIS_CPU_END

@@ -2,6 +2,7 @@
 // forward and both backward against the naive loops of conv_reference.h at every level, in
 // float32 and float64, forced and chosen; the same bits for 1, 2 and 3 threads; the same bits
 // for a video convolved whole or in chunks of any length (Note [Direct convolution order]).
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -165,4 +166,23 @@ TEST_CASE("the convolution algorithm setting", "[conv][direct]") {
   CHECK_ALLCLOSE_TOL(conv3d(x, w, {}, {1, 2, 1}, {0, 1, 0}, {1, 1, 2}), strided.out, 1e-12, 1e-12);
   auto narrow = naive_conv(x, w, {1, 1, 1}, {0, 0, 0}, {1, 1, 1}, 1);
   CHECK_ALLCLOSE_TOL(conv3d(x, w), narrow.out, 1e-12, 1e-12);
+}
+
+TEST_CASE("direct conv3d weight gradient: an infinity reaches only the taps that meet it", "[conv][direct]") {
+  // Input column 22 (the last) meets only tap column kw = 3 (x = 22 - kw < 20 output columns);
+  // the partial vectors at the row's end must not multiply it into the other taps.
+  LevelGuard levels;
+  AlgorithmGuard algorithm;
+  set_conv_algorithm(ConvAlgorithm::direct);
+  Tensor x = pattern({1, 1, 3, 9, 23}, kFloat32), w = pattern({1, 1, 2, 3, 4}, kFloat32, 1);
+  x.index_put_({0, 0, 1, 4, 22}, std::numeric_limits<double>::infinity());
+  Tensor g = pattern({1, 1, 2, 7, 20}, kFloat32, 2).abs() + 1.0;
+  for (CpuCapability level : available_levels()) {
+    cpu::use_cpu_capability(level);
+    INFO("at " << cpu_capability());
+    Tensor gw = conv_backward_weight(g, x, w.sizes());
+    Tensor finite = isfinite(gw);
+    CHECK(all(finite.slice(4, 0, 3)).item<bool>());
+    CHECK_FALSE(all(finite.slice(4, 3, 4)).item<bool>());
+  }
 }
