@@ -186,3 +186,37 @@ TEST_CASE("direct conv3d weight gradient: an infinity reaches only the taps that
     CHECK_FALSE(all(finite.slice(4, 3, 4)).item<bool>());
   }
 }
+
+TEST_CASE("conv1d and conv2d take the direct kernels too", "[conv][direct]") {
+  LevelGuard levels;
+  AlgorithmGuard algorithm;
+  set_conv_algorithm(ConvAlgorithm::direct);
+  Tensor x2 = pattern({2, 2, 13, 40}, kFloat64), w2 = pattern({3, 2, 5, 3}, kFloat64, 1);
+  Tensor x1 = pattern({2, 3, 45}, kFloat64), w1 = pattern({4, 3, 6}, kFloat64, 2);
+  Tensor g2 = pattern({2, 3, 13, 40}, kFloat64, 3), g1 = pattern({2, 4, 40}, kFloat64, 4);
+  auto ref2 = naive_conv(x2, w2, {1, 1}, {2, 1}, {1, 1}, 1, g2);
+  auto ref1 = naive_conv(x1, w1, {1}, {0}, {1}, 1, g1);
+  for (CpuCapability level : available_levels()) {
+    cpu::use_cpu_capability(level);
+    INFO("at " << cpu_capability());
+    CHECK_ALLCLOSE_TOL(conv2d(x2, w2, {}, 1, {2, 1}), ref2.out, 1e-12, 1e-12);
+    CHECK_ALLCLOSE_TOL(conv_backward_input(g2, w2, x2.sizes(), 1, {2, 1}), ref2.grad_input, 1e-12, 1e-12);
+    CHECK_ALLCLOSE_TOL(conv_backward_weight(g2, x2, w2.sizes(), 1, {2, 1}), ref2.grad_weight, 1e-12, 1e-12);
+    CHECK_ALLCLOSE_TOL(conv1d(x1, w1), ref1.out, 1e-12, 1e-12);
+    CHECK_ALLCLOSE_TOL(conv_backward_input(g1, w1, x1.sizes()), ref1.grad_input, 1e-12, 1e-12);
+    CHECK_ALLCLOSE_TOL(conv_backward_weight(g1, x1, w1.sizes()), ref1.grad_weight, 1e-12, 1e-12);
+  }
+}
+
+TEST_CASE("gradcheck and gradgradcheck of conv3d through the direct kernels (float64)", "[conv][direct]") {
+  AlgorithmGuard algorithm;
+  set_conv_algorithm(ConvAlgorithm::direct);
+  manual_seed(9);
+  auto grad = dtype(kFloat64).requires_grad(true);
+  // Output rows of 10 and 9: at least one float64 vector wide at every level.
+  Tensor x = randn({1, 2, 4, 5, 12}, grad), w = randn({4, 2, 2, 3, 3}, grad), b = randn({4}, grad);
+  convis_test::check_gradients_twice(
+      [](const std::vector<Tensor>& in) { return conv3d(in[0], in[1], in[2], 1, {0, 1, 0}); }, {x, w, b});
+  Tensor xt = randn({1, 1, 9, 2, 6}, grad), wt = randn({1, 1, 4, 1, 1}, grad);  // temporal planes
+  convis_test::check_gradients_twice([](const std::vector<Tensor>& in) { return conv3d(in[0], in[1]); }, {xt, wt});
+}
