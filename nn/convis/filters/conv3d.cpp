@@ -53,7 +53,7 @@ Tensor Conv3d::pad_space(const Tensor& x) const {
 Tensor Conv3d::convolve(const Tensor& padded) const { return conv3d(padded, weight, bias); }
 
 bool Conv3d::streams_in_window(const Tensor& input) const {
-  if (!time_pad || !autopad || filter_length() == 0 || input.dtype() != weight.dtype()) return false;
+  if (!time_pad || !autopad || input.dtype() != weight.dtype()) return false;
   if (GradMode::is_enabled() && (input.requires_grad() || weight.requires_grad() || (bias.defined() && bias.requires_grad())))
     return false;
   const Tensor& history = state("history");

@@ -103,7 +103,9 @@ Tensor StreamWindow::load(const Tensor& chunk, const Tensor& history, int64_t le
   const int64_t frames = chunk.size(2), planes = chunk.size(0) * chunk.size(1), need = length + frames;
   const FrameLayout f{chunk.size(3), chunk.size(4), pads[2], pads[0], chunk.size(3) + pads[2] + pads[3],
                       chunk.size(4) + pads[0] + pads[1]};
-  const bool ours = history.defined() && history.is_same(history_view_) && window_.defined() && length == length_ &&
+  // With no history (a kernel of one frame) the window only holds the padded chunk.
+  const bool history_ours = length == 0 || (history.defined() && history.is_same(history_view_));
+  const bool ours = history_ours && window_.defined() && length == length_ &&
                     pads == pads_ && mode == mode_ && window_.size(0) == chunk.size(0) &&
                     window_.size(1) == chunk.size(1) && window_.size(3) == f.xp && window_.size(4) == f.yp &&
                     window_.dtype() == chunk.dtype();
@@ -131,6 +133,10 @@ Tensor StreamWindow::load(const Tensor& chunk, const Tensor& history, int64_t le
 }
 
 void StreamWindow::advance(Tensor& history_slot) {
+  if (length_ == 0) {  // no history to keep: the slot stays as it is (empty)
+    start_ = 0;
+    return;
+  }
   if (window_.size(0) * window_.size(1) == 1) {
     start_ += frames_;  // the next history starts where this chunk's last frames are
   } else {

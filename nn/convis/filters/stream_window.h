@@ -12,7 +12,8 @@
 // Run chunk by chunk, Conv3d's differentiable path concatenates the history with the chunk,
 // pads the result in space, and copies the last kT - 1 frames into the history slot: three
 // new tensors and three copies of the frames per chunk.  Without gradients it runs in one
-// buffer instead, [B, C, N, X + px, Y + py] holding L = kT - 1 frames of history from frame s:
+// buffer instead, [B, C, N, X + px, Y + py] holding L = kT - 1 frames of history from frame s
+// (L = 0 for a spatial kernel: the window is then only the reused padded chunk):
 //   load     writes the chunk, padded (replicate, reflect, circular or zeros, as pad()), into
 //            frames [s + L, s + L + T), after the padded history, and gives the convolution
 //            frames [s, s + L + T), which it reads where they are;
