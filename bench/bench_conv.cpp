@@ -112,14 +112,9 @@ CONVIS_BENCH_CONV(torch, Torch)
 }  // namespace
 
 int main(int argc, char** argv) {
-  const convis_bench::Limits lim = convis_bench::calibrate(bench_threads());
-  benchmark::AddCustomContext("threads", std::to_string(bench_threads()));
-  benchmark::AddCustomContext("cpu_capability", std::string(convis::cpu_capability()));
-  benchmark::AddCustomContext("conv_algorithm", std::string(convis::conv_algorithm_name(convis::conv_algorithm())));
-  benchmark::AddCustomContext("fma_isa", lim.fma_isa);
-  benchmark::AddCustomContext("fma_peak_gflops", std::to_string(lim.fma_gflops));
-  benchmark::AddCustomContext("stream_triad_gbs", std::to_string(lim.triad_gbs));
-  std::printf("calibration (%d threads): FMA peak %.1f GFLOP/s (%s); conv algorithm %s\n", bench_threads(),
-              lim.fma_gflops, lim.fma_isa, std::string(convis::conv_algorithm_name(convis::conv_algorithm())).c_str());
+  convis_bench::calibrate_and_report(bench_threads(), std::string(convis::cpu_capability()));
+  const std::string algorithm(convis::conv_algorithm_name(convis::conv_algorithm()));
+  benchmark::AddCustomContext("conv_algorithm", algorithm);
+  std::printf("conv algorithm: %s\n", algorithm.c_str());
   return convis_bench::run(argc, argv, "microseconds per iteration");
 }

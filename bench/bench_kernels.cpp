@@ -138,14 +138,6 @@ CONVIS_BENCH_KERNELS(torch, Torch)
 }  // namespace
 
 int main(int argc, char** argv) {
-  const convis_bench::Limits lim = convis_bench::calibrate(bench_threads());
-  benchmark::AddCustomContext("threads", std::to_string(bench_threads()));
-  benchmark::AddCustomContext("cpu_capability", std::string(convis::cpu_capability()));
-  benchmark::AddCustomContext("fma_isa", lim.fma_isa);
-  benchmark::AddCustomContext("fma_peak_gflops", std::to_string(lim.fma_gflops));
-  benchmark::AddCustomContext("stream_triad_gbs", std::to_string(lim.triad_gbs));
-  benchmark::AddCustomContext("stream_copy_gbs", std::to_string(lim.copy_gbs));
-  std::printf("calibration (%d threads): FMA peak %.1f GFLOP/s (%s), STREAM triad %.1f GB/s, copy %.1f GB/s\n",
-              bench_threads(), lim.fma_gflops, lim.fma_isa, lim.triad_gbs, lim.copy_gbs);
+  convis_bench::calibrate_and_report(bench_threads(), std::string(convis::cpu_capability()));
   return convis_bench::run(argc, argv, "microseconds per iteration");
 }

@@ -14,8 +14,12 @@
 #include <immintrin.h>
 #include <omp.h>
 
+#include <benchmark/benchmark.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <string>
 #include <cstdint>
 #include <memory>
 
@@ -104,6 +108,21 @@ inline Limits calibrate(int threads) {
   Limits lim;
   detail::fma_peak(lim, threads);
   detail::stream(lim, threads);
+  return lim;
+}
+
+// calibrate(threads), its figures and `capability` put into the benchmark JSON's context (which
+// scripts/bench_report.py reads) and printed.
+inline Limits calibrate_and_report(int threads, const std::string& capability) {
+  const Limits lim = calibrate(threads);
+  benchmark::AddCustomContext("threads", std::to_string(threads));
+  benchmark::AddCustomContext("cpu_capability", capability);
+  benchmark::AddCustomContext("fma_isa", lim.fma_isa);
+  benchmark::AddCustomContext("fma_peak_gflops", std::to_string(lim.fma_gflops));
+  benchmark::AddCustomContext("stream_triad_gbs", std::to_string(lim.triad_gbs));
+  benchmark::AddCustomContext("stream_copy_gbs", std::to_string(lim.copy_gbs));
+  std::printf("calibration (%d threads): FMA peak %.1f GFLOP/s (%s), STREAM triad %.1f GB/s, copy %.1f GB/s\n",
+              threads, lim.fma_gflops, lim.fma_isa, lim.triad_gbs, lim.copy_gbs);
   return lim;
 }
 
