@@ -11,18 +11,11 @@ namespace convis {
 
 namespace {
 
-ConvAlgorithm from_environment() {
-  const char* value = std::getenv("CONVIS_CONV_ALGO");
-  const std::string name = value ? value : "auto";
-  if (name == "auto" || name.empty()) return ConvAlgorithm::automatic;
-  if (name == "direct") return ConvAlgorithm::direct;
-  if (name == "gemm") return ConvAlgorithm::gemm;
-  CONVIS_CHECK(false, "CONVIS_CONV_ALGO", "expected auto, direct or gemm, got '{}'", name);
-  return ConvAlgorithm::automatic;
-}
-
 std::atomic<ConvAlgorithm>& setting() {
-  static std::atomic<ConvAlgorithm> algorithm{from_environment()};
+  static std::atomic<ConvAlgorithm> algorithm{[] {
+    const char* value = std::getenv("CONVIS_CONV_ALGO");
+    return value ? conv_algorithm_from_name(value) : ConvAlgorithm::automatic;
+  }()};
   return algorithm;
 }
 
@@ -31,6 +24,14 @@ std::atomic<ConvAlgorithm>& setting() {
 ConvAlgorithm conv_algorithm() { return setting().load(std::memory_order_relaxed); }
 
 void set_conv_algorithm(ConvAlgorithm algorithm) { setting().store(algorithm, std::memory_order_relaxed); }
+
+ConvAlgorithm conv_algorithm_from_name(std::string_view name) {
+  if (name == "auto" || name.empty()) return ConvAlgorithm::automatic;
+  if (name == "direct") return ConvAlgorithm::direct;
+  if (name == "gemm") return ConvAlgorithm::gemm;
+  CONVIS_CHECK(false, "CONVIS_CONV_ALGO", "expected auto, direct or gemm, got '{}'", name);
+  return ConvAlgorithm::automatic;
+}
 
 std::string_view conv_algorithm_name(ConvAlgorithm algorithm) {
   switch (algorithm) {

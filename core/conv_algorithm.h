@@ -19,5 +19,7 @@ enum class ConvAlgorithm { automatic, direct, gemm };
 ConvAlgorithm conv_algorithm();  // the first call reads CONVIS_CONV_ALGO (auto, direct, gemm)
 void set_conv_algorithm(ConvAlgorithm algorithm);
 std::string_view conv_algorithm_name(ConvAlgorithm algorithm);
+// "auto" (or ""), "direct" or "gemm" as a ConvAlgorithm; any other name is an Error.
+ConvAlgorithm conv_algorithm_from_name(std::string_view name);
 
 }  // namespace convis

@@ -159,6 +159,10 @@ TEST_CASE("the convolution algorithm setting", "[conv][direct]") {
   set_conv_algorithm(ConvAlgorithm::gemm);
   CHECK(conv_algorithm() == ConvAlgorithm::gemm);
   CHECK(conv_algorithm_name(conv_algorithm()) == "gemm");
+  CHECK(conv_algorithm_from_name("direct") == ConvAlgorithm::direct);
+  CHECK(conv_algorithm_from_name("auto") == ConvAlgorithm::automatic);
+  CHECK_THROWS_WITH(conv_algorithm_from_name("fast"), Catch::Contains("[CONVIS_CONV_ALGO]") &&
+                                                          Catch::Contains("expected auto, direct or gemm, got 'fast'"));
   // A forced direct algorithm gives way where it cannot run: a stride, a dilation, narrow rows.
   set_conv_algorithm(ConvAlgorithm::direct);
   Tensor x = pattern({1, 2, 5, 9, 5}, kFloat64), w = pattern({2, 2, 2, 3, 3}, kFloat64, 1);
