@@ -25,13 +25,14 @@
 // which needs R <= kR.  Short kernels (kR <= 3, as 3x3x3 in a CNN) leave few rows to share a
 // load, so with several output channels the block holds C channels x R rows x V vectors: the
 // planes of C output channels read the same input, and each input vector feeds C * R FMAs.
-// Blocks at the right and bottom edges are moved left / up so that they
-// end at the plane's edge (their overlap is recomputed, never stored twice by two threads),
-// so nothing reads past a row's last input element and no tail loop is needed.
+// Blocks at the right and bottom edges are moved left / up so that they end at the plane's
+// edge (their overlap is recomputed, never stored twice by two threads), so nothing reads past
+// a row's last input element and no tail loop is needed.
 //
 // Note [Direct convolution order]
-// Every output element is one chain of fused multiply-adds, starting from 0, over its taps in
-// the order (input channel, kt, kh, kw), each ascending; then the bias is added.  The order
+// Every output element is one chain of multiply-adds (vec.h's fmadd: fused at avx2 and avx512),
+// starting from 0, over its taps in the order (input channel, kt, kh, kw), each ascending; then
+// the bias is added.  The order
 // depends neither on the block an element falls in, nor on the thread, nor on the number of
 // frames in the call: a stateful filter run in chunks gets the bits of one call, and 1, 2 or 3
 // threads the same bits.  Spatial and temporal planes give the same bits for the same taps.
