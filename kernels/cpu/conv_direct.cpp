@@ -29,6 +29,14 @@ constexpr int kMaxRows = 3, kMaxVectors = 1;
 constexpr int kChannels = 2, kChannelRows = 1, kChannelVectors = 1;
 #endif
 
+// Note [One tap per row]
+// With kC taps per row known only at run time, the loop over them sits inside the loop over
+// input rows, and GCC keeps the R x V accumulators in registers only within that inner loop:
+// around it, every row reloads and reshuffles them (seen in the disassembly).  Rows of a single
+// tap (pure temporal planes, kW = 1) then cost twice their FMAs in moves: 25 GFLOP/s on one
+// thread where the FMAs allow ~100.  So kC == 1 has its own instances with the tap count fixed
+// at compile time, and the loop over rows becomes the inner loop.
+
 // One family of output planes, all of one shape (Note [Direct convolution]).  Input row r of
 // layer l of the plane starting at `in` is in + layer_offset[l] + r * row_pitch.  A work item
 // computes the planes of C output channels at once: channel c's weights and output are
@@ -46,10 +54,12 @@ struct PlaneProblem {
 
 // Input row `in` (already offset to the block's first column) feeds the output rows [Lo, Hi)
 // of the block; output row i takes it as its row kh = r - i, whose weights are w_row - i * kC.
-template <typename T, int C, int R, int V, int Lo, int Hi>
+// KC > 0 fixes kC at compile time (Note [One tap per row]).
+template <typename T, int C, int R, int V, int KC, int Lo, int Hi>
 [[gnu::always_inline]] inline void feed_row(Vec<T> (&acc)[C][R][V], const T* in, const T* w_row, int64_t kC,
                                             int64_t w_channel) {
   constexpr int W = Vec<T>::kWidth;
+  if constexpr (KC > 0) kC = KC;
   for (int64_t kw = 0; kw < kC; ++kw) {
     Vec<T> x[V];
 #pragma GCC unroll 8
@@ -67,7 +77,7 @@ template <typename T, int C, int R, int V, int Lo, int Hi>
 }
 
 // The whole sum of one block: R rows from `row0`, V vectors from column `col0`.  R <= kR.
-template <typename T, int C, int R, int V>
+template <typename T, int C, int R, int V, int KC>
 [[gnu::always_inline]] inline void block_sum(Vec<T> (&acc)[C][R][V], const PlaneProblem<T>& p, const T* in,
                                              const T* w) {
   const int64_t kR = p.kR, kC = p.kC;
@@ -75,13 +85,13 @@ template <typename T, int C, int R, int V>
     const T* rows = in + p.layer_offset[l];
     const T* wl = w + l * kR * kC;
     unrolled(std::make_integer_sequence<int, R - 1>(), [&](auto r) {  // ramp up
-      feed_row<T, C, R, V, 0, decltype(r)::value + 1>(acc, rows + r * p.row_pitch, wl + r * kC, kC, p.w_channel);
+      feed_row<T, C, R, V, KC, 0, decltype(r)::value + 1>(acc, rows + r * p.row_pitch, wl + r * kC, kC, p.w_channel);
     });
     for (int64_t r = R - 1; r < kR; ++r)
-      feed_row<T, C, R, V, 0, R>(acc, rows + r * p.row_pitch, wl + r * kC, kC, p.w_channel);
+      feed_row<T, C, R, V, KC, 0, R>(acc, rows + r * p.row_pitch, wl + r * kC, kC, p.w_channel);
     unrolled(std::make_integer_sequence<int, R - 1>(), [&](auto j) {  // ramp down: r = kR + j
       const int64_t r = kR + j;
-      feed_row<T, C, R, V, decltype(j)::value + 1, R>(acc, rows + r * p.row_pitch, wl + r * kC, kC, p.w_channel);
+      feed_row<T, C, R, V, KC, decltype(j)::value + 1, R>(acc, rows + r * p.row_pitch, wl + r * kC, kC, p.w_channel);
     });
   }
 }
@@ -108,7 +118,7 @@ template <typename T, int V>
   std::copy(row + (owned - col0), row + V * W, o + owned);
 }
 
-template <typename T, int C, int R, int V>
+template <typename T, int C, int R, int V, int KC>
 [[gnu::noinline]] void plane_rows(const PlaneProblem<T>& p, const T* in, const T* w, T* out, PlaneBlock b,
                                   const T* bias) {
   constexpr int64_t block_cols = int64_t(V) * Vec<T>::kWidth;
@@ -118,7 +128,7 @@ template <typename T, int C, int R, int V>
     for (int c = 0; c < C; ++c)
       for (int i = 0; i < R; ++i)
         for (int v = 0; v < V; ++v) acc[c][i][v] = Vec<T>(T(0));
-    block_sum<T, C, R, V>(acc, p, in + b.row0 * p.row_pitch + col0, w);
+    block_sum<T, C, R, V, KC>(acc, p, in + b.row0 * p.row_pitch + col0, w);
     for (int c = 0; c < C; ++c)
       for (int i = 0; i < R; ++i)
         if (b.row0 + i >= b.first_row)
@@ -131,13 +141,13 @@ template <typename T>
 using PlaneRowsFn = void (*)(const PlaneProblem<T>&, const T*, const T*, T*, PlaneBlock, const T*);
 
 // plane_rows for C channels and every R <= Rs, V <= Vs: table[R - 1][V - 1].
-template <typename T, int C, int... Rs, int... Vs>
+template <typename T, int C, int KC, int... Rs, int... Vs>
 constexpr auto make_block_table(std::integer_sequence<int, Rs...>, std::integer_sequence<int, Vs...> vs) {
   std::array<std::array<PlaneRowsFn<T>, sizeof...(Vs)>, sizeof...(Rs)> table{};
   unrolled(std::integer_sequence<int, Rs...>(), [&](auto r) {
     unrolled(vs, [&](auto v) {
       table[decltype(r)::value][decltype(v)::value] =
-          &plane_rows<T, C, decltype(r)::value + 1, decltype(v)::value + 1>;
+          &plane_rows<T, C, decltype(r)::value + 1, decltype(v)::value + 1, KC>;
     });
   });
   return table;
@@ -165,15 +175,18 @@ BlockShape block_shape(int64_t rows, int64_t cols, int64_t kR, int max_rows, int
 // gives the input, weights, output and bias index of the q-th group of planes.
 template <typename T, typename Where>
 void run_planes(const PlaneProblem<T>& p, int64_t channels, int64_t planes, const Where& where, const T* bias) {
-  static constexpr auto table = make_block_table<T, 1>(std::make_integer_sequence<int, kMaxRows>(),
-                                                       std::make_integer_sequence<int, kMaxVectors>());
-  static constexpr auto channel_table = make_block_table<T, kChannels>(
+  static constexpr auto table = make_block_table<T, 1, 0>(std::make_integer_sequence<int, kMaxRows>(),
+                                                          std::make_integer_sequence<int, kMaxVectors>());
+  static constexpr auto one_tap_table = make_block_table<T, 1, 1>(std::make_integer_sequence<int, kMaxRows>(),
+                                                                  std::make_integer_sequence<int, kMaxVectors>());
+  static constexpr auto channel_table = make_block_table<T, kChannels, 0>(
       std::make_integer_sequence<int, kChannelRows>(), std::make_integer_sequence<int, kChannelVectors>());
   const bool blocked = channels > 1;
   const BlockShape s = blocked ? block_shape<T>(p.rows, p.cols, p.kR, kChannelRows, kChannelVectors)
                                : block_shape<T>(p.rows, p.cols, p.kR, kMaxRows, kMaxVectors);
-  const PlaneRowsFn<T> fn = blocked ? channel_table[size_t(s.rows - 1)][size_t(s.vectors - 1)]
-                                    : table[size_t(s.rows - 1)][size_t(s.vectors - 1)];
+  const PlaneRowsFn<T> fn = blocked      ? channel_table[size_t(s.rows - 1)][size_t(s.vectors - 1)]
+                            : p.kC == 1 ? one_tap_table[size_t(s.rows - 1)][size_t(s.vectors - 1)]
+                                        : table[size_t(s.rows - 1)][size_t(s.vectors - 1)];
   // Work items: (plane, row block, column chunk); columns are cut into chunks only when the
   // planes and row blocks are too few to keep the threads busy (a single frame, say).
   const int64_t block_cols = int64_t(s.vectors) * Vec<T>::kWidth;

@@ -40,6 +40,7 @@ std::vector<DirectCase> direct_cases() {
       {"tall kernel, rows past the block", {2, 1, 4, 29, 40}, {1, 1, 2, 11, 3}, {0, 0, 0}, 1},
       {"kernel as tall as the rows", {1, 1, 2, 9, 21}, {1, 1, 1, 9, 4}, {0, 0, 0}, 1},
       {"one tap row", {1, 1, 3, 5, 33}, {1, 1, 2, 1, 6}, {0, 0, 0}, 1},
+      {"one tap column, tall", {1, 2, 3, 20, 37}, {1, 2, 2, 9, 1}, {0, 1, 0}, 1},
       {"padding in every dim", {1, 1, 5, 13, 17}, {1, 1, 3, 4, 3}, {1, 2, 1}, 1},
       {"pure temporal", {2, 1, 23, 5, 7}, {1, 1, 9, 1, 1}, {0, 0, 0}, 1},
       {"pure temporal, padded in time", {1, 2, 11, 3, 13}, {3, 2, 4, 1, 1}, {2, 0, 0}, 1},
