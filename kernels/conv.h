@@ -15,8 +15,10 @@
 // dilation 1) in the leading ones.  A [N, C, W] tensor is laid out exactly like
 // [N, C, 1, 1, W], so nothing is copied to lift it.  Every buffer here is CONTIGUOUS in
 // that layout (the op makes its operands contiguous): input [N, Cin, T, H, W], weight
-// [Cout, Cin / groups, kT, kH, kW], output [N, Cout, oT, oH, oW].  The op has checked
-// every size; kernels trust them.
+// [Cout, Cin / groups, kT, kH, kW], output [N, Cout, oT, oH, oW] -- except that the forward's
+// input may have any strides between samples and channels (a time slice of a longer video
+// need not be copied; Note [Strided conv input]).  The op has checked every size; kernels
+// trust them.
 #pragma once
 
 #include <array>
@@ -41,12 +43,32 @@ struct ConvGeometry {
 };
 
 // output = conv(input, weight) + bias (bias may be null).
+//
+// Note [Strided conv input]
+// Each (sample, channel) block of the input, [T, H, W], is contiguous, but the blocks may lie
+// anywhere: input_sample_stride and input_channel_stride are the element distances from one
+// sample and one channel to the next (-1, -1: the contiguous layout, Cin * T * H * W and
+// T * H * W; 0 is a real stride, of an expanded input).  A stateful filter's chunk cut out of a longer multi-channel video is such a
+// view.  The direct kernels read it in place; im2col gathers it first.
 struct ConvForwardArgs {
   ConvGeometry geometry;
   const void* input = nullptr;
   const void* weight = nullptr;
   const void* bias = nullptr;
   void* output = nullptr;
+  int64_t input_sample_stride = -1, input_channel_stride = -1;
+
+  // The input's (sample, channel) strides with -1 resolved to the contiguous layout.
+  std::array<int64_t, 2> input_strides() const {
+    const int64_t block = geometry.in_size[0] * geometry.in_size[1] * geometry.in_size[2];
+    if (input_sample_stride < 0 || input_channel_stride < 0) return {geometry.in_channels * block, block};
+    return {input_sample_stride, input_channel_stride};
+  }
+  bool input_contiguous() const {
+    const std::array<int64_t, 2> s = input_strides();
+    const int64_t block = geometry.in_size[0] * geometry.in_size[1] * geometry.in_size[2];
+    return (geometry.in_channels == 1 || s[1] == block) && (geometry.batch == 1 || s[0] == geometry.in_channels * block);
+  }
 };
 
 // grad_input = d(sum(output * grad_output)) / d input; grad_input is overwritten.

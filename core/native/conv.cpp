@@ -114,6 +114,16 @@ Shape batched(const Shape& s, int64_t sd) {
   return out;
 }
 
+// Whether every (sample, channel) block of x, its last sd dims, is contiguous.
+bool blocks_contiguous(const Tensor& x, int64_t sd) {
+  int64_t expected = 1;
+  for (int64_t d = x.dim() - 1; d >= x.dim() - sd; --d) {
+    if (x.size(d) != 1 && x.stride(d) != expected) return false;
+    expected *= x.size(d);
+  }
+  return true;
+}
+
 Tensor conv_nd(const char* op, int64_t sd, const Tensor& input, const Tensor& weight, const Tensor& bias,
                const Shape& stride, const Shape& padding, const Shape& dilation, int64_t groups) {
   CONVIS_CHECK(input.defined() && weight.defined(), op, "expected a defined input and weight, got an undefined "
@@ -130,10 +140,14 @@ Tensor conv_nd(const char* op, int64_t sd, const Tensor& input, const Tensor& we
     check_dtypes(op, bias, "bias", weight, "weight", true);
     b = native::contiguous(bias);
   }
-  Tensor x = native::contiguous(input), w = native::contiguous(weight);
+  // Note [Strided conv input]: each (sample, channel) block contiguous is enough.
+  Tensor x = blocks_contiguous(input, sd) ? input : native::contiguous(input), w = native::contiguous(weight);
   Tensor out = empty(output_shape(g, sd), input.options());
   if (out.numel() > 0) {
     ConvForwardArgs a{g, x.data_ptr(), w.data_ptr(), b.defined() ? b.data_ptr() : nullptr, out.data_ptr()};
+    const int64_t lead = x.dim() - sd;  // 1 (unbatched) or 2
+    a.input_channel_stride = x.stride(lead - 1);
+    a.input_sample_stride = lead == 2 ? x.stride(0) : g.in_channels * a.input_channel_stride;  // one sample
     find_kernel<OpKind::conv_forward>(out.device().type(), out.dtype())(a);
   }
   return unbatched ? native::squeeze(out, 0) : out;

@@ -181,12 +181,33 @@ bool direct_forward_planned(const ConvGeometry& g) {
   }
 }
 
+// f with its input gathered into `buffer` in the contiguous layout (Note [Strided conv input]).
+template <typename T>
+ConvForwardArgs with_contiguous_input(const ConvForwardArgs& f, std::vector<T>& buffer) {
+  const ConvGeometry& g = f.geometry;
+  const int64_t block = volume(g.in_size);
+  const std::array<int64_t, 2> s = f.input_strides();
+  buffer.resize(size_t(g.batch * g.in_channels * block));
+  const T* x = static_cast<const T*>(f.input);
+  for (int64_t n = 0; n < g.batch; ++n)
+    for (int64_t c = 0; c < g.in_channels; ++c) {
+      const T* src = x + n * s[0] + c * s[1];
+      std::copy(src, src + block, buffer.data() + (n * g.in_channels + c) * block);
+    }
+  ConvForwardArgs contiguous = f;
+  contiguous.input = buffer.data();
+  contiguous.input_sample_stride = contiguous.input_channel_stride = -1;
+  return contiguous;
+}
+
 template <typename T>
 void conv_forward(const ConvForwardArgs& f) {
   if constexpr (std::is_floating_point_v<T>) {
     if (direct_forward_planned<T>(f.geometry)) return direct_conv_forward<T>(f);
   }
-  conv_forward_kernel<T>(f);
+  if (f.input_contiguous()) return conv_forward_kernel<T>(f);
+  std::vector<T> buffer;
+  conv_forward_kernel<T>(with_contiguous_input(f, buffer));
 }
 
 template <typename T>

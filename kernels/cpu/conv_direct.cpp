@@ -206,20 +206,21 @@ void run_planes(const PlaneProblem<T>& p, int64_t channels, int64_t planes, cons
 
 }  // namespace
 
-// The input with its padding made real (zeros), or the input itself when there is none.
 template <typename T>
-const T* padded_conv_input(const ConvGeometry& g, const T* x, std::vector<T>& buffer, Dims3& size) {
-  size = {g.in_size[0] + 2 * g.padding[0], g.in_size[1] + 2 * g.padding[1], g.in_size[2] + 2 * g.padding[2]};
-  if (g.padding == Dims3{0, 0, 0}) return x;
-  buffer.assign(size_t(g.batch * g.in_channels * size[0] * size[1] * size[2]), T(0));
-  const int64_t frames = g.batch * g.in_channels * g.in_size[0];
-  for (int64_t f = 0; f < frames; ++f) {
-    const int64_t plane = f / g.in_size[0], t = f % g.in_size[0];
-    T* dst = buffer.data() + ((plane * size[0] + t + g.padding[0]) * size[1] + g.padding[1]) * size[2] + g.padding[2];
-    const T* src = x + f * g.in_size[1] * g.in_size[2];
-    for (int64_t y = 0; y < g.in_size[1]; ++y) std::copy(src + y * g.in_size[2], src + (y + 1) * g.in_size[2], dst + y * size[2]);
+DirectInput<T> padded_conv_input(const ConvGeometry& g, const T* x, std::array<int64_t, 2> strides,
+                                 std::vector<T>& buffer) {
+  const Dims3 size{g.in_size[0] + 2 * g.padding[0], g.in_size[1] + 2 * g.padding[1], g.in_size[2] + 2 * g.padding[2]};
+  if (g.padding == Dims3{0, 0, 0}) return {x, size, strides[0], strides[1]};
+  const int64_t block = size[0] * size[1] * size[2];
+  buffer.assign(size_t(g.batch * g.in_channels * block), T(0));
+  for (int64_t plane = 0; plane < g.batch * g.in_channels; ++plane) {
+    const T* src = x + plane / g.in_channels * strides[0] + plane % g.in_channels * strides[1];
+    T* dst = buffer.data() + plane * block + (g.padding[0] * size[1] + g.padding[1]) * size[2] + g.padding[2];
+    for (int64_t t = 0; t < g.in_size[0]; ++t)
+      for (int64_t y = 0; y < g.in_size[1]; ++y, src += g.in_size[2])
+        std::copy(src, src + g.in_size[2], dst + (t * size[1] + y) * size[2]);
   }
-  return buffer.data();
+  return {buffer.data(), size, g.in_channels * block, block};
 }
 
 bool direct_conv_applies(const ConvGeometry& g, size_t element_size) {
@@ -238,12 +239,13 @@ template <typename T>
 void direct_conv_forward(const ConvForwardArgs& f) {
   const ConvGeometry& g = f.geometry;
   std::vector<T> buffer;
-  Dims3 in_size;
-  const T* x = padded_conv_input(g, static_cast<const T*>(f.input), buffer, in_size);
+  const DirectInput<T> input = padded_conv_input(g, static_cast<const T*>(f.input), f.input_strides(), buffer);
+  const Dims3& in_size = input.size;
+  const T* x = input.data;
   const T* w = static_cast<const T*>(f.weight);
   T* out = static_cast<T*>(f.output);
   const int64_t cin_g = g.in_channels / g.groups, cout_g = g.out_channels / g.groups;
-  const int64_t frame = in_size[1] * in_size[2], channel = in_size[0] * frame;
+  const int64_t frame = in_size[1] * in_size[2], channel = input.channel_stride;
   const int64_t out_frame = g.out_size[1] * g.out_size[2], taps = g.kernel[0] * g.kernel[1] * g.kernel[2];
   const bool temporal = g.kernel[1] == 1 && g.kernel[2] == 1 && g.padding[1] == 0 && g.padding[2] == 0;
   std::vector<int64_t> layer_offset;
@@ -266,15 +268,17 @@ void direct_conv_forward(const ConvForwardArgs& f) {
   auto where = [&](int64_t q) {
     const int64_t ot = q % frames_per_plane, co = (q / frames_per_plane) % channel_blocks * channels;
     const int64_t n = q / frames_per_plane / channel_blocks, group = co / cout_g;
-    const T* in = x + (n * g.in_channels + group * cin_g) * channel + ot * frame;
+    const T* in = x + n * input.sample_stride + group * cin_g * channel + ot * frame;
     T* o = out + ((n * g.out_channels + co) * frames_per_plane + ot) * plane_size;
     return std::tuple<const T*, const T*, T*, int64_t>{in, w + co * cin_g * taps, o, co};
   };
   run_planes(p, channels, g.batch * channel_blocks * frames_per_plane, where, static_cast<const T*>(f.bias));
 }
 
-template const float* padded_conv_input(const ConvGeometry&, const float*, std::vector<float>&, Dims3&);
-template const double* padded_conv_input(const ConvGeometry&, const double*, std::vector<double>&, Dims3&);
+template DirectInput<float> padded_conv_input(const ConvGeometry&, const float*, std::array<int64_t, 2>,
+                                              std::vector<float>&);
+template DirectInput<double> padded_conv_input(const ConvGeometry&, const double*, std::array<int64_t, 2>,
+                                               std::vector<double>&);
 template void direct_conv_forward<float>(const ConvForwardArgs&);
 template void direct_conv_forward<double>(const ConvForwardArgs&);
 

@@ -38,6 +38,7 @@
 // threads the same bits.  Spatial and temporal planes give the same bits for the same taps.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <type_traits>
 #include <utility>
@@ -61,10 +62,20 @@ bool direct_conv_applies(const ConvGeometry& g, size_t element_size);
 // Whether the plan should prefer the direct kernel (few channels or tall kernels).
 bool direct_conv_preferred(const ConvGeometry& g);
 
-// The input with its padding made real (zeros) in `buffer`, or the input itself when there is
-// none; `size` gets the padded (T, H, W).
+// The input of a convolution as the direct kernels read it: its (T, H, W) size with padding,
+// and the element strides from one sample and one channel to the next.
 template <typename T>
-const T* padded_conv_input(const ConvGeometry& g, const T* x, std::vector<T>& buffer, Dims3& size);
+struct DirectInput {
+  const T* data;
+  Dims3 size;
+  int64_t sample_stride, channel_stride;
+};
+
+// The input x, with (sample, channel) strides `strides`, with its padding made real (zeros) in
+// `buffer` (contiguous), or x itself when there is none.
+template <typename T>
+DirectInput<T> padded_conv_input(const ConvGeometry& g, const T* x, std::array<int64_t, 2> strides,
+                                 std::vector<T>& buffer);
 
 // output = conv(input, weight) + bias, for a geometry that direct_conv_applies to.
 template <typename T>

@@ -173,8 +173,11 @@ template <typename T>
 void direct_conv_backward_weight(const ConvBackwardWeightArgs& a) {
   const ConvGeometry& g = a.geometry;
   std::vector<T> buffer;
-  Dims3 in;
-  const T* x = padded_conv_input(g, static_cast<const T*>(a.input), buffer, in);
+  const int64_t block = g.in_size[0] * g.in_size[1] * g.in_size[2];
+  const DirectInput<T> input =
+      padded_conv_input(g, static_cast<const T*>(a.input), {g.in_channels * block, block}, buffer);
+  const T* x = input.data;
+  const Dims3& in = input.size;
   const int64_t cin_g = g.in_channels / g.groups, cout_g = g.out_channels / g.groups;
   const int64_t kT = g.kernel[0], kH = g.kernel[1], kW = g.kernel[2];
   const int64_t in_frame = in[1] * in[2], in_channel = in[0] * in_frame;

@@ -225,3 +225,43 @@ TEST_CASE("gradcheck and gradgradcheck of conv3d through the direct kernels (flo
   Tensor xt = randn({1, 1, 9, 2, 6}, grad), wt = randn({1, 1, 4, 1, 1}, grad);  // temporal planes
   convis_test::check_gradients_twice([](const std::vector<Tensor>& in) { return conv3d(in[0], in[1]); }, {xt, wt});
 }
+
+TEST_CASE("conv3d reads inputs strided between samples and channels in place", "[conv][direct]") {
+  // Note [Strided conv input]: views whose (sample, channel) blocks are contiguous give the
+  // bits of their contiguous copies, through every algorithm; other views are copied first.
+  AlgorithmGuard algorithm;
+  Tensor video = pattern({2, 4, 20, 9, 37}, kFloat32);
+  Tensor one = pattern({1, 1, 6, 9, 37}, kFloat32, 3);
+  struct View {
+    std::string name;
+    Tensor x, w;
+    Shape padding;
+  };
+  const std::vector<View> views = {
+      {"time slice, channel blocks", video.slice(2, 3, 12), pattern({8, 4, 3, 3, 3}, kFloat32, 1), {0, 1, 1}},
+      {"time slice, unpadded", video.slice(2, 5, 11), pattern({2, 4, 2, 5, 7}, kFloat32, 1), {0, 0, 0}},
+      {"time slice, temporal planes", video.slice(2, 2, 19), pattern({3, 4, 5, 1, 1}, kFloat32, 1), {1, 0, 0}},
+      {"channel slice", video.slice(1, 1, 3), pattern({3, 2, 2, 5, 5}, kFloat32, 1), {0, 2, 0}},
+      {"expanded (stride 0)", one.expand({2, 3, 6, 9, 37}), pattern({2, 3, 2, 3, 3}, kFloat32, 1), {0, 0, 1}},
+      {"rows transposed (copied)", video.slice(2, 0, 4).transpose(3, 4), pattern({2, 4, 2, 3, 3}, kFloat32, 1),
+       {0, 0, 0}},
+  };
+  for (const View& v : views) {
+    REQUIRE_FALSE(v.x.is_contiguous());
+    for (ConvAlgorithm a : {ConvAlgorithm::automatic, ConvAlgorithm::direct, ConvAlgorithm::gemm}) {
+      set_conv_algorithm(a);
+      INFO(v.name << ", " << conv_algorithm_name(a));
+      CHECK(same_bits(conv3d(v.x, v.w, {}, 1, v.padding), conv3d(v.x.contiguous(), v.w, {}, 1, v.padding)));
+    }
+  }
+  // conv2d of an unbatched [C, H, W] channel slice.
+  Tensor image = pattern({5, 11, 40}, kFloat64), w2 = pattern({2, 3, 3, 4}, kFloat64, 1);
+  CHECK(same_bits(conv2d(image.slice(0, 1, 4), w2, {}, 1, {1, 0}), conv2d(image.slice(0, 1, 4).contiguous(), w2, {}, 1,
+                                                                          {1, 0})));
+  // In place: the direct kernel on an unpadded time slice allocates only the output.
+  set_conv_algorithm(ConvAlgorithm::direct);
+  const Tensor slice = video.slice(2, 5, 11), w = pattern({2, 4, 2, 5, 7}, kFloat32, 1);
+  const int64_t before = cpu_memory_stats().allocations;
+  Tensor y = conv3d(slice, w);
+  CHECK(cpu_memory_stats().allocations - before == 1);
+}
