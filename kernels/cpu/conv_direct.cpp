@@ -30,45 +30,57 @@ constexpr int kChannels = 2, kChannelRows = 1, kChannelVectors = 1;
 #endif
 
 // Note [One tap per row]
-// With kC taps per row known only at run time, the loop over them sits inside the loop over
-// input rows, and GCC keeps the R x V accumulators in registers only within that inner loop:
-// around it, every row reloads and reshuffles them (seen in the disassembly).  Rows of a single
-// tap (pure temporal planes, kW = 1) then cost twice their FMAs in moves: 25 GFLOP/s on one
-// thread where the FMAs allow ~100.  So kC == 1 has its own instances with the tap count fixed
-// at compile time, and the loop over rows becomes the inner loop.
+// GCC keeps the R x V accumulators in registers within the innermost loop only, and reloads
+// and reshuffles them around it (seen in the disassembly).  So a row's taps are one flat loop
+// over a table of offsets (kW taps, or kH * kW in folded frames), never a nest: a kh / kw
+// nest ran folded frames at half speed, and the flat table made plain 7x7 rows ~25% faster
+// than a loop over kw of its own.  Rows of a single tap (pure temporal planes, kW = 1) would
+// still reshuffle at every row, costing twice their FMAs in moves (25 GFLOP/s on one thread
+// where the FMAs allow ~100): they get instances with the tap count fixed at compile time, so
+// that the loop over rows becomes the inner loop.
 
 // One family of output planes, all of one shape (Note [Direct convolution]).  Input row r of
-// layer l of the plane starting at `in` is in + layer_offset[l] + r * row_pitch.  A work item
-// computes the planes of C output channels at once: channel c's weights and output are
-// c * w_channel and c * out_channel further on.
+// layer l of the plane starting at `in` is in + layer_offset[l] + r * row_pitch; its weights
+// are w + w_offset[l] + r * w_pitch.  A row's taps are `taps` input elements at tap_offset[t]
+// from the output column, with weights w_row[t] (kC taps at 0 .. kC - 1 but in folded
+// frames).  A work item computes the planes of C output
+// channels at once: channel c's weights and output are c * w_channel and c * out_channel
+// further on.  With fold_pitch > 0 a plane's row is a folded frame (Note [Folded frames]).
 template <typename T>
 struct PlaneProblem {
   int64_t rows, cols;             // output rows and columns of a plane
   int64_t out_pitch;              // output row stride
   int64_t row_pitch;              // input row stride
-  int64_t kR, kC;                 // taps per layer: rows and columns
+  int64_t kR;                     // tap rows per layer
+  int64_t taps;                   // taps per row: kW, or kH * kW in folded frames
+  const int64_t* tap_offset;      // one per tap
   const int64_t* layer_offset;    // one per layer
+  const int64_t* w_offset;        // one per layer
+  int64_t w_pitch;                // weight row stride
   int64_t layers;
   int64_t w_channel, out_channel;  // strides from one output channel to the next
+  int64_t fold_pitch, fold_width;  // folded frames: input row pitch and output row width
 };
 
 // Input row `in` (already offset to the block's first column) feeds the output rows [Lo, Hi)
-// of the block; output row i takes it as its row kh = r - i, whose weights are w_row - i * kC.
-// KC > 0 fixes kC at compile time (Note [One tap per row]).
+// of the block; output row i takes it as its row kh = r - i, whose weights are
+// w_row - i * w_pitch.  KC > 0 fixes the taps at KC at offsets 0 .. KC - 1 (Note [One tap per
+// row]).
 template <typename T, int C, int R, int V, int KC, int Lo, int Hi>
-[[gnu::always_inline]] inline void feed_row(Vec<T> (&acc)[C][R][V], const T* in, const T* w_row, int64_t kC,
-                                            int64_t w_channel) {
+[[gnu::always_inline]] inline void feed_row(Vec<T> (&acc)[C][R][V], const PlaneProblem<T>& p, const T* in,
+                                            const T* w_row) {
   constexpr int W = Vec<T>::kWidth;
-  if constexpr (KC > 0) kC = KC;
-  for (int64_t kw = 0; kw < kC; ++kw) {
+  const int64_t taps = KC > 0 ? KC : p.taps;
+  for (int64_t t = 0; t < taps; ++t) {
+    const T* tap = in + (KC > 0 ? t : p.tap_offset[t]);
     Vec<T> x[V];
 #pragma GCC unroll 8
-    for (int v = 0; v < V; ++v) x[v] = Vec<T>::load(in + kw + v * W);
+    for (int v = 0; v < V; ++v) x[v] = Vec<T>::load(tap + v * W);
 #pragma GCC unroll 8
     for (int c = 0; c < C; ++c) {
 #pragma GCC unroll 8
       for (int i = Lo; i < Hi; ++i) {
-        const Vec<T> b(w_row[c * w_channel + kw - i * kC]);
+        const Vec<T> b(w_row[c * p.w_channel + t - i * p.w_pitch]);
 #pragma GCC unroll 8
         for (int v = 0; v < V; ++v) acc[c][i][v] = fmadd(b, x[v], acc[c][i][v]);
       }
@@ -80,18 +92,17 @@ template <typename T, int C, int R, int V, int KC, int Lo, int Hi>
 template <typename T, int C, int R, int V, int KC>
 [[gnu::always_inline]] inline void block_sum(Vec<T> (&acc)[C][R][V], const PlaneProblem<T>& p, const T* in,
                                              const T* w) {
-  const int64_t kR = p.kR, kC = p.kC;
+  const int64_t kR = p.kR, wp = p.w_pitch;
   for (int64_t l = 0; l < p.layers; ++l) {
     const T* rows = in + p.layer_offset[l];
-    const T* wl = w + l * kR * kC;
+    const T* wl = w + p.w_offset[l];
     unrolled(std::make_integer_sequence<int, R - 1>(), [&](auto r) {  // ramp up
-      feed_row<T, C, R, V, KC, 0, decltype(r)::value + 1>(acc, rows + r * p.row_pitch, wl + r * kC, kC, p.w_channel);
+      feed_row<T, C, R, V, KC, 0, decltype(r)::value + 1>(acc, p, rows + r * p.row_pitch, wl + r * wp);
     });
-    for (int64_t r = R - 1; r < kR; ++r)
-      feed_row<T, C, R, V, KC, 0, R>(acc, rows + r * p.row_pitch, wl + r * kC, kC, p.w_channel);
+    for (int64_t r = R - 1; r < kR; ++r) feed_row<T, C, R, V, KC, 0, R>(acc, p, rows + r * p.row_pitch, wl + r * wp);
     unrolled(std::make_integer_sequence<int, R - 1>(), [&](auto j) {  // ramp down: r = kR + j
       const int64_t r = kR + j;
-      feed_row<T, C, R, V, KC, decltype(j)::value + 1, R>(acc, rows + r * p.row_pitch, wl + r * kC, kC, p.w_channel);
+      feed_row<T, C, R, V, KC, decltype(j)::value + 1, R>(acc, p, rows + r * p.row_pitch, wl + r * wp);
     });
   }
 }
@@ -104,18 +115,24 @@ struct PlaneBlock {
 };
 
 // Stores one output row of a block whose first column is col0, of which only the columns from
-// `owned` on are this block's (the last block of a row moves left over its neighbour's).
+// `owned` on are this block's (the last block of a row moves left over its neighbour's).  In a
+// folded frame, column x of the row is pixel (x / pitch, x % pitch), kept if x % pitch < width.
 template <typename T, int V>
 [[gnu::always_inline]] inline void store_row(const Vec<T> (&acc)[V], T* o, int64_t col0, int64_t owned,
-                                             const T* bias) {
+                                             const T* bias, int64_t pitch, int64_t width) {
   constexpr int W = Vec<T>::kWidth;
-  if (col0 == owned) {
+  if (col0 == owned && pitch == 0) {
     for (int v = 0; v < V; ++v) (bias ? acc[v] + Vec<T>(*bias) : acc[v]).store(o + col0 + v * W);
     return;
   }
   T row[V * W];
   for (int v = 0; v < V; ++v) (bias ? acc[v] + Vec<T>(*bias) : acc[v]).store(row + v * W);
-  std::copy(row + (owned - col0), row + V * W, o + owned);
+  if (pitch == 0) return void(std::copy(row + (owned - col0), row + V * W, o + owned));
+  for (int64_t x = owned, end = col0 + V * W; x < end;) {  // runs of kept pixels
+    const int64_t y = x / pitch, in_row = x % pitch, run_end = std::min(end, y * pitch + width);
+    if (in_row < width) std::copy(row + (x - col0), row + (run_end - col0), o + y * width + in_row);
+    x = (y + 1) * pitch;
+  }
 }
 
 template <typename T, int C, int R, int V, int KC>
@@ -133,7 +150,7 @@ template <typename T, int C, int R, int V, int KC>
       for (int i = 0; i < R; ++i)
         if (b.row0 + i >= b.first_row)
           store_row<T, V>(acc[c][i], out + c * p.out_channel + (b.row0 + i) * p.out_pitch, col0, c0,
-                          bias ? bias + c : nullptr);
+                          bias ? bias + c : nullptr, p.fold_pitch, p.fold_width);
   }
 }
 
@@ -185,14 +202,14 @@ void run_planes(const PlaneProblem<T>& p, int64_t channels, int64_t planes, cons
   const BlockShape s = blocked ? block_shape<T>(p.rows, p.cols, p.kR, kChannelRows, kChannelVectors)
                                : block_shape<T>(p.rows, p.cols, p.kR, kMaxRows, kMaxVectors);
   const PlaneRowsFn<T> fn = blocked      ? channel_table[size_t(s.rows - 1)][size_t(s.vectors - 1)]
-                            : p.kC == 1 ? one_tap_table[size_t(s.rows - 1)][size_t(s.vectors - 1)]
+                            : p.taps == 1 ? one_tap_table[size_t(s.rows - 1)][size_t(s.vectors - 1)]
                                         : table[size_t(s.rows - 1)][size_t(s.vectors - 1)];
   // Work items: (plane, row block, column chunk); columns are cut into chunks only when the
   // planes and row blocks are too few to keep the threads busy (a single frame, say).
   const int64_t block_cols = int64_t(s.vectors) * Vec<T>::kWidth;
   const int64_t row_blocks = (p.rows + s.rows - 1) / s.rows, col_blocks = (p.cols + block_cols - 1) / block_cols;
   const int64_t chunks = std::clamp<int64_t>((32 + planes * row_blocks - 1) / (planes * row_blocks), 1, col_blocks);
-  const int64_t per_item = channels * s.rows * p.cols / chunks * p.layers * p.kR * p.kC;  // multiply-adds
+  const int64_t per_item = channels * s.rows * p.cols / chunks * p.layers * p.kR * p.taps;  // multiply-adds
   parallel_for(planes * row_blocks * chunks, per_item, [&](int64_t begin, int64_t end) {
     for (int64_t item = begin; item < end; ++item) {
       const int64_t chunk = item % chunks, rb = item / chunks % row_blocks, q = item / chunks / row_blocks;
@@ -235,44 +252,95 @@ bool direct_conv_preferred(const ConvGeometry& g) {
   return cin_g * cout_g <= 64 || g.kernel[1] * g.kernel[2] >= 25;
 }
 
+// Note [Folded frames]
+// Rows narrower than a few vectors waste lanes: a 20-pixel output row takes two 16-lane
+// vectors, 32 lanes computed for 20 kept (the LN model on 20x20 frames).  A frame of the
+// padded input, Hp x Wp, read as one row of Hp * Wp elements, holds what output pixel (y, x)
+// needs at columns y * Wp + x + (kh * Wp + kw): so with rows = frames (kR = kT) and the
+// kH * kW taps of a row at offsets kh * Wp + kw, the plane kernel computes a whole output
+// frame as one "folded" row of (H_out - 1) * Wp + W_out columns, of which the Wp - W_out
+// between output rows are computed and never stored (514 columns, 528 lanes, for 400 pixels).
+// An input vector then feeds up to R output frames instead of R output rows.  Each output
+// still sums its taps in the order (input channel, kt, kh, kw) with one FMA chain, so folded
+// and plain planes give the same bits, and the choice may look at the frame count: fold when
+// there are frames enough for whole register blocks and it computes clearly fewer lanes (a
+// stream frame by frame keeps the plain rows, which block within the frame).
+template <typename T>
+bool folds_frames(const ConvGeometry& g) {
+  constexpr int64_t W = Vec<T>::kWidth;
+  const int64_t frames = g.out_size[0], h = g.out_size[1], w = g.out_size[2], wp = w + g.kernel[2] - 1;
+  if (g.kernel[0] < kMaxRows || frames < kMaxRows || (g.kernel[1] == 1 && g.kernel[2] == 1)) return false;
+  const int64_t rows = std::min<int64_t>(kMaxRows, g.kernel[1]);
+  const int64_t plain = frames * ((h + rows - 1) / rows * rows) * ((w + W - 1) / W * W);
+  const int64_t folded = (frames + kMaxRows - 1) / kMaxRows * kMaxRows * (((h - 1) * wp + w + W - 1) / W * W);
+  return folded * 16 < plain * 15;
+}
+
+// The plane family of a geometry, with the offsets it points to; and how its planes lie in
+// the output: `frames` planes per (sample, output channel), `size` elements apart.
+template <typename T>
+struct PlaneLayout {
+  PlaneProblem<T> problem{};
+  std::vector<int64_t> layer_offset, w_offset, tap_offset;
+  int64_t frames = 1, size = 0;
+};
+
+template <typename T>
+void plane_layout(const ConvGeometry& g, const DirectInput<T>& input, PlaneLayout<T>& l) {
+  const int64_t cin_g = g.in_channels / g.groups, kT = g.kernel[0], kH = g.kernel[1], kW = g.kernel[2];
+  const int64_t frame = input.size[1] * input.size[2], channel = input.channel_stride;
+  const int64_t out_frame = g.out_size[1] * g.out_size[2];
+  PlaneProblem<T>& p = l.problem;
+  if (kH == 1 && kW == 1 && g.padding[1] == 0 && g.padding[2] == 0) {  // temporal: rows are frames
+    for (int64_t c = 0; c < cin_g; ++c) l.layer_offset.push_back(c * channel), l.w_offset.push_back(c * kT);
+    l.tap_offset = {0};
+    p = {g.out_size[0], out_frame, out_frame, frame, kT, 1, nullptr, nullptr, nullptr, 1, cin_g, 0, 0, 0, 0};
+    l.size = g.out_size[0] * out_frame;
+  } else if (folds_frames<T>(g)) {  // Note [Folded frames]: rows are frames, kH x kW taps per row
+    const int64_t wp = input.size[2];
+    for (int64_t c = 0; c < cin_g; ++c) l.layer_offset.push_back(c * channel), l.w_offset.push_back(c * kT * kH * kW);
+    for (int64_t kh = 0; kh < kH; ++kh)
+      for (int64_t kw = 0; kw < kW; ++kw) l.tap_offset.push_back(kh * wp + kw);
+    p = {g.out_size[0], (g.out_size[1] - 1) * wp + g.out_size[2], out_frame, frame, kT, kH * kW, nullptr, nullptr, nullptr,
+         kH * kW, cin_g, 0, 0, wp, g.out_size[2]};
+    l.size = g.out_size[0] * out_frame;
+  } else {  // spatial planes (n, co, ot): layers (ci, kt)
+    for (int64_t c = 0; c < cin_g; ++c)
+      for (int64_t kt = 0; kt < kT; ++kt)
+        l.layer_offset.push_back(c * channel + kt * frame), l.w_offset.push_back((c * kT + kt) * kH * kW);
+    for (int64_t kw = 0; kw < kW; ++kw) l.tap_offset.push_back(kw);
+    p = {g.out_size[1], g.out_size[2], g.out_size[2], input.size[2], kH, kW, nullptr, nullptr, nullptr, kW, cin_g * kT,
+         0, 0, 0, 0};
+    l.frames = g.out_size[0], l.size = out_frame;
+  }
+  p.layer_offset = l.layer_offset.data(), p.w_offset = l.w_offset.data(), p.tap_offset = l.tap_offset.data();
+  p.w_channel = cin_g * kT * kH * kW;
+  p.out_channel = l.frames * l.size;
+}
+
 template <typename T>
 void direct_conv_forward(const ConvForwardArgs& f) {
   const ConvGeometry& g = f.geometry;
   std::vector<T> buffer;
   const DirectInput<T> input = padded_conv_input(g, static_cast<const T*>(f.input), f.input_strides(), buffer);
-  const Dims3& in_size = input.size;
+  PlaneLayout<T> layout;
+  plane_layout(g, input, layout);
+  const PlaneProblem<T>& p = layout.problem;
   const T* x = input.data;
   const T* w = static_cast<const T*>(f.weight);
   T* out = static_cast<T*>(f.output);
   const int64_t cin_g = g.in_channels / g.groups, cout_g = g.out_channels / g.groups;
-  const int64_t frame = in_size[1] * in_size[2], channel = input.channel_stride;
-  const int64_t out_frame = g.out_size[1] * g.out_size[2], taps = g.kernel[0] * g.kernel[1] * g.kernel[2];
-  const bool temporal = g.kernel[1] == 1 && g.kernel[2] == 1 && g.padding[1] == 0 && g.padding[2] == 0;
-  std::vector<int64_t> layer_offset;
-  PlaneProblem<T> p{};
-  if (temporal) {  // planes (n, co): rows are frames, layers input channels
-    for (int64_t c = 0; c < cin_g; ++c) layer_offset.push_back(c * channel);
-    p = {g.out_size[0], out_frame, out_frame, frame, g.kernel[0], 1, layer_offset.data(), cin_g, 0, 0};
-  } else {  // planes (n, co, ot): layers (input channel, kt)
-    for (int64_t c = 0; c < cin_g; ++c)
-      for (int64_t kt = 0; kt < g.kernel[0]; ++kt) layer_offset.push_back(c * channel + kt * frame);
-    p = {g.out_size[1], g.out_size[2], g.out_size[2], in_size[2], g.kernel[1], g.kernel[2], layer_offset.data(),
-         cin_g * g.kernel[0], 0, 0};
-  }
-  const int64_t frames_per_plane = temporal ? 1 : g.out_size[0];
-  const int64_t plane_size = temporal ? g.out_size[0] * out_frame : out_frame;
-  p.w_channel = cin_g * taps;
-  p.out_channel = frames_per_plane * plane_size;
+  const int64_t frames = layout.frames, frame = input.size[1] * input.size[2];
   const int64_t channels = cout_g % kChannels == 0 && p.kR <= kChannelRows ? kChannels : 1;
   const int64_t channel_blocks = g.out_channels / channels;
   auto where = [&](int64_t q) {
-    const int64_t ot = q % frames_per_plane, co = (q / frames_per_plane) % channel_blocks * channels;
-    const int64_t n = q / frames_per_plane / channel_blocks, group = co / cout_g;
-    const T* in = x + n * input.sample_stride + group * cin_g * channel + ot * frame;
-    T* o = out + ((n * g.out_channels + co) * frames_per_plane + ot) * plane_size;
-    return std::tuple<const T*, const T*, T*, int64_t>{in, w + co * cin_g * taps, o, co};
+    const int64_t ot = q % frames, co = (q / frames) % channel_blocks * channels;
+    const int64_t n = q / frames / channel_blocks, group = co / cout_g;
+    const T* in = x + n * input.sample_stride + group * cin_g * input.channel_stride + ot * frame;
+    T* o = out + ((n * g.out_channels + co) * frames + ot) * layout.size;
+    return std::tuple<const T*, const T*, T*, int64_t>{in, w + co * p.w_channel, o, co};
   };
-  run_planes(p, channels, g.batch * channel_blocks * frames_per_plane, where, static_cast<const T*>(f.bias));
+  run_planes(p, channels, g.batch * channel_blocks * frames, where, static_cast<const T*>(f.bias));
 }
 
 template DirectInput<float> padded_conv_input(const ConvGeometry&, const float*, std::array<int64_t, 2>,

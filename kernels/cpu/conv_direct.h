@@ -35,7 +35,8 @@
 // the bias is added.  The order
 // depends neither on the block an element falls in, nor on the thread, nor on the number of
 // frames in the call: a stateful filter run in chunks gets the bits of one call, and 1, 2 or 3
-// threads the same bits.  Spatial and temporal planes give the same bits for the same taps.
+// threads the same bits.  Spatial, folded (Note [Folded frames] in conv_direct.cpp) and
+// temporal planes give the same bits for the same taps.
 #pragma once
 
 #include <array>

@@ -49,6 +49,9 @@ std::vector<DirectCase> direct_cases() {
       {"two samples, one channel in, three out", {2, 1, 4, 12, 50}, {3, 1, 3, 2, 5}, {1, 0, 2}, 1},
       {"blocks of output channels", {2, 3, 4, 11, 37}, {8, 3, 2, 3, 3}, {1, 1, 1}, 1},
       {"blocks of output channels in groups", {1, 4, 3, 9, 20}, {8, 2, 1, 2, 5}, {0, 1, 0}, 2},
+      // Narrow rows and kT >= 7: folded frames (Note [Folded frames]) at avx512 and avx2.
+      {"folded frames", {2, 2, 13, 8, 21}, {3, 2, 7, 3, 5}, {1, 0, 0}, 1},
+      {"folded frames, padded, in groups", {1, 4, 16, 7, 19}, {4, 2, 8, 2, 4}, {0, 1, 1}, 2},
   };
 }
 
@@ -109,8 +112,9 @@ TEST_CASE("direct conv3d gives the same bits for 1, 2 and 3 threads", "[conv][di
   ThreadGuard threads;
   set_conv_algorithm(ConvAlgorithm::direct);
   manual_seed(5);
-  for (const Shape& wshape : {Shape{1, 1, 5, 9, 9}, Shape{2, 1, 17, 1, 1}, Shape{8, 2, 3, 3, 3}}) {
-    Tensor x = randn({2, wshape[1], 40, 45, 47}), w = randn(wshape), b = randn({wshape[0]});
+  for (const Shape& wshape : {Shape{1, 1, 5, 9, 9}, Shape{2, 1, 17, 1, 1}, Shape{8, 2, 3, 3, 3}, Shape{1, 1, 8, 3, 5}}) {
+    const bool folded = wshape[2] == 8;  // 19-pixel output rows: folded frames
+    Tensor x = randn({2, wshape[1], 40, folded ? 10 : 45, folded ? 23 : 47}), w = randn(wshape), b = randn({wshape[0]});
     Tensor out = conv3d(x, w, b);
     Tensor g = randn(out.sizes());
     for (CpuCapability level : available_levels()) {
@@ -132,9 +136,10 @@ TEST_CASE("direct conv3d of a video in chunks of any length gives the bits of on
   LevelGuard levels;
   AlgorithmGuard algorithm;
   manual_seed(7);
-  const int64_t kt = 6, frames = 23;
-  for (const Shape& wshape : {Shape{2, 1, kt, 5, 5}, Shape{4, 2, kt, 3, 2}}) {
-    Tensor x = randn({1, wshape[1], frames, 20, 34}), w = randn(wshape), b = randn({wshape[0]});
+  const int64_t kt = 8, frames = 23;
+  for (const Shape& wshape : {Shape{2, 1, kt, 5, 5}, Shape{4, 2, kt, 3, 2}, Shape{2, 1, kt, 3, 5}}) {
+    const bool folded = wshape[3] == 3;  // 18 x 19 output frames: folded
+    Tensor x = randn({1, wshape[1], frames, 20, folded ? 23 : 34}), w = randn(wshape), b = randn({wshape[0]});
     for (ConvAlgorithm a : {ConvAlgorithm::direct, ConvAlgorithm::automatic}) {
       set_conv_algorithm(a);
       for (CpuCapability level : available_levels()) {
