@@ -1,0 +1,93 @@
+"""convis: a C++ tensor and autograd engine with the convis layer model, from Python.
+
+    import convis, numpy as np
+    a = np.arange(6.0).reshape(2, 3)
+    t = convis.from_numpy(a)            # shares a's memory
+    y = (t * 2).sum()
+    retina = convis.models.Retina()
+    o = retina.run(convis.samples.moving_bar(2000, 20, 20), dt=100)
+    on_spikes = o[0].numpy()            # (1, 1, 2000, 20, 20), shares the tensor's memory
+
+Everything computes in the C++ engine (python/src); this package adds what Python users
+expect around it: convis.tensor from nested lists, the no_grad / enable_grad context managers,
+tolist() on tensors.
+"""
+import functools as _functools
+import sys as _sys
+
+import numpy as _np
+
+from . import _convis
+from ._convis import *  # noqa: F401,F403  Tensor, dtypes, factories, ops, Error, ...
+from ._convis import Tensor, Error, filters, models, samples  # noqa: F401
+
+# The extension's submodules, importable as convis.filters, convis.models, convis.samples.
+for _name in ("filters", "models", "samples"):
+    _sys.modules[__name__ + "." + _name] = getattr(_convis, _name)
+
+bool = _convis.bool  # noqa: A001  the dtype convis.bool, as torch.bool
+float = _convis.float  # noqa: A001
+long = _convis.long
+
+
+def tensor(data, dtype=None, requires_grad=False):
+    """A new tensor holding a copy of data (nested lists, a number, a NumPy array or a Tensor).
+
+    As torch.tensor: Python floats become float32, ints int64, bools bool; a NumPy array keeps
+    its dtype (float64 stays float64) unless dtype says otherwise."""
+    if isinstance(data, Tensor):
+        t = data.detach().clone()
+    else:
+        array = _np.asarray(data)
+        if dtype is None and not isinstance(data, _np.ndarray) and array.dtype == _np.float64:
+            array = array.astype(_np.float32)
+        t = _convis.from_numpy(_np.array(array, order="C")).clone()  # (ascontiguousarray makes 0-d 1-d)
+    if dtype is not None:
+        t = t.to(dtype)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+class _GradMode:
+    """Sets grad mode inside a with block (and in a function it decorates), then restores it."""
+
+    mode = None
+
+    def __enter__(self):
+        self._previous = _convis.is_grad_enabled()
+        _convis.set_grad_enabled(self.mode)
+
+    def __exit__(self, *exc):
+        _convis.set_grad_enabled(self._previous)
+        return False
+
+    def __call__(self, function):
+        @_functools.wraps(function)
+        def wrapped(*args, **kwargs):
+            with type(self)():
+                return function(*args, **kwargs)
+        return wrapped
+
+
+class no_grad(_GradMode):
+    """with convis.no_grad(): ops record no graph (as torch.no_grad)."""
+
+    mode = False
+
+
+class enable_grad(_GradMode):
+    """with convis.enable_grad(): ops record again inside a no_grad block."""
+
+    mode = True
+
+
+def _tolist(self):
+    """The values as nested Python lists (numbers for a 0-dim tensor)."""
+    return self.detach().numpy().tolist()
+
+
+
+Tensor.tolist = _tolist
+
+dtype.__repr__ = lambda self: "convis." + self.name  # noqa: F405  as torch.float32 prints
