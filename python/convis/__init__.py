@@ -19,10 +19,10 @@ import numpy as _np
 
 from . import _convis
 from ._convis import *  # noqa: F401,F403  Tensor, dtypes, factories, ops, Error, ...
-from ._convis import Tensor, Error, filters, models, samples  # noqa: F401
+from ._convis import Tensor, Error, Layer, filters, models, optim, samples  # noqa: F401
 
-# The extension's submodules, importable as convis.filters, convis.models, convis.samples.
-for _name in ("filters", "models", "samples"):
+# The extension's submodules, importable as convis.filters, convis.models, convis.optim, ...
+for _name in ("filters", "models", "optim", "samples"):
     _sys.modules[__name__ + "." + _name] = getattr(_convis, _name)
 
 bool = _convis.bool  # noqa: A001  the dtype convis.bool, as torch.bool
@@ -89,5 +89,30 @@ def _tolist(self):
 
 
 Tensor.tolist = _tolist
+
+
+class _OptimizerSetter:
+    """layer.set_optimizer.Adam(lr=0.01) as in the original toolbox, or layer.set_optimizer(opt):
+    the layer keeps the optimizer over its parameters for layer.optimize(input, target, dt)."""
+
+    def __init__(self, layer):
+        self._layer = layer
+
+    def __call__(self, optimizer):
+        self._layer._set_optimizer(optimizer)
+        return optimizer
+
+    def __getattr__(self, name):
+        kind = getattr(optim, name)
+
+        def make(*args, **kwargs):
+            return self(kind(self._layer.parameters(), *args, **kwargs))
+        return make
+
+    def __dir__(self):
+        return [name for name in dir(optim) if not name.startswith("_") and name != "Optimizer"]
+
+
+Layer.set_optimizer = property(_OptimizerSetter, doc=_OptimizerSetter.__doc__)
 
 dtype.__repr__ = lambda self: "convis." + self.name  # noqa: F405  as torch.float32 prints

@@ -27,6 +27,7 @@ namespace nb = nanobind;
 void bind_tensor(nb::module_& m);     // tensor.cpp: Tensor, dtypes, NumPy and DLPack
 void bind_functions(nb::module_& m);  // functions.cpp: factories, free ops, autograd, settings
 void bind_layers(nb::module_& m);     // layers.cpp: Layer, Output, filters, models, samples
+void bind_optim(nb::module_& m);      // optim.cpp: convis.optim, Layer.optimize (after bind_layers)
 
 // An int or a sequence of ints.
 Shape to_shape(nb::handle h);

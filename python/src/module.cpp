@@ -8,4 +8,5 @@ NB_MODULE(_convis, m) {
   convis::python::bind_tensor(m);
   convis::python::bind_functions(m);
   convis::python::bind_layers(m);
+  convis::python::bind_optim(m);
 }

@@ -84,3 +84,22 @@ def test_long_calls_release_the_gil():
     assert window["end"] - window["start"] > 0.02
     inside = [t for t in ticks if window["start"] + 0.005 < t < window["end"] - 0.005]
     assert inside, "no Python ran while the convolution ran: the GIL was held"
+
+
+def test_fitting_a_layer_lowers_its_loss():
+    """layer.set_optimizer.Adam(...) then layer.optimize(input, target, dt), as in the toolbox."""
+    video = convis.samples.moving_grating(60, 10, 10)
+    teacher = convis.models.LN((4, 3, 3))
+    teacher.set_parameter("conv_weight", convis.rand(1, 1, 4, 3, 3))
+    with convis.no_grad():
+        target = teacher.run(video, dt=20)[0]
+    student = convis.models.LN((4, 3, 3))
+    optimizer = student.set_optimizer.Adam(lr=0.05)
+    assert isinstance(optimizer, convis.optim.Adam) and student.optimizer is not None
+    before = sum(student.compute_loss(video, target, dt=20))
+    for _ in range(15):
+        losses = student.optimize(video, target, dt=20)
+    assert len(losses) == 3
+    assert sum(student.compute_loss(video, target, dt=20)) < 0.5 * before
+    sgd = convis.optim.SGD(student.parameters(), lr=0.1, momentum=0.9)
+    assert student.set_optimizer(sgd) is sgd
