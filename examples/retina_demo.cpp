@@ -4,18 +4,17 @@
 //
 // Builds a VirtualRetina-like model (OPL, bipolar contrast gain control, ON and OFF ganglion
 // cells with spikes), feeds it a bar sweeping across a size x size field for `frames` frames
-// of 1 ms in chunks of dt frames, and writes what a person wants to look at:
-//   stimulus.png     eight frames of the bar's first sweep (200 ms), side by side
-//   raster.png       ON (red) and OFF (blue) spikes of the cells on the middle row over time
-//   rate.png         mean firing rate of all ON and all OFF cells over time (10 ms bins)
-//   spikes_on.npy, spikes_off.npy, stimulus.npy   the raw data
+// of 1 ms in chunks of dt frames, prints the time and the firing rates, and writes
+//   spikes_on.npy, spikes_off.npy, stimulus.npy   the outputs, [1, 1, T, X, Y] and [T, X, Y]
+// which python/examples/retina_plots.py draws with matplotlib, with axes, units and legends:
+//   stimulus.png (frames of the bar), raster.png (ON/OFF spikes of the middle row, time in ms
+//   against cell), rate.png (firing rate in Hz over ms).
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 
 #include "convis/convis.h"
-#include "png_writer.h"
 
 using namespace convis;
 
@@ -23,13 +22,6 @@ namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-// Mean over pixels of a [1, 1, T, X, Y] spike tensor, in spikes per second, per bin of `bin` frames.
-Tensor rate_over_time(const Tensor& spikes, int64_t bin) {
-  const int64_t t = spikes.size(2) / bin * bin;
-  Tensor per_frame = spikes.to(DType::Float32).mean({0, 1, 3, 4}).narrow(0, 0, t);
-  return per_frame.reshape({t / bin, bin}).mean({1}) * default_resolution.steps_per_second;
 }
 
 // Time one run of a fresh Retina on a moving bar; returns the seconds and the output.
@@ -72,16 +64,10 @@ int main(int argc, char** argv) {
                 "machine: 6.7 s)\n", t_small);
   }
 
-  using namespace convis::examples;
-  write_png_rgb((out_dir / "stimulus.png").string(), frame_montage(stimulus.narrow(0, 0, std::min<int64_t>(frames, 200)),
-                                             MontageOptions{8, 4, 4, 0.0, 255.0}));
-  const int64_t row = size / 2;
-  write_png_rgb((out_dir / "raster.png").string(),
-                spike_raster(on.select(3, row).squeeze(), off.select(3, row).squeeze()));
-  write_png_rgb((out_dir / "rate.png").string(), line_plot({rate_over_time(on, 10), rate_over_time(off, 10)}));
   save_npy((out_dir / "spikes_on.npy").string(), on);
   save_npy((out_dir / "spikes_off.npy").string(), off);
   save_npy((out_dir / "stimulus.npy").string(), stimulus);
-  std::printf("  wrote stimulus.png, raster.png, rate.png and the outputs as .npy to %s/\n", out_dir.c_str());
+  std::printf("  wrote spikes_on.npy, spikes_off.npy and stimulus.npy to %s/; the pictures:\n"
+              "  .venv/bin/python python/examples/retina_plots.py %s\n", out_dir.c_str(), out_dir.c_str());
   return 0;
 }

@@ -21,7 +21,9 @@ def medians(run):
     """{library: {work: (median time in us, counters)}} from Google Benchmark's JSON."""
     scale = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}
     out = {}
-    for b in run["benchmarks"]:
+    # Registration order, whatever order the runs came in (--benchmark_enable_random_interleaving).
+    ordered = sorted(run["benchmarks"], key=lambda b: (b.get("family_index", 0), b.get("per_family_instance_index", 0)))
+    for b in ordered:
         if b.get("run_type") != "aggregate" or b.get("aggregate_name") != "median":
             continue
         name = b["run_name"] if "run_name" in b else b["name"].rsplit("_median", 1)[0]
@@ -84,6 +86,7 @@ def chart(ratios, pt_name, path):
     ax.invert_yaxis()
     ax.set_xlabel("times faster than the reference (log scale; right of 1: convis is faster)")
     ax.legend(fontsize=8)
+    ax.set_title(f"convis speed-up over LibTorch 1.13 and {pt_name}, per workload")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 

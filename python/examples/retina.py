@@ -13,15 +13,8 @@ import argparse
 import os
 import time
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-import convis  # noqa: E402
-
-MS_PER_FRAME = 1.0  # convis.default_resolution: 1000 frames per second
+import convis
+from retina_plots import plot_outputs
 
 
 def simulate(frames, size, dt):
@@ -36,55 +29,6 @@ def simulate(frames, size, dt):
     return stimulus.numpy(), on, off, seconds
 
 
-def plot_stimulus(stimulus, path):
-    visible = np.nonzero(stimulus.max(axis=(1, 2)) > 0.5)[0]  # frames that show the bar
-    if len(visible) < 3:
-        visible = np.arange(len(stimulus))
-    frames = [visible[len(visible) // 20], visible[len(visible) // 10], visible[3 * len(visible) // 20]]
-    fig, axes = plt.subplots(1, 3, figsize=(10, 3.4), constrained_layout=True)
-    for ax, t in zip(axes, frames):
-        image = ax.imshow(stimulus[t], cmap="gray", vmin=0, vmax=1, origin="lower")
-        ax.set_title(f"t = {t * MS_PER_FRAME:.0f} ms")
-        ax.set_xlabel("y (pixels)")
-        ax.set_ylabel("x (pixels)")
-    fig.colorbar(image, ax=axes, label="luminance")
-    fig.suptitle("Stimulus: moving bar")
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-
-
-def plot_raster(on, off, path):
-    row = on.shape[1] // 2
-    fig, ax = plt.subplots(figsize=(10, 4), constrained_layout=True)
-    for spikes, colour, label, shift in [(on, "tab:red", "ON cells", -0.15), (off, "tab:blue", "OFF cells", 0.15)]:
-        t, cell = np.nonzero(spikes[:, row, :])
-        ax.scatter(t * MS_PER_FRAME, cell + shift, s=4, marker="|", color=colour, label=label)
-    ax.set_xlabel("time (ms)")
-    ax.set_ylabel(f"cell (y index, row x = {row})")
-    ax.set_title("Ganglion cell spikes of the middle row")
-    ax.set_xlim(0, len(on) * MS_PER_FRAME)
-    ax.legend(loc="upper right", markerscale=4)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-
-
-def plot_rate(on, off, path, bin_ms=20):
-    frames = int(bin_ms / MS_PER_FRAME)
-    bins = len(on) // frames
-    centres = (np.arange(bins) + 0.5) * frames * MS_PER_FRAME
-    fig, ax = plt.subplots(figsize=(10, 4), constrained_layout=True)
-    for spikes, colour, label in [(on, "tab:red", "ON cells"), (off, "tab:blue", "OFF cells")]:
-        per_bin = spikes[: bins * frames].reshape(bins, frames, -1).mean(axis=(1, 2))  # spikes per frame per cell
-        ax.plot(centres, per_bin * 1000.0 / MS_PER_FRAME, color=colour, label=label)
-    ax.set_xlabel("time (ms)")
-    ax.set_ylabel("mean firing rate (Hz)")
-    ax.set_title(f"Population firing rate ({bin_ms} ms bins)")
-    ax.legend(loc="upper right")
-    ax.grid(alpha=0.3)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=2000, help="frames of 1 ms (default 2000)")
@@ -96,9 +40,7 @@ def main():
     stimulus, on, off, seconds = simulate(args.frames, args.size, args.dt)
     print(f"retina: {args.frames} frames of {args.size}x{args.size} in {seconds:.3f} s; "
           f"ON {on.mean() * 1000:.1f} Hz, OFF {off.mean() * 1000:.1f} Hz (mean rates)")
-    plot_stimulus(stimulus, os.path.join(args.out, "stimulus.png"))
-    plot_raster(on, off, os.path.join(args.out, "raster.png"))
-    plot_rate(on, off, os.path.join(args.out, "rate.png"))
+    plot_outputs(stimulus, on, off, args.out)
     print(f"wrote {args.out}/stimulus.png, raster.png, rate.png")
 
 
