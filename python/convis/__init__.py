@@ -19,11 +19,53 @@ import numpy as _np
 
 from . import _convis
 from ._convis import *  # noqa: F401,F403  Tensor, dtypes, factories, ops, Error, ...
-from ._convis import Tensor, Error, Layer, filters, models, optim, samples  # noqa: F401
+from ._convis import Tensor, Error, Layer, filters, models, nn, optim, samples  # noqa: F401
 
-# The extension's submodules, importable as convis.filters, convis.models, convis.optim, ...
-for _name in ("filters", "models", "optim", "samples"):
+# The extension's submodules, importable as convis.filters, convis.models, convis.nn, ...
+for _name in ("filters", "models", "nn", "optim", "samples"):
     _sys.modules[__name__ + "." + _name] = getattr(_convis, _name)
+_sys.modules[__name__ + ".nn.functional"] = nn.functional
+
+
+class _Sequential:
+    """convis.nn.Sequential(m1, m2, ...): calls the modules in turn (as torch.nn.Sequential);
+    parameters() and state_dict() gather theirs, named by position ("0.weight", ...)."""
+
+    def __init__(self, *modules):
+        self.modules = list(modules)
+
+    def __call__(self, x):
+        for module in self.modules:
+            x = module(x)
+        return x
+
+    forward = __call__
+
+    def __getitem__(self, index):
+        return self.modules[index]
+
+    def __len__(self):
+        return len(self.modules)
+
+    def parameters(self):
+        return [p for m in self.modules if hasattr(m, "parameters") for p in m.parameters()]
+
+    def state_dict(self):
+        return {f"{i}.{k}": v for i, m in enumerate(self.modules) if hasattr(m, "state_dict")
+                for k, v in m.state_dict().items()}
+
+    def load_state_dict(self, state, strict=True):
+        for i, m in enumerate(self.modules):
+            prefix = f"{i}."
+            own = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
+            if hasattr(m, "load_state_dict"):
+                m.load_state_dict(own, strict)
+
+    def __repr__(self):
+        return "Sequential(" + ", ".join(repr(m) for m in self.modules) + ")"
+
+
+nn.Sequential = _Sequential
 
 bool = _convis.bool  # noqa: A001  the dtype convis.bool, as torch.bool
 float = _convis.float  # noqa: A001

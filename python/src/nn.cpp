@@ -1,0 +1,110 @@
+// python/src/nn.cpp: convis.nn (Linear, Conv1d/2d/3d, activations, losses as functions),
+// Module.state_dict / load_state_dict / save / load (safetensors, readable by PyTorch's
+// safetensors), and convis.save_safetensors / load_safetensors.  convis.nn.Sequential is
+// plain Python (python/convis/__init__.py): it calls the modules in turn.
+#include <nanobind/stl/map.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/shared_ptr.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include <sstream>
+
+#include "bindings.h"
+
+namespace convis::python {
+
+namespace {
+
+nb::dict to_dict(const TensorDict& d) {
+  nb::dict out;
+  for (const auto& item : d) out[item.key().c_str()] = item.value();
+  return out;
+}
+
+TensorDict from_dict(const nb::dict& d) {
+  TensorDict out;
+  for (auto [key, value] : d) out.insert(nb::cast<std::string>(key), to_tensor(value));
+  return out;
+}
+
+nn::Reduction reduction(const std::string& name) {
+  if (name == "mean") return nn::kMean;
+  if (name == "sum") return nn::kSum;
+  if (name == "none") return nn::kNone;
+  throw Error("[loss] expected reduction 'mean', 'sum' or 'none', got '" + name + "'");
+}
+
+template <typename Conv, size_t D>
+void def_conv(nb::module_& nn_module, const char* name) {
+  nb::class_<Conv, nn::Module>(nn_module, name)
+      .def("__init__", [](Conv* self, int64_t in, int64_t out, Shape kernel, Shape stride, Shape padding,
+                          Shape dilation, int64_t groups, bool bias) {
+        new (self) Conv(nn::ConvOptions<D>(in, out, kernel).stride(stride).padding(padding).dilation(dilation)
+                            .groups(groups).bias(bias));
+      }, nb::arg("in_channels"), nb::arg("out_channels"), nb::arg("kernel_size"), nb::arg("stride") = Shape{1},
+         nb::arg("padding") = Shape{0}, nb::arg("dilation") = Shape{1}, nb::arg("groups") = 1, nb::arg("bias") = true)
+      .def("forward", &Conv::forward, nb::call_guard<nb::gil_scoped_release>())
+      .def("__call__", &Conv::forward, nb::call_guard<nb::gil_scoped_release>())
+      .def_rw("weight", &Conv::weight)
+      .def_rw("bias", &Conv::bias);
+}
+
+template <typename Activation>
+void def_activation(nb::module_& nn_module, const char* name) {
+  nb::class_<Activation, nn::Module>(nn_module, name)
+      .def(nb::init<>())
+      .def("forward", [](Activation& a, const Tensor& x) { return a.forward(x); })
+      .def("__call__", [](Activation& a, const Tensor& x) { return a.forward(x); });
+}
+
+}  // namespace
+
+void bind_nn(nb::module_& m) {
+  nb::class_<nn::Module> module = nb::borrow<nb::class_<nn::Module>>(m.attr("Module"));
+  module.def("state_dict", [](const nn::Module& x) { return to_dict(x.state_dict()); })
+      .def("load_state_dict", [](nn::Module& x, const nb::dict& d, bool strict) { x.load_state_dict(from_dict(d), strict); },
+           nb::arg("state_dict"), nb::arg("strict") = true)
+      .def("save", &nn::Module::save, nb::arg("path"))
+      .def("load", &nn::Module::load, nb::arg("path"), nb::arg("strict") = true)
+      .def("__repr__", [](const nn::Module& x) {
+        std::ostringstream out;
+        x.pretty_print(out);
+        return out.str();
+      });
+  m.def("save_safetensors", [](const std::string& path, const nb::dict& tensors, std::map<std::string, std::string> meta) {
+    save_safetensors(path, from_dict(tensors), meta);
+  }, nb::arg("path"), nb::arg("tensors"), nb::arg("metadata") = std::map<std::string, std::string>());
+  m.def("load_safetensors", [](const std::string& path) { return to_dict(load_safetensors(path)); }, nb::arg("path"));
+
+  nb::module_ nn_module = m.def_submodule("nn", "Modules and losses (as torch.nn)");
+  nb::class_<nn::Linear, nn::Module>(nn_module, "Linear")
+      .def(nb::init<int64_t, int64_t, bool>(), nb::arg("in_features"), nb::arg("out_features"), nb::arg("bias") = true)
+      .def("forward", &nn::Linear::forward, nb::call_guard<nb::gil_scoped_release>())
+      .def("__call__", &nn::Linear::forward, nb::call_guard<nb::gil_scoped_release>())
+      .def_rw("weight", &nn::Linear::weight)
+      .def_rw("bias", &nn::Linear::bias);
+  def_conv<nn::Conv1d, 1>(nn_module, "Conv1d");
+  def_conv<nn::Conv2d, 2>(nn_module, "Conv2d");
+  def_conv<nn::Conv3d, 3>(nn_module, "Conv3d");
+  def_activation<nn::ReLU>(nn_module, "ReLU");
+  def_activation<nn::Sigmoid>(nn_module, "Sigmoid");
+  def_activation<nn::Tanh>(nn_module, "Tanh");
+  nb::module_ functional = nn_module.def_submodule("functional", "Functions of convis.nn (as torch.nn.functional)");
+  functional.def("mse_loss", [](const Tensor& a, const Tensor& b, const std::string& r) {
+    return nn::functional::mse_loss(a, b, reduction(r));
+  }, nb::arg("input"), nb::arg("target"), nb::arg("reduction") = "mean");
+  functional.def("l1_loss", [](const Tensor& a, const Tensor& b, const std::string& r) {
+    return nn::functional::l1_loss(a, b, reduction(r));
+  }, nb::arg("input"), nb::arg("target"), nb::arg("reduction") = "mean");
+  functional.def("cross_entropy", [](const Tensor& a, const Tensor& b, const std::string& r) {
+    return nn::functional::cross_entropy(a, b, reduction(r));
+  }, nb::arg("input"), nb::arg("target"), nb::arg("reduction") = "mean");
+  functional.def("relu", [](const Tensor& x) { return nn::functional::relu(x); });
+  functional.def("softmax", [](const Tensor& x, int64_t d) { return nn::functional::softmax(x, d); }, nb::arg("input"),
+                 nb::arg("dim"));
+  functional.def("log_softmax", [](const Tensor& x, int64_t d) { return nn::functional::log_softmax(x, d); },
+                 nb::arg("input"), nb::arg("dim"));
+}
+
+}  // namespace convis::python
