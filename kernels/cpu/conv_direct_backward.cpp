@@ -172,6 +172,17 @@ bool direct_conv_backward_input(const ConvBackwardInputArgs& a) {
 template <typename T>
 void direct_conv_backward_weight(const ConvBackwardWeightArgs& a) {
   const ConvGeometry& g = a.geometry;
+  if (g.kernel[0] > 1 && g.kernel[1] == 1 && g.kernel[2] == 1 && g.padding[1] == 0 && g.padding[2] == 0) {
+    // A pure temporal kernel: the same sums over the plane [T, H * W], whose tap rows are kt,
+    // so a work item meets each input vector with kTapRows taps at once (not one tap per pass
+    // over the whole video).  Every buffer is laid out alike in both views.
+    ConvGeometry plane = g;
+    plane.in_size = {1, g.in_size[0], g.in_size[1] * g.in_size[2]};
+    plane.out_size = {1, g.out_size[0], g.out_size[1] * g.out_size[2]};
+    plane.kernel = {1, g.kernel[0], 1};
+    plane.padding = {0, g.padding[0], 0};
+    return direct_conv_backward_weight<T>(ConvBackwardWeightArgs{plane, a.grad_output, a.input, a.grad_weight});
+  }
   std::vector<T> buffer;
   const int64_t block = g.in_size[0] * g.in_size[1] * g.in_size[2];
   const DirectInput<T> input =
