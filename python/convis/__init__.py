@@ -19,10 +19,10 @@ import numpy as _np
 
 from . import _convis
 from ._convis import *  # noqa: F401,F403  Tensor, dtypes, factories, ops, Error, ...
-from ._convis import Tensor, Error, Layer, filters, models, nn, optim, samples  # noqa: F401
+from ._convis import Tensor, Error, Layer, filters, models, nn, optim, samples, streams  # noqa: F401
 
 # The extension's submodules, importable as convis.filters, convis.models, convis.nn, ...
-for _name in ("filters", "models", "nn", "optim", "samples"):
+for _name in ("filters", "models", "nn", "optim", "samples", "streams"):
     _sys.modules[__name__ + "." + _name] = getattr(_convis, _name)
 _sys.modules[__name__ + ".nn.functional"] = nn.functional
 

@@ -61,7 +61,7 @@ void def_factory(nb::module_& m, const char* name, F f) {
   m.def(name, [f](nb::args size, nb::handle dtype, bool requires_grad) {
     const Shape s = size.size() == 1 && !PyIndex_Check(size[0].ptr()) ? to_shape(size[0]) : to_shape(size);
     return f(s, options(dtype, requires_grad));
-  }, nb::arg("size"), nb::kw_only(), nb::arg("dtype") = nb::none(), nb::arg("requires_grad") = false);
+  }, nb::arg("size"), nb::kw_only(), nb::arg("dtype").none() = nb::none(), nb::arg("requires_grad") = false);
 }
 
 std::vector<Tensor> tensors(nb::handle sequence) {
@@ -78,23 +78,23 @@ void bind_factories(nb::module_& m) {
   def_factory(m, "randn", [](const Shape& s, const TensorOptions& o) { return randn(s, o); });
   m.def("full", [](nb::handle size, nb::handle value, nb::handle dtype, bool rg) {
     return full(to_shape(size), to_scalar(value), options(dtype, rg));
-  }, nb::arg("size"), nb::arg("fill_value"), nb::kw_only(), nb::arg("dtype") = nb::none(), nb::arg("requires_grad") = false);
+  }, nb::arg("size"), nb::arg("fill_value"), nb::kw_only(), nb::arg("dtype").none() = nb::none(), nb::arg("requires_grad") = false);
   m.def("arange", [](nb::handle a, nb::handle b, nb::handle step, nb::handle dtype, bool rg) {
     const TensorOptions o = options(dtype, rg);
     if (b.is_none()) return arange(to_scalar(a), o);
     return arange(to_scalar(a), to_scalar(b), step.is_none() ? Scalar(int64_t(1)) : to_scalar(step), o);
-  }, nb::arg("start"), nb::arg("end") = nb::none(), nb::arg("step") = nb::none(), nb::kw_only(),
-     nb::arg("dtype") = nb::none(), nb::arg("requires_grad") = false);
+  }, nb::arg("start"), nb::arg("end").none() = nb::none(), nb::arg("step").none() = nb::none(), nb::kw_only(),
+     nb::arg("dtype").none() = nb::none(), nb::arg("requires_grad") = false);
   m.def("linspace", [](double a, double b, int64_t n, nb::handle dtype) { return linspace(a, b, n, options(dtype, false)); },
-        nb::arg("start"), nb::arg("end"), nb::arg("steps"), nb::kw_only(), nb::arg("dtype") = nb::none());
+        nb::arg("start"), nb::arg("end"), nb::arg("steps"), nb::kw_only(), nb::arg("dtype").none() = nb::none());
   m.def("eye", [](int64_t n, std::optional<int64_t> k, nb::handle dtype) { return eye(n, k.value_or(n), options(dtype, false)); },
-        nb::arg("n"), nb::arg("m") = nb::none(), nb::kw_only(), nb::arg("dtype") = nb::none());
+        nb::arg("n"), nb::arg("m").none() = nb::none(), nb::kw_only(), nb::arg("dtype").none() = nb::none());
   m.def("zeros_like", [](const Tensor& x) { return zeros_like(x); });
   m.def("ones_like", [](const Tensor& x) { return ones_like(x); });
   m.def("rand_like", [](const Tensor& x) { return rand_like(x); });
   m.def("randn_like", [](const Tensor& x) { return randn_like(x); });
   m.def("scalar_tensor", [](nb::handle v, nb::handle dtype) { return scalar_tensor(to_scalar(v), options(dtype, false)); },
-        nb::arg("value"), nb::kw_only(), nb::arg("dtype") = nb::none());
+        nb::arg("value"), nb::kw_only(), nb::arg("dtype").none() = nb::none());
   m.def("from_numpy", &from_array, nb::arg("array"), "A tensor sharing the array's memory (Note [Sharing memory with NumPy]).");
   m.def("from_dlpack", &from_array, nb::arg("array"), "A tensor sharing the memory of a CPU DLPack array.");
   m.def("as_tensor", &to_tensor, nb::arg("data"));
@@ -113,7 +113,7 @@ void bind_ops(nb::module_& m) {
       const Shape s = to_shape(stride), p = to_shape(padding), d = to_shape(dilation);
       nb::gil_scoped_release release;
       return fn(x, w, b.value_or(Tensor()), s, p, d, groups);
-    }, nb::arg("input"), nb::arg("weight"), nb::arg("bias") = nb::none(), nb::arg("stride") = 1, nb::arg("padding") = 0,
+    }, nb::arg("input"), nb::arg("weight"), nb::arg("bias").none() = nb::none(), nb::arg("stride") = 1, nb::arg("padding") = 0,
        nb::arg("dilation") = 1, nb::arg("groups") = 1);
   };
   conv("conv1d", [](auto&&... a) { return conv1d(a...); });

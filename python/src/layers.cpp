@@ -137,10 +137,10 @@ void bind_samples(nb::module_& samples) {
   samples.def("moving_grating", &moving_grating, nb::arg("t") = 2000, nb::arg("x") = 20, nb::arg("y") = 20,
               nb::arg("vt") = 1.0 / 200.0, nb::arg("vx") = 3.0, nb::arg("vy") = 2.0);
   samples.def("random_checker_stimulus", &random_checker_stimulus, nb::arg("t") = 2000, nb::arg("x") = 20,
-              nb::arg("y") = 20, nb::arg("checker_size") = 5, nb::arg("seed") = nb::none());
+              nb::arg("y") = 20, nb::arg("checker_size") = 5, nb::arg("seed").none() = nb::none());
   samples.def("sparse_input",
               nb::overload_cast<int64_t, int64_t, int64_t, double, std::optional<uint64_t>>(&sparse_input),
-              nb::arg("t") = 2000, nb::arg("x") = 20, nb::arg("y") = 20, nb::arg("p") = 0.01, nb::arg("seed") = nb::none());
+              nb::arg("t") = 2000, nb::arg("x") = 20, nb::arg("y") = 20, nb::arg("p") = 0.01, nb::arg("seed").none() = nb::none());
   samples.def("pulse", &pulse, nb::arg("t") = 2000, nb::arg("x") = 20, nb::arg("y") = 20, nb::arg("pulse_length") = 100);
 }
 

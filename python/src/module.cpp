@@ -10,4 +10,5 @@ NB_MODULE(_convis, m) {
   convis::python::bind_layers(m);
   convis::python::bind_optim(m);
   convis::python::bind_nn(m);
+  convis::python::bind_streams(m);
 }

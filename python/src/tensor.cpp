@@ -202,7 +202,7 @@ void bind_tensor(nb::module_& m) {
       .def("__hash__", [](nb::handle self) { return nb::hash(nb::int_(uintptr_t(self.ptr()))); })
       .def("numpy", &to_numpy)
       .def("__array__", [](const Tensor& x, nb::handle, nb::handle) { return to_numpy(x); },
-           nb::arg("dtype") = nb::none(), nb::arg("copy") = nb::none())
+           nb::arg("dtype").none() = nb::none(), nb::arg("copy").none() = nb::none())
       .def("__dlpack__", [](const Tensor& x, nb::kwargs kw) { return nb::cast(to_numpy(x)).attr("__dlpack__")(**kw); })
       .def("__dlpack_device__", [](const Tensor&) { return std::make_tuple(1, 0); })  // kDLCPU, 0
       .def("__getitem__", [](const Tensor& x, nb::handle key) { return x.index(to_indices(key)); })
@@ -227,7 +227,7 @@ void bind_tensor(nb::module_& m) {
       .def("detach_", [](const Tensor& x) { return x.detach_(); })
       .def("backward", [](const Tensor& x, std::optional<Tensor> gradient, std::optional<bool> retain, bool create) {
         x.backward(gradient.value_or(Tensor()), retain, create);
-      }, nb::arg("gradient") = nb::none(), nb::arg("retain_graph") = nb::none(), nb::arg("create_graph") = false,
+      }, nb::arg("gradient").none() = nb::none(), nb::arg("retain_graph").none() = nb::none(), nb::arg("create_graph") = false,
          nb::call_guard<nb::gil_scoped_release>());
   // ---- conversions, copies, views ----
   t.def("to", [](const Tensor& x, nb::handle dtype) { return x.to(to_dtype(dtype)); })
@@ -254,7 +254,7 @@ void bind_tensor(nb::module_& m) {
         return x.permute(reversed);
       })
       .def("squeeze", [](const Tensor& x, std::optional<int64_t> d) { return d ? x.squeeze(*d) : x.squeeze(); },
-           nb::arg("dim") = nb::none())
+           nb::arg("dim").none() = nb::none())
       .def("unsqueeze", &Tensor::unsqueeze)
       .def("flatten", &Tensor::flatten, nb::arg("start_dim") = 0, nb::arg("end_dim") = -1)
       .def("narrow", &Tensor::narrow)
@@ -277,7 +277,7 @@ void bind_tensor(nb::module_& m) {
       .def("clamp", [](const Tensor& x, nb::handle lo, nb::handle hi) {
         auto bound = [](nb::handle b) { return b.is_none() ? std::optional<Scalar>() : to_scalar(b); };
         return x.clamp(bound(lo), bound(hi));
-      }, nb::arg("min") = nb::none(), nb::arg("max") = nb::none())
+      }, nb::arg("min").none() = nb::none(), nb::arg("max").none() = nb::none())
       .def("where", [](const Tensor& x, const Tensor& c, nb::handle o) { return x.where(c, to_tensor(o)); })
       .def("masked_fill", [](const Tensor& x, const Tensor& mask, nb::handle v) { return x.masked_fill(mask, to_scalar(v)); });
 #define CONVIS_BINARY(py, method)                                                                           \
@@ -321,17 +321,17 @@ void bind_tensor(nb::module_& m) {
   t.def(#name, [dims](const Tensor& x, nb::handle dim, bool keepdim) {                           \
     const std::optional<Shape> d = dims(dim);                                                    \
     return d ? x.name(*d, keepdim) : x.name();                                                   \
-  }, nb::arg("dim") = nb::none(), nb::arg("keepdim") = false);
+  }, nb::arg("dim").none() = nb::none(), nb::arg("keepdim") = false);
   CONVIS_REDUCTION(sum) CONVIS_REDUCTION(mean)
 #undef CONVIS_REDUCTION
   t.def("amax", [dims](const Tensor& x, nb::handle d, bool k) { return x.amax(dims(d).value_or(Shape{}), k); },
-        nb::arg("dim") = nb::none(), nb::arg("keepdim") = false)
+        nb::arg("dim").none() = nb::none(), nb::arg("keepdim") = false)
       .def("amin", [dims](const Tensor& x, nb::handle d, bool k) { return x.amin(dims(d).value_or(Shape{}), k); },
-           nb::arg("dim") = nb::none(), nb::arg("keepdim") = false)
+           nb::arg("dim").none() = nb::none(), nb::arg("keepdim") = false)
       .def("max", [](const Tensor& x) { return x.max(); })
       .def("min", [](const Tensor& x) { return x.min(); })
-      .def("argmax", &Tensor::argmax, nb::arg("dim") = nb::none(), nb::arg("keepdim") = false)
-      .def("argmin", &Tensor::argmin, nb::arg("dim") = nb::none(), nb::arg("keepdim") = false)
+      .def("argmax", &Tensor::argmax, nb::arg("dim").none() = nb::none(), nb::arg("keepdim") = false)
+      .def("argmin", &Tensor::argmin, nb::arg("dim").none() = nb::none(), nb::arg("keepdim") = false)
       .def("prod", [](const Tensor& x) { return x.prod(); })
       .def("var", [](const Tensor& x, bool unbiased) { return x.var(unbiased); }, nb::arg("unbiased") = true)
       .def("std", [](const Tensor& x, bool unbiased) { return x.std(unbiased); }, nb::arg("unbiased") = true)

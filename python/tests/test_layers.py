@@ -103,3 +103,25 @@ def test_fitting_a_layer_lowers_its_loss():
     assert sum(student.compute_loss(video, target, dt=20)) < 0.5 * before
     sgd = convis.optim.SGD(student.parameters(), lr=0.1, momentum=0.9)
     assert student.set_optimizer(sgd) is sgd
+
+
+def test_streams_run_in_chunks_and_write_npy(tmp_path):
+    video = convis.samples.moving_bar(50, 12, 12)
+    source = convis.streams.SequenceStream(video)
+    assert source.remaining() == 50
+    ln = convis.models.LN((3, 3, 3))
+    with convis.no_grad():
+        from_stream = ln.run(source, dt=20)[0]
+        ln.clear_state()
+        direct = ln.run(video, dt=20)[0]
+    np.testing.assert_array_equal(from_stream.numpy(), direct.numpy())
+    assert convis.streams.RandomStream((4, 5), seed=1).get(3).shape == [3, 4, 5]
+    assert convis.streams.RandomStream((4, 5)).remaining() is None
+    path = str(tmp_path / "out.npy")
+    with convis.streams.NpyWriter(path) as sink:
+        sink.put(direct)
+    np.testing.assert_array_equal(np.load(path), direct.numpy()[0, 0])
+    back = convis.streams.NpyReader(path)
+    assert back.get(7).shape == [7, 12, 12] and back.remaining() == 43
+    processed = convis.streams.ProcessingStream(convis.streams.SequenceStream(video), convis.models.LN((3, 3, 3)))
+    assert processed.get(10).shape[-2:] == [12, 12]

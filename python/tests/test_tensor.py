@@ -75,3 +75,12 @@ def test_errors_arrive_with_the_cpp_message():
 def test_printing():
     text = repr(convis.arange(3))
     assert "0" in text and "CPULongType{3}" in text
+
+
+def test_none_is_accepted_where_it_is_the_default():
+    t = convis.arange(6, dtype=convis.float32).view(2, 3)
+    assert t.sum(dim=None).item() == 15.0
+    assert t.clamp(None, 2.0).max().item() == 2.0
+    assert convis.arange(3, None, None, dtype=None).tolist() == [0, 1, 2]
+    assert np.asarray(t, dtype=None).shape == (2, 3)
+    assert convis.conv1d(convis.ones(1, 1, 5), convis.ones(1, 1, 2), None).tolist() == [[[2.0, 2.0, 2.0, 2.0]]]
