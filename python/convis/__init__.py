@@ -19,10 +19,10 @@ import numpy as _np
 
 from . import _convis
 from ._convis import *  # noqa: F401,F403  Tensor, dtypes, factories, ops, Error, ...
-from ._convis import Tensor, Error, Layer, filters, models, nn, optim, samples, streams  # noqa: F401
+from ._convis import Tensor, Error, Layer, autograd, filters, models, nn, optim, samples, streams  # noqa: F401
 
 # The extension's submodules, importable as convis.filters, convis.models, convis.nn, ...
-for _name in ("filters", "models", "nn", "optim", "samples", "streams"):
+for _name in ("autograd", "filters", "models", "nn", "optim", "samples", "streams"):
     _sys.modules[__name__ + "." + _name] = getattr(_convis, _name)
 _sys.modules[__name__ + ".nn.functional"] = nn.functional
 
@@ -66,6 +66,27 @@ class _Sequential:
 
 
 nn.Sequential = _Sequential
+
+
+class _Function:
+    """Subclass with static forward(ctx, *args) and backward(ctx, *grads), call Cls.apply(*args)
+    (as torch.autograd.Function; Note [Python functions in the graph] in python/src/function.cpp)."""
+
+    @staticmethod
+    def forward(ctx, *args):
+        raise NotImplementedError("a convis.autograd.Function needs a static forward(ctx, ...)")
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise NotImplementedError("a convis.autograd.Function needs a static backward(ctx, ...)")
+
+    @classmethod
+    def apply(cls, *args):
+        return autograd._apply(cls, *args)
+
+
+_Function.__name__ = _Function.__qualname__ = "Function"
+autograd.Function = _Function
 
 bool = _convis.bool  # noqa: A001  the dtype convis.bool, as torch.bool
 float = _convis.float  # noqa: A001

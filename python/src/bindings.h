@@ -30,6 +30,7 @@ void bind_layers(nb::module_& m);     // layers.cpp: Layer, Output, filters, mod
 void bind_optim(nb::module_& m);      // optim.cpp: convis.optim, Layer.optimize (after bind_layers)
 void bind_nn(nb::module_& m);         // nn.cpp: convis.nn, state_dict, safetensors (after bind_layers)
 void bind_streams(nb::module_& m);    // streams.cpp: convis.streams, Layer.run(stream) (after bind_layers)
+void bind_function(nb::module_& m);   // function.cpp: convis.autograd.Function written in Python
 
 // An int or a sequence of ints.
 Shape to_shape(nb::handle h);

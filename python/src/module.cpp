@@ -11,4 +11,5 @@ NB_MODULE(_convis, m) {
   convis::python::bind_optim(m);
   convis::python::bind_nn(m);
   convis::python::bind_streams(m);
+  convis::python::bind_function(m);
 }

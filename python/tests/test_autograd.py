@@ -44,3 +44,60 @@ def test_no_grad_and_enable_grad():
 
     assert not doubled(x).requires_grad
     assert convis.is_grad_enabled()
+
+
+class Cube(convis.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, scale):
+        ctx.save_for_backward(x)
+        ctx.scale = scale
+        return x * x * x * scale
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * 3 * x * x * ctx.scale, None
+
+
+class SplitSign(convis.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x.clamp(min=0.0), x.clamp(max=0.0)
+
+    @staticmethod
+    def backward(ctx, g_pos, g_neg):
+        return g_pos + 2 * g_neg
+
+
+def test_python_function_in_the_graph():
+    x = convis.tensor([1.0, -2.0, 3.0], dtype=convis.float64, requires_grad=True)
+    y = Cube.apply(x, 2.0)
+    assert y.grad_fn == "CubeBackward"
+    np.testing.assert_allclose(y.detach().numpy(), [2.0, -16.0, 54.0])
+    (y.sum() * 1.0).backward()
+    np.testing.assert_allclose(x.grad.numpy(), [6.0, 24.0, 54.0])
+    x.grad = None
+    pos, neg = SplitSign.apply(x)
+    (pos.sum() + 3 * neg.sum()).backward()  # both gradients arrive, in order: 1 + 2 * 3
+    np.testing.assert_allclose(x.grad.numpy(), [7.0, 7.0, 7.0])
+    with convis.no_grad():
+        assert not Cube.apply(x, 1.0).requires_grad
+
+
+def test_python_function_errors_arrive_as_exceptions():
+    class Broken(convis.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            raise ValueError("no gradient here")
+
+    x = convis.ones(2, requires_grad=True)
+    try:
+        Broken.apply(x).sum().backward()
+    except ValueError as e:
+        assert "no gradient here" in str(e)
+    else:
+        raise AssertionError("backward's exception was lost")
