@@ -218,3 +218,46 @@ TEST_CASE("SpatialRecursiveFilter: gradcheck in the input and density (f64)", "[
   CHECK_THROWS_WITH(sp->forward(ones({4, 5})), Catch::Contains("[SpatialRecursiveFilter] expected a 5-D"));
   CHECK_THROWS_WITH(sp->gaussian(0), Catch::Contains("expected a positive sigma"));
 }
+
+TEST_CASE("recursive filters without gradients: the bits of the graph path, one allocation per chunk",
+          "[convis][recursive_filters]") {
+  // Note [Recursive filters without gradients]: the no-grad path computes every value by the same
+  // operations as the differentiable one, and a chunk allocates only its output.
+  manual_seed(12);
+  for (DType dtype : {kFloat32, kFloat64}) {
+    Tensor x = rand({2, 3, 29, 4, 5}, dtype);
+    auto graph_lp = std::make_shared<TemporalLowPassFilterRecursive>(), lp = std::make_shared<TemporalLowPassFilterRecursive>();
+    auto graph_hp = std::make_shared<TemporalHighPassFilterRecursive>(), hp = std::make_shared<TemporalHighPassFilterRecursive>();
+    for (auto* m : {static_cast<Layer*>(graph_lp.get()), static_cast<Layer*>(lp.get()), static_cast<Layer*>(graph_hp.get()),
+                    static_cast<Layer*>(hp.get())})
+      m->to(dtype);
+    for (int64_t dt : {1, 4, 29}) {
+      INFO(dtype_name(dtype) << ", chunks of " << dt);
+      for (auto* m : {static_cast<Layer*>(graph_lp.get()), static_cast<Layer*>(lp.get()),
+                      static_cast<Layer*>(graph_hp.get()), static_cast<Layer*>(hp.get())})
+        m->clear_state();
+      Tensor want_lp = graph_lp->run(x, dt)[0], want_hp = graph_hp->run(x, dt)[0];  // tau requires grad
+      REQUIRE(want_lp.requires_grad());
+      NoGradGuard no_grad;
+      CHECK(convis_test::same_bits(lp->run(x, dt)[0], want_lp.detach()));
+      CHECK(convis_test::same_bits(hp->run(x, dt)[0], want_hp.detach()));
+    }
+  }
+  NoGradGuard no_grad;
+  Tensor x = rand({1, 1, 60, 8, 8});
+  auto lp = std::make_shared<TemporalLowPassFilterRecursive>();
+  auto hp = std::make_shared<TemporalHighPassFilterRecursive>();
+  lp->forward(x.narrow(2, 0, 10)), hp->forward(x.narrow(2, 0, 10));  // the first chunk sets up the buffers
+  const int64_t before = cpu_memory_stats().allocations;
+  for (int64_t t = 10; t < 60; t += 10) lp->forward(x.narrow(2, t, 10)), hp->forward(x.narrow(2, t, 10));
+  CHECK(cpu_memory_stats().allocations - before == 10);  // the ten outputs
+  // pop_state puts copies into the slots: the next chunk continues from them (into a new buffer).
+  auto fresh = std::make_shared<TemporalHighPassFilterRecursive>();
+  Tensor whole = fresh->forward(x.narrow(2, 0, 20));
+  hp->clear_state();
+  hp->forward(x.narrow(2, 0, 10));
+  hp->push_state();
+  hp->forward(x.narrow(2, 30, 7));
+  hp->pop_state();
+  CHECK(convis_test::same_bits(hp->forward(x.narrow(2, 10, 10)), whole.narrow(2, 10, 10)));
+}

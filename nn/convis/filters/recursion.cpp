@@ -37,6 +37,26 @@ void recursion_kernel(const T* x, const T* y0, T* y, int64_t outer, int64_t n, i
   }
 }
 
+// recursion_kernel's arithmetic for b1 = a2 = 0, with x delayed by one frame when `previous`
+// is given (x[-1] = previous).
+template <typename T>
+void first_order_kernel(const T* x, const T* previous, const T* y0, T* y, int64_t outer, int64_t n, int64_t inner,
+                        Coefficients c) {
+  const T b0 = T(c.b0), a1 = T(c.a1);
+  for (int64_t o = 0; o < outer; ++o) {
+    const T* xo = x + o * n * inner;
+    T* yo = y + o * n * inner;
+    for (int64_t i = 0; i < n; ++i) {
+      const T* xi = !previous ? xo + i * inner : i == 0 ? previous + o * inner : xo + (i - 1) * inner;
+      const T* y1 = i >= 1 ? yo + (i - 1) * inner : y0 ? y0 + o * inner : nullptr;
+      T* yi = yo + i * inner;
+      for (int64_t j = 0; j < inner; ++j) yi[j] = b0 * xi[j];
+      if (y1)
+        for (int64_t j = 0; j < inner; ++j) yi[j] += a1 * y1[j];
+    }
+  }
+}
+
 // The forward computation on CPU (other devices round-trip through the CPU).
 Tensor run_recursion(const Tensor& x_in, const Tensor& y0_in, int64_t dim, Coefficients c) {
   Tensor x = x_in.cpu().contiguous();
@@ -139,6 +159,26 @@ Tensor linear_recursion(const Tensor& x, const Tensor& b0, const Tensor& b1, con
   }
   if (x.size(dim) == 0) return x * b0;
   return LinearRecursion::apply(x, b0, b1, a1, a2, y0, dim);
+}
+
+Tensor first_order_recursion_no_grad(const Tensor& x_in, double a, double e, const Tensor& y0_in,
+                                     const Tensor& previous_in) {
+  CONVIS_CHECK(x_in.defined() && x_in.dim() == 5 && x_in.is_floating_point(), "first_order_recursion",
+               "expected a floating 5-D [B, C, T, X, Y] input, got {}",
+               x_in.defined() ? fmt::format("shape {}", x_in.sizes()) : std::string("an undefined tensor"));
+  const Tensor x = x_in.cpu().contiguous();
+  const Tensor y0 = y0_in.defined() ? y0_in.to(x.dtype()).cpu().contiguous() : Tensor();
+  const Tensor previous = previous_in.defined() ? previous_in.to(x.dtype()).cpu().contiguous() : Tensor();
+  Tensor y = empty(x.sizes(), x.options());
+  const int64_t outer = x.size(0) * x.size(1), n = x.size(2), inner = x.size(3) * x.size(4);
+  const Coefficients c{a, 0, e, 0};
+  if (x.dtype() == kFloat64)
+    first_order_kernel(x.data_ptr<double>(), previous.defined() ? previous.data_ptr<double>() : nullptr,
+                       y0.defined() ? y0.data_ptr<double>() : nullptr, y.data_ptr<double>(), outer, n, inner, c);
+  else
+    first_order_kernel(x.data_ptr<float>(), previous.defined() ? previous.data_ptr<float>() : nullptr,
+                       y0.defined() ? y0.data_ptr<float>() : nullptr, y.data_ptr<float>(), outer, n, inner, c);
+  return x_in.is_cpu() ? y : y.to(x_in.device());
 }
 
 Tensor first_order_recursion(const Tensor& x, const Tensor& a, const Tensor& e, const Tensor& y0) {

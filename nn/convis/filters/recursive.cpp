@@ -38,6 +38,34 @@ Tensor decay(const Tensor& tau, const Tensor& input, const char* op) {
   return exp(div(-default_resolution.dt(), tau.to(input.dtype())));
 }
 
+// Whether a forward must record: grad mode on and the input or a parameter requires grad.
+bool needs_graph(const Tensor& input, std::initializer_list<const Tensor*> parameters) {
+  if (!GradMode::is_enabled()) return false;
+  bool any = input.requires_grad();
+  for (const Tensor* p : parameters) any = any || p->requires_grad();
+  return any;
+}
+
+// e and 1 + e by the differentiable path's own ops, recomputed only when tau or the dtype changes.
+const RecursionCoefficients& coefficients(RecursionCoefficients& c, const Tensor& tau, const Tensor& input,
+                                          const char* op) {
+  CONVIS_CHECK(tau.numel() == 1, op, "expected a positive time constant tau (seconds), got shape {}", tau.sizes());
+  const double t = tau.item().to<double>();
+  if (c.valid && c.tau == t && c.dtype == input.dtype()) return c;
+  const Tensor e = decay(tau, input, op);
+  c = {t, value_of(e + 1.0), value_of(e), input.dtype(), true};
+  return c;
+}
+
+// slot = frame, copied into `buffer` when the slot holds it already (no allocation), else into a
+// new buffer that the slot then holds (Note [Recursive filters without gradients]).
+void keep_frame(Tensor& slot, Tensor& buffer, const Tensor& frame) {
+  if (!(slot.defined() && slot.is_same(buffer) && buffer.sizes() == frame.sizes() && buffer.dtype() == frame.dtype()))
+    buffer = empty(frame.sizes(), frame.options());
+  buffer.copy_(frame);
+  slot = buffer;
+}
+
 }  // namespace
 
 // ---- TemporalLowPassFilterRecursive ----
@@ -51,12 +79,21 @@ Tensor TemporalLowPassFilterRecursive::forward(const Tensor& input_) {
   const char* op = "TemporalLowPassFilterRecursive";
   check_video(input_, op);
   Tensor input = as_floating(input_);
+  if (!needs_graph(input, {&tau}) && input.size(2) > 0) return forward_no_grad(input);
   Tensor e = decay(tau, input, op);
   Tensor y0 = frame_state(state("y"), input, op, "y");
   int64_t frames = input.size(2);
   Tensor y = first_order_recursion(input, e + 1.0, e, y0);
   if (frames > 0) store_state("y", y.narrow(2, frames - 1, 1));
   return y * (default_resolution.dt() / 2.0) / tau.to(input.dtype());
+}
+
+Tensor TemporalLowPassFilterRecursive::forward_no_grad(const Tensor& input) {
+  const char* op = "TemporalLowPassFilterRecursive";
+  const RecursionCoefficients& c = coefficients(coefficients_, tau, input, op);
+  Tensor y = first_order_recursion_no_grad(input, c.a, c.e, frame_state(state("y"), input, op, "y"), Tensor());
+  keep_frame(state("y"), y_buffer_, y.narrow(2, input.size(2) - 1, 1));
+  return y.mul_(default_resolution.dt() / 2.0).div_(tau.to(input.dtype()));
 }
 
 // ---- TemporalHighPassFilterRecursive ----
@@ -76,6 +113,7 @@ Tensor TemporalHighPassFilterRecursive::forward(const Tensor& input_) {
   Tensor input = as_floating(input_);
   int64_t frames = input.size(2);
   if (frames == 0) return input.clone();
+  if (!needs_graph(input, {&tau, &k})) return forward_no_grad(input);
   Tensor e = decay(tau, input, op);
   Tensor z0 = frame_state(state("z"), input, op, "z");
   // Note [Chunk-invariant high-pass]: x[-1] is the previous chunk's last frame.
@@ -87,6 +125,20 @@ Tensor TemporalHighPassFilterRecursive::forward(const Tensor& input_) {
   store_state("last_input", input.narrow(2, frames - 1, 1));
   Tensor lowpass = z * (default_resolution.dt() / 2.0) / tau.to(input.dtype());
   return input - lowpass * k.to(input.dtype());
+}
+
+Tensor TemporalHighPassFilterRecursive::forward_no_grad(const Tensor& input) {
+  const char* op = "TemporalHighPassFilterRecursive";
+  const int64_t frames = input.size(2);
+  const RecursionCoefficients& c = coefficients(coefficients_, tau, input, op);
+  Tensor previous = frame_state(state("last_input"), input, op, "last_input");
+  if (!previous.defined()) previous = input.narrow(2, 0, 1);
+  Tensor z = first_order_recursion_no_grad(input, c.a, c.e, frame_state(state("z"), input, op, "z"), previous);
+  keep_frame(state("z"), z_buffer_, z.narrow(2, frames - 1, 1));
+  keep_frame(state("last_input"), last_input_buffer_, input.narrow(2, frames - 1, 1));
+  // input - z dt / (2 tau) k, in z's memory: -(z dt / (2 tau) k) + input is the same number.
+  z.mul_(default_resolution.dt() / 2.0).div_(tau.to(input.dtype())).mul_(k.to(input.dtype()));
+  return z.neg_().add_(input);
 }
 
 // ---- SpatialRecursiveFilter ----

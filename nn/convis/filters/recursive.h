@@ -43,6 +43,26 @@ Tensor linear_recursion(const Tensor& x, const Tensor& b0, const Tensor& b1, con
 // The first-order case y[t] = a x[t] + e y[t-1] along time (dim 2), y[-1] = y0.
 Tensor first_order_recursion(const Tensor& x, const Tensor& a, const Tensor& e, const Tensor& y0);
 
+// The same without a graph, with the coefficients as numbers: y[t] = a xp[t] + e y[t-1], where
+// xp[t] = x[t], or, when `previous` is defined, x[t-1] with xp[0] = previous (one frame).  The
+// arithmetic of linear_recursion, into one new tensor (the only allocation).
+Tensor first_order_recursion_no_grad(const Tensor& x, double a, double e, const Tensor& y0, const Tensor& previous);
+
+// Note [Recursive filters without gradients]
+// When nothing needs a graph (grad mode off, or neither the input nor a parameter requires
+// grad), the temporal recursive filters take a path that allocates only the chunk's output:
+// the coefficients (e = exp(-dt / tau), 1 + e) are computed by the same tensor ops as the
+// differentiable path but only when tau changes, the recursion runs straight into the output,
+// which is then scaled in place, and the state frames are copied into buffers the filter owns
+// (so a state tensor taken with get_state() changes with the next chunk; clone it to keep it).
+// Every value is computed by the same operations in the same order as the differentiable
+// path, so both give the same bits (tested).
+struct RecursionCoefficients {
+  double tau = 0, a = 0, e = 0;  // tau in seconds; a = 1 + e; e = exp(-dt / tau), as input dtype
+  DType dtype = kFloat32;
+  bool valid = false;
+};
+
 // Recursive exponential low-pass in time.  With dt = 1 / steps_per_second and
 // e = exp(-dt / tau):  y[t] = (1 + e) x[t] + e y[t-1],  output[t] = y[t] dt / (2 tau).
 // Its state "y" is the unnormalised y of the last frame ([B, C, 1, X, Y]; undefined = fresh,
@@ -54,6 +74,11 @@ class TemporalLowPassFilterRecursive : public Layer {
   Tensor forward(const Tensor& input) override;
 
   Tensor tau;  // seconds, 0-dim
+
+ private:
+  Tensor forward_no_grad(const Tensor& input);  // Note [Recursive filters without gradients]
+  RecursionCoefficients coefficients_;
+  Tensor y_buffer_;
 };
 
 // Note [Chunk-invariant high-pass]
@@ -71,6 +96,11 @@ class TemporalHighPassFilterRecursive : public Layer {
 
   Tensor tau;  // seconds, 0-dim
   Tensor k;    // weight of the subtracted low-pass, 0-dim
+
+ private:
+  Tensor forward_no_grad(const Tensor& input);  // Note [Recursive filters without gradients]
+  RecursionCoefficients coefficients_;
+  Tensor z_buffer_, last_input_buffer_;
 };
 
 // Deriche's recursive approximation of a Gaussian blur, in x then in y, per frame; stateless.
