@@ -89,6 +89,26 @@ void Layer::store_state(const std::string& name, const Tensor& value) {
   state(name) = (keep_state_graph_ || !value.defined()) ? value : value.detach();
 }
 
+// Note [State buffers]
+// A stateful layer run without gradients may keep a slot's tensor as a buffer of its own and
+// update it in place, so that a chunk allocates nothing for its state.  state_buffer makes the
+// slot hold `buffer` with `value`'s values: when the slot holds the buffer already (the layer
+// put it there last chunk), the values are copied in (nothing when value is the buffer itself);
+// otherwise -- a first chunk, a tensor set_state or pop_state put there, a new frame size -- a
+// new buffer is made, so a tensor a user handed in is never written to.  A tensor taken out
+// with get_state() is the buffer, and changes with the next chunk: clone it to keep it.
+Tensor& Layer::state_buffer(const std::string& name, Tensor& buffer, const Tensor& value) {
+  Tensor& slot = state(name);
+  const bool owned = slot.defined() && slot.is_same(buffer) && buffer.sizes() == value.sizes() &&
+                     buffer.dtype() == value.dtype() && buffer.device() == value.device();
+  if (owned && value.is_same(buffer)) return slot;
+  if (!owned) buffer = empty(value.sizes(), value.options());
+  NoGradGuard no_grad;
+  buffer.copy_(value);
+  slot = buffer;
+  return slot;
+}
+
 void Layer::for_each_layer(const std::function<void(const std::string&, Layer&)>& fn) {
   // Walks the module tree; modules that are not Layers (nn::Sequential, ...) are passed through.
   std::function<void(const std::string&, nn::Module&)> visit = [&](const std::string& prefix, nn::Module& m) {

@@ -84,6 +84,9 @@ class Layer : public nn::Module {
   const Tensor& state(const std::string& name) const;
   // Stores a new value into an own slot, detached unless keep_state_graph (Note [State between chunks]).
   void store_state(const std::string& name, const Tensor& value);
+  // The slot `name` holding `value` in `buffer`, a tensor of this layer's own that it may write
+  // in place; without gradients only (Note [State buffers] in layer.cpp).
+  Tensor& state_buffer(const std::string& name, Tensor& buffer, const Tensor& value);
   // Every slot of the module tree, dotted names ("conv.history", "opl.lowpass.y").
   nn::OrderedDict<std::string, Tensor> get_state() const;
   // Sets the named slots (dotted); an unknown name is an Error.

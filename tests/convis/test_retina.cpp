@@ -516,3 +516,54 @@ TEST_CASE("Retina timings: every stage, summed over chunks, with dotted sub-laye
   retina->run(video, 10);
   CHECK(retina->timings().empty());
 }
+
+TEST_CASE("GanglionInput without gradients: the bits of the graph path, one allocation", "[convis][retina]") {
+  // Note [Ganglion response without gradients]; values across the threshold v_0 on both sides.
+  for (DType dtype : {kFloat32, kFloat64}) {
+    GanglionInput on(GanglionConfig{}, 1.0), off(GanglionConfig{}, -1.0);
+    on.to(dtype), off.to(dtype);
+    Tensor x = (randn({2, 1, 9, 6, 7}, dtype) * 0.5).requires_grad_(false);
+    for (GanglionInput* g : {&on, &off}) {
+      INFO(dtype_name(dtype) << (g == &on ? " ON" : " OFF"));
+      Tensor want = g->respond(x);  // grad mode on, parameters require grad: the tensor ops
+      REQUIRE(want.requires_grad());
+      NoGradGuard no_grad;
+      const int64_t before = cpu_memory_stats().allocations;
+      Tensor got = g->respond(x);
+      CHECK(cpu_memory_stats().allocations - before == 1);
+      CHECK(same_bits(got, want.detach()));
+    }
+  }
+}
+
+TEST_CASE("Retina stages keep their state in buffers of their own: one allocation per chunk", "[convis][retina]") {
+  // Note [State buffers]: bipolar and spiking allocate only their output per chunk, the ganglion
+  // input its transient convolution and its response; a tensor handed in with set_state is
+  // never written to.
+  NoGradGuard no_grad;
+  Tensor x = rand({1, 1, 70, 9, 8}) * 255.0;
+  auto retina = std::make_shared<Retina>();
+  retina->run(x.narrow(2, 0, 10));
+  const Tensor o = retina->opl->forward(x.narrow(2, 10, 10));
+  const Tensor b = retina->bipolar->forward(o);
+  const Tensor g = retina->gang_0_input->forward(b);
+  retina->gang_0_spikes->forward(g);
+  for (int64_t t = 20; t < 70; t += 10) {
+    const int64_t a0 = cpu_memory_stats().allocations;
+    const Tensor bt = retina->bipolar->forward(o);
+    const int64_t a1 = cpu_memory_stats().allocations;
+    const Tensor gt = retina->gang_0_input->forward(bt);
+    const int64_t a2 = cpu_memory_stats().allocations;
+    retina->gang_0_spikes->forward(gt);
+    const int64_t a3 = cpu_memory_stats().allocations;
+    CHECK(a1 - a0 == 1);
+    CHECK(a2 - a1 == 2);
+    CHECK(a3 - a2 == 1);
+  }
+  auto handed = retina->bipolar->get_state();
+  Tensor v = handed["V"].clone(), kept = v.clone();
+  retina->bipolar->set_state(nn::OrderedDict<std::string, Tensor>({{"V", v}}));
+  retina->bipolar->forward(o);
+  CHECK(same_bits(v, kept));
+  CHECK_FALSE(same_bits(retina->bipolar->state("V"), kept));
+}

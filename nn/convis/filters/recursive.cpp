@@ -57,15 +57,6 @@ const RecursionCoefficients& coefficients(RecursionCoefficients& c, const Tensor
   return c;
 }
 
-// slot = frame, copied into `buffer` when the slot holds it already (no allocation), else into a
-// new buffer that the slot then holds (Note [Recursive filters without gradients]).
-void keep_frame(Tensor& slot, Tensor& buffer, const Tensor& frame) {
-  if (!(slot.defined() && slot.is_same(buffer) && buffer.sizes() == frame.sizes() && buffer.dtype() == frame.dtype()))
-    buffer = empty(frame.sizes(), frame.options());
-  buffer.copy_(frame);
-  slot = buffer;
-}
-
 }  // namespace
 
 // ---- TemporalLowPassFilterRecursive ----
@@ -92,7 +83,7 @@ Tensor TemporalLowPassFilterRecursive::forward_no_grad(const Tensor& input) {
   const char* op = "TemporalLowPassFilterRecursive";
   const RecursionCoefficients& c = coefficients(coefficients_, tau, input, op);
   Tensor y = first_order_recursion_no_grad(input, c.a, c.e, frame_state(state("y"), input, op, "y"), Tensor());
-  keep_frame(state("y"), y_buffer_, y.narrow(2, input.size(2) - 1, 1));
+  state_buffer("y", y_buffer_, y.narrow(2, input.size(2) - 1, 1));
   return y.mul_(default_resolution.dt() / 2.0).div_(tau.to(input.dtype()));
 }
 
@@ -134,8 +125,8 @@ Tensor TemporalHighPassFilterRecursive::forward_no_grad(const Tensor& input) {
   Tensor previous = frame_state(state("last_input"), input, op, "last_input");
   if (!previous.defined()) previous = input.narrow(2, 0, 1);
   Tensor z = first_order_recursion_no_grad(input, c.a, c.e, frame_state(state("z"), input, op, "z"), previous);
-  keep_frame(state("z"), z_buffer_, z.narrow(2, frames - 1, 1));
-  keep_frame(state("last_input"), last_input_buffer_, input.narrow(2, frames - 1, 1));
+  state_buffer("z", z_buffer_, z.narrow(2, frames - 1, 1));
+  state_buffer("last_input", last_input_buffer_, input.narrow(2, frames - 1, 1));
   // input - z dt / (2 tau) k, in z's memory: -(z dt / (2 tau) k) + input is the same number.
   z.mul_(default_resolution.dt() / 2.0).div_(tau.to(input.dtype())).mul_(k.to(input.dtype()));
   return z.neg_().add_(input);

@@ -54,7 +54,7 @@ Tensor first_order_recursion_no_grad(const Tensor& x, double a, double e, const 
 // the coefficients (e = exp(-dt / tau), 1 + e) are computed by the same tensor ops as the
 // differentiable path but only when tau changes, the recursion runs straight into the output,
 // which is then scaled in place, and the state frames are copied into buffers the filter owns
-// (so a state tensor taken with get_state() changes with the next chunk; clone it to keep it).
+// (Note [State buffers] in layer.cpp).
 // Every value is computed by the same operations in the same order as the differentiable
 // path, so both give the same bits (tested).
 struct RecursionCoefficients {

@@ -62,9 +62,15 @@ void smooth_frame(const T* q, T* out, int64_t X, int64_t Y, const T* w, int64_t 
   }
 }
 
+// Whether every frame of q [B, C, 1, X, Y] (contiguous) holds one value.
+template <typename T>
 bool frames_uniform(const Tensor& q) {
-  Tensor flat = q.reshape({q.size(0) * q.size(1), q.size(3) * q.size(4)});
-  return equal(flat.amax({1}), flat.amin({1}));
+  const T* p = q.data_ptr<T>();
+  const int64_t frames = q.size(0) * q.size(1), size = q.size(3) * q.size(4);
+  for (int64_t f = 0; f < frames; ++f)
+    for (int64_t i = 1; i < size; ++i)
+      if (!(p[f * size + i] == p[f * size])) return false;
+  return true;
 }
 
 template <typename T>
@@ -187,19 +193,17 @@ Tensor Bipolar::forward_plain(const Tensor& input, Tensor v, Tensor q) {
   NoGradGuard no_grad;
   Tensor x = input.contiguous();
   Tensor out = empty(x.sizes(), x.dtype());
-  v = v.detach().clone().contiguous();
-  q = q.detach().clone().contiguous();
+  v = state_buffer("V", v_buffer_, v);  // updated in place by the loop
+  q = state_buffer("Q", q_buffer_, q);
   Tensor weight = conv2d->weight.detach().to(x.dtype()).contiguous();
   BipolarScalars s{default_resolution.dt(), input_amp.item<double>(), g_leak.item<double>(),
                    lambda_amp.item<double>(), std::exp(-default_resolution.dt() / tau.item<double>())};
-  bool smooth = !(s.lambda_amp == 0.0 && frames_uniform(q));
+  bool smooth = !(s.lambda_amp == 0.0 && (x.dtype() == kFloat64 ? frames_uniform<double>(q) : frames_uniform<float>(q)));
   if (x.dtype() == kFloat64) {
     bipolar_loop<double>(x, out, v, q, weight, s, smooth);
   } else {
     bipolar_loop<float>(x, out, v, q, weight, s, smooth);
   }
-  store_state("V", v);
-  store_state("Q", q);
   return out;
 }
 

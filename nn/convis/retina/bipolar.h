@@ -39,6 +39,7 @@ class Bipolar : public Layer {
   Tensor forward_graph(const Tensor& input, Tensor v, Tensor q);
   // The same recursion as one loop over raw data, without autograd.
   Tensor forward_plain(const Tensor& input, Tensor v, Tensor q);
+  Tensor v_buffer_, q_buffer_;  // the state, updated in place without gradients (Note [State buffers])
 };
 
 }  // namespace convis::models

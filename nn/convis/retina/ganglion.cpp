@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <vector>
 
@@ -82,7 +83,49 @@ Tensor GanglionInput::transient_response(const Tensor& input) {
   return transient->forward(input);
 }
 
+namespace {
+
+// Note [Ganglion response without gradients]
+// sign, the nonlinearity and a 1x1 pooling weight in one pass, each element by the very
+// operations (in T, in this order, NaN-propagating min and max as the elementwise kernels)
+// that respond's tensor ops perform, so the bits are the same (tested); one allocation.
+template <typename T>
+void ganglion_response_loop(const T* x, T* out, int64_t n, T sign, T i0, T v0, T lambda, T pool) {
+  auto nan_min = [](T a, T b) { return std::isnan(a) || std::isnan(b) ? std::numeric_limits<T>::quiet_NaN() : b < a ? b : a; };
+  auto nan_max = [](T a, T b) { return std::isnan(a) || std::isnan(b) ? std::numeric_limits<T>::quiet_NaN() : b > a ? b : a; };
+  for (int64_t p = 0; p < n; ++p) {
+    const T v = x[p] * sign;
+    const T below = i0 / (T(1) - lambda * (nan_min(v, v0) - v0) / i0);
+    const T above = lambda * (nan_max(v, v0) - v0);
+    out[p] = (below + above) * pool;
+  }
+}
+
+}  // namespace
+
+bool GanglionInput::needs_graph(const Tensor& input) const {
+  if (!GradMode::is_enabled()) return false;
+  for (const Tensor& t : {input, sign, i_0, v_0, lambda_G, pooling->weight})
+    if (t.requires_grad()) return true;
+  return false;
+}
+
 Tensor GanglionInput::respond(const Tensor& transient_output) {
+  const bool one_tap = pooling->weight.numel() == 1 && !pooling->bias.defined();
+  if (one_tap && !needs_graph(transient_output) && transient_output.is_cpu() &&
+      (transient_output.dtype() == kFloat32 || transient_output.dtype() == kFloat64) &&
+      sign.dtype() == transient_output.dtype() && pooling->weight.dtype() == transient_output.dtype()) {
+    const Tensor x = transient_output.contiguous();
+    Tensor out = empty(x.sizes(), x.options());
+    auto run = [&](auto zero) {
+      using T = decltype(zero);
+      auto value = [](const Tensor& t) { return t.item().to<double>(); };
+      ganglion_response_loop<T>(x.data_ptr<T>(), out.data_ptr<T>(), x.numel(), T(value(sign)), T(value(i_0)),
+                                T(value(v_0)), T(value(lambda_G)), T(value(pooling->weight)));
+    };
+    x.dtype() == kFloat64 ? run(double()) : run(float());
+    return out;
+  }
   Tensor y = ganglion_nonlinearity(transient_output * sign, i_0, v_0, lambda_G);
   // A 1x1x1 pooling kernel (sigma_pool = 0) is one multiplication: no convolution needed.
   if (pooling->weight.numel() == 1 && !pooling->bias.defined()) return y * pooling->weight.squeeze();
@@ -217,9 +260,9 @@ Tensor GanglionSpiking::forward(const Tensor& input) {
     CONVIS_CHECK(v.sizes() == frame, "GanglionSpiking",
                  "expected input frames {} as the stored state, got input {}; call clear_state() before changing "
                  "the frame size", v.sizes(), input.sizes());
-    v = v.clone();
-    refr = refr.clone();
   }
+  v = state_buffer("V", v_buffer_, v);  // updated in place by the loop
+  refr = state_buffer("refr", refr_buffer_, refr);
   const double dt = default_resolution.dt();
   LifScalars s{dt, g_L.item<double>(), noise_sigma.item<double>(), default_resolution.steps_per_second,
                refr_mu.item<double>(), refr_sigma.item<double>()};
@@ -235,9 +278,13 @@ Tensor GanglionSpiking::forward(const Tensor& input) {
     lif_pairs(generator_, counter, s, a, pairs * block / threads, pairs * (block + 1) / threads);
   }
   counter += uint64_t(frames) * 2 * lif_counters_per_draw(n);
-  store_state("V", v);
-  store_state("refr", refr);
-  store_state("rng_offset", scalar_tensor(int64_t(counter)));
+  Tensor& offset = state("rng_offset");
+  if (offset.is_same(offset_buffer_)) {
+    offset_buffer_.fill_(int64_t(counter));
+  } else {
+    offset_buffer_ = scalar_tensor(int64_t(counter));
+    offset = offset_buffer_;
+  }
   return out;
 }
 

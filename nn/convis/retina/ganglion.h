@@ -47,6 +47,9 @@ class GanglionInput : public Layer {
   Tensor i_0;       // 0-dim, Hz
   Tensor v_0;       // 0-dim
   Tensor lambda_G;  // 0-dim, Hz
+
+ private:
+  bool needs_graph(const Tensor& input) const;  // Note [Ganglion response without gradients]
 };
 
 // Refractory leaky integrate-and-fire neurons, one per pixel, with dt = 1 / steps_per_second:
@@ -72,6 +75,7 @@ class GanglionSpiking : public Layer {
 
  private:
   Generator generator_;
+  Tensor v_buffer_, refr_buffer_, offset_buffer_;  // the state, updated in place (Note [State buffers])
 };
 
 }  // namespace convis::models
