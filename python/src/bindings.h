@@ -43,6 +43,9 @@ Tensor to_tensor(nb::handle h);
 Tensor from_array(nb::handle array);
 // The dtype for a convis.* dtype object, or a NumPy dtype / string NumPy understands.
 DType to_dtype(nb::handle h);
+// Named tensors (state_dict, get_state, parameters by name) to a dict and back, in order.
+nb::dict to_dict(const nn::OrderedDict<std::string, Tensor>& d);
+nn::OrderedDict<std::string, Tensor> from_dict(const nb::dict& d);
 
 }  // namespace convis::python
 

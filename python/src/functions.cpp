@@ -47,6 +47,18 @@ DType to_dtype(nb::handle h) {
   throw Error("[dtype] expected convis.float32, float64, int64 or bool, got " + name);
 }
 
+nb::dict to_dict(const nn::OrderedDict<std::string, Tensor>& d) {
+  nb::dict out;
+  for (const auto& item : d) out[item.key().c_str()] = item.value();
+  return out;
+}
+
+nn::OrderedDict<std::string, Tensor> from_dict(const nb::dict& d) {
+  nn::OrderedDict<std::string, Tensor> out;
+  for (auto [key, value] : d) out.insert(nb::cast<std::string>(key), to_tensor(value));
+  return out;
+}
+
 namespace {
 
 TensorOptions options(nb::handle dtype, bool requires_grad) {

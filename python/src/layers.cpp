@@ -14,18 +14,6 @@ namespace convis::python {
 
 namespace {
 
-nb::dict to_dict(const nn::OrderedDict<std::string, Tensor>& d) {
-  nb::dict out;
-  for (const auto& item : d) out[item.key().c_str()] = item.value();
-  return out;
-}
-
-nn::OrderedDict<std::string, Tensor> from_dict(const nb::dict& d) {
-  nn::OrderedDict<std::string, Tensor> out;
-  for (auto [key, value] : d) out.insert(nb::cast<std::string>(key), to_tensor(value));
-  return out;
-}
-
 void bind_module(nb::module_& m) {
   nb::class_<nn::Module>(m, "Module")
       .def("parameters", [](const nn::Module& x) { return x.parameters(); })

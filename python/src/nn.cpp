@@ -16,18 +16,6 @@ namespace convis::python {
 
 namespace {
 
-nb::dict to_dict(const TensorDict& d) {
-  nb::dict out;
-  for (const auto& item : d) out[item.key().c_str()] = item.value();
-  return out;
-}
-
-TensorDict from_dict(const nb::dict& d) {
-  TensorDict out;
-  for (auto [key, value] : d) out.insert(nb::cast<std::string>(key), to_tensor(value));
-  return out;
-}
-
 nn::Reduction reduction(const std::string& name) {
   if (name == "mean") return nn::kMean;
   if (name == "sum") return nn::kSum;
