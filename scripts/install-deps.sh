@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages convis needs to build, test and benchmark (run as root).
 # Only what is missing is installed; nothing else is downloaded.
 set -euo pipefail
-packages=(cmake ninja-build g++ pkg-config catch2 libfmt-dev nlohmann-json3-dev libbenchmark-dev libpng-dev
+packages=(cmake ninja-build g++ pkg-config catch2 libfmt-dev nlohmann-json3-dev libbenchmark-dev
           python3-dev python3-venv)
 missing=()
 for p in "${packages[@]}"; do

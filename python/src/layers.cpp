@@ -130,6 +130,12 @@ void bind_samples(nb::module_& samples) {
               nb::overload_cast<int64_t, int64_t, int64_t, double, std::optional<uint64_t>>(&sparse_input),
               nb::arg("t") = 2000, nb::arg("x") = 20, nb::arg("y") = 20, nb::arg("p") = 0.01, nb::arg("seed").none() = nb::none());
   samples.def("pulse", &pulse, nb::arg("t") = 2000, nb::arg("x") = 20, nb::arg("y") = 20, nb::arg("pulse_length") = 100);
+  samples.def("chirp", [](int64_t t, int64_t x, int64_t y) { return chirp(t, x, y); }, nb::arg("t") = 2000,
+              nb::arg("x") = 20, nb::arg("y") = 20, "Full-field chirp: a step, an amplitude ramp, a frequency sweep");
+  samples.def("gabor_kernel", &gabor_kernel, nb::arg("phi") = 2.0, nb::arg("size") = 16, nb::arg("resolution") = 2.0,
+              nb::arg("f") = 10.0, nb::arg("phase") = 0.0, nb::arg("sigma_x") = 1.0, nb::arg("sigma_y") = 1.0);
+  samples.def("mask_circle", &mask_circle, nb::arg("x"), nb::arg("y"), nb::arg("radius"), nb::arg("smooth") = 0.0);
+  samples.def("mask_square", &mask_square, nb::arg("x"), nb::arg("y"), nb::arg("width"));
 }
 
 }  // namespace
