@@ -78,6 +78,28 @@ void bind_nn(nb::module_& m) {
   def_activation<nn::ReLU>(nn_module, "ReLU");
   def_activation<nn::Sigmoid>(nn_module, "Sigmoid");
   def_activation<nn::Tanh>(nn_module, "Tanh");
+  def_activation<nn::GELU>(nn_module, "GELU");
+  def_activation<nn::Softplus>(nn_module, "Softplus");
+  def_activation<nn::Flatten>(nn_module, "Flatten");
+  def_activation<nn::Identity>(nn_module, "Identity");
+  nb::class_<nn::LeakyReLU, nn::Module>(nn_module, "LeakyReLU")
+      .def("__init__", [](nn::LeakyReLU* self, double slope) {
+        new (self) nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(slope));
+      }, nb::arg("negative_slope") = 0.01)
+      .def("forward", [](nn::LeakyReLU& a, const Tensor& x) { return a.forward(x); })
+      .def("__call__", [](nn::LeakyReLU& a, const Tensor& x) { return a.forward(x); });
+  nb::class_<nn::Dropout, nn::Module>(nn_module, "Dropout")
+      .def(nb::init<double>(), nb::arg("p") = 0.5)
+      .def("forward", [](nn::Dropout& d, const Tensor& x) { return d.forward(x); })
+      .def("__call__", [](nn::Dropout& d, const Tensor& x) { return d.forward(x); });
+  nb::class_<nn::LayerNorm, nn::Module>(nn_module, "LayerNorm")
+      .def("__init__", [](nn::LayerNorm* self, const Shape& shape) {
+        new (self) nn::LayerNorm(std::vector<int64_t>(shape.begin(), shape.end()));
+      }, nb::arg("normalized_shape"))
+      .def("forward", &nn::LayerNorm::forward)
+      .def("__call__", &nn::LayerNorm::forward)
+      .def_rw("weight", &nn::LayerNorm::weight)
+      .def_rw("bias", &nn::LayerNorm::bias);
   nb::module_ functional = nn_module.def_submodule("functional", "Functions of convis.nn (as torch.nn.functional)");
   functional.def("mse_loss", [](const Tensor& a, const Tensor& b, const std::string& r) {
     return nn::functional::mse_loss(a, b, reduction(r));

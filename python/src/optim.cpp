@@ -46,6 +46,29 @@ void bind_optim(nb::module_& m) {
       },
       "Adam (betas, eps, weight_decay, amsgrad)", nb::arg("betas") = std::make_tuple(0.9, 0.999),
       nb::arg("eps") = 1e-8, nb::arg("weight_decay") = 0.0, nb::arg("amsgrad") = false);
+  def_optimizer<optim::AdamW>(
+      optim, "AdamW", 1e-3,
+      +[](double lr, std::tuple<double, double> betas, double eps, double weight_decay, bool amsgrad) {
+        return optim::AdamWOptions(lr).betas(betas).eps(eps).weight_decay(weight_decay).amsgrad(amsgrad);
+      },
+      "AdamW: Adam with decoupled weight decay", nb::arg("betas") = std::make_tuple(0.9, 0.999),
+      nb::arg("eps") = 1e-8, nb::arg("weight_decay") = 1e-2, nb::arg("amsgrad") = false);
+  def_optimizer<optim::RMSprop>(
+      optim, "RMSprop", 1e-2,
+      +[](double lr, double alpha, double eps, double weight_decay, double momentum, bool centered) {
+        return optim::RMSpropOptions(lr).alpha(alpha).eps(eps).weight_decay(weight_decay).momentum(momentum)
+            .centered(centered);
+      },
+      "RMSprop (alpha, eps, weight_decay, momentum, centered)", nb::arg("alpha") = 0.99, nb::arg("eps") = 1e-8,
+      nb::arg("weight_decay") = 0.0, nb::arg("momentum") = 0.0, nb::arg("centered") = false);
+  def_optimizer<optim::Adagrad>(
+      optim, "Adagrad", 1e-2,
+      +[](double lr, double lr_decay, double weight_decay, double initial_accumulator_value, double eps) {
+        return optim::AdagradOptions(lr).lr_decay(lr_decay).weight_decay(weight_decay)
+            .initial_accumulator_value(initial_accumulator_value).eps(eps);
+      },
+      "Adagrad (lr_decay, weight_decay, initial_accumulator_value, eps)", nb::arg("lr_decay") = 0.0,
+      nb::arg("weight_decay") = 0.0, nb::arg("initial_accumulator_value") = 0.0, nb::arg("eps") = 1e-10);
 
   nb::class_<Layer, nn::Module> layer = nb::borrow<nb::class_<Layer, nn::Module>>(m.attr("Layer"));
   layer.def("_set_optimizer", [](Layer& l, std::shared_ptr<optim::Optimizer> o) { l.set_optimizer(std::move(o)); })

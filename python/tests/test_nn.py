@@ -59,3 +59,29 @@ def test_state_dict_and_safetensors_round_trip(tmp_path):
     state = seq.state_dict()
     assert sorted(state) == ["0.bias", "0.weight"]
     seq.load_state_dict(state)
+
+
+def test_more_modules_and_optimizers():
+    x = convis.linspace(-2, 2, 9).view(1, 9)
+    assert convis.nn.LeakyReLU(0.1)(x).min().item() == pytest.approx(-0.2)
+    assert convis.nn.Identity()(x).tolist() == x.tolist()
+    assert convis.nn.Flatten()(convis.ones(2, 3, 4)).shape == [2, 12]
+    assert convis.nn.GELU()(convis.zeros(3)).tolist() == [0.0, 0.0, 0.0]
+    assert convis.nn.Softplus()(convis.zeros(1)).item() == pytest.approx(np.log(2.0), rel=1e-6)
+    norm = convis.nn.LayerNorm([9])
+    with convis.no_grad():
+        y = norm(x)
+    assert abs(y.mean().item()) < 1e-6 and y.var(unbiased=False).item() == pytest.approx(1.0, rel=1e-3)
+    drop = convis.nn.Dropout(0.5)
+    drop.eval()
+    assert drop(x).tolist() == x.tolist()
+    for make in (lambda p: convis.optim.AdamW(p, lr=0.05), lambda p: convis.optim.RMSprop(p, lr=0.05),
+                 lambda p: convis.optim.Adagrad(p, lr=0.3)):
+        w = convis.tensor([3.0, -2.0], requires_grad=True)
+        opt = make([w])
+        for _ in range(100):
+            opt.zero_grad()
+            loss = (w * w).sum()
+            loss.backward()
+            opt.step()
+        assert (w * w).sum().item() < 1.0
