@@ -22,6 +22,8 @@
 #include <nanobind/stl/shared_ptr.h>
 #include <nanobind/stl/vector.h>
 
+#include "convis/autograd/gradcheck.h"
+
 #include "bindings.h"
 
 namespace convis::python {
@@ -69,10 +71,10 @@ autograd::variable_list tensors_of(nb::handle result, const char* what) {
                   nb::cast<std::string>(nb::str(h.type())));
     out.push_back(nb::cast<Tensor>(h));
   };
-  if (result.is_none() || nb::isinstance<Tensor>(result)) {
-    one(result);
-  } else {
+  if (nb::isinstance<nb::tuple>(result) || nb::isinstance<nb::list>(result)) {
     for (nb::handle h : result) one(h);
+  } else {
+    one(result);
   }
   return out;
 }
@@ -139,6 +141,31 @@ void bind_function(nb::module_& m) {
         c.get()->ctx.mark_non_differentiable(tensors_of(tensors, "non-differentiable outputs"));
       });
   autograd.def("_apply", &apply_function);
+  // gradcheck(fn, inputs) / gradgradcheck: fn(*inputs) -> Tensor against finite differences
+  // (float64 inputs), as torch.autograd.gradcheck: True, or a convis.Error naming the element.
+  auto check = [](auto checker) {
+    return [checker](nb::callable fn, nb::handle inputs, double eps, double atol, double rtol, bool raise) {
+      autograd::variable_list in = tensors_of(inputs, "gradcheck's inputs");
+      auto call = [&fn](const autograd::variable_list& args) {
+        nb::list list;
+        for (const Tensor& t : args) list.append(t);
+        return nb::cast<Tensor>(fn(*list));
+      };
+      const autograd::GradcheckResult r = checker(call, in, eps, atol, rtol);
+      if (!r.ok && raise) throw Error("[gradcheck] " + r.message);
+      return r.ok;
+    };
+  };
+  auto gradcheck = [](const std::function<Tensor(const autograd::variable_list&)>& f, const autograd::variable_list& in,
+                      double eps, double atol, double rtol) { return autograd::gradcheck(f, in, eps, atol, rtol); };
+  auto gradgradcheck = [](const std::function<Tensor(const autograd::variable_list&)>& f,
+                          const autograd::variable_list& in, double eps, double atol, double rtol) {
+    return autograd::gradgradcheck(f, in, eps, atol, rtol);
+  };
+  autograd.def("gradcheck", check(gradcheck), nb::arg("fn"), nb::arg("inputs"), nb::arg("eps") = 1e-6,
+               nb::arg("atol") = 1e-5, nb::arg("rtol") = 1e-3, nb::arg("raise_exception") = true);
+  autograd.def("gradgradcheck", check(gradgradcheck), nb::arg("fn"), nb::arg("inputs"), nb::arg("eps") = 1e-6,
+               nb::arg("atol") = 1e-5, nb::arg("rtol") = 1e-3, nb::arg("raise_exception") = true);
 }
 
 }  // namespace convis::python

@@ -145,6 +145,16 @@ void bind_dtypes(nb::module_& m) {
   m.attr("float64") = kFloat64, m.attr("double") = kFloat64;
 }
 
+// The dtype a NumPy copy of an array of dtype d takes (float32 or int64), or an Error for the
+// dtypes that have no such copy (complex).
+const char* numeric_target(nb::dlpack::dtype d) {
+  using Code = nb::dlpack::dtype_code;
+  if (d.code == uint8_t(Code::Float) || d.code == uint8_t(Code::Bfloat)) return "float32";
+  if (d.code == uint8_t(Code::Int) || d.code == uint8_t(Code::UInt)) return "int64";
+  throw Error("[from_numpy] expected a bool, integer or floating array, got dtype code " + std::to_string(d.code) +
+              " with " + std::to_string(d.bits) + " bits (complex?)");
+}
+
 }  // namespace
 
 Tensor from_array(nb::handle array) {
@@ -160,9 +170,9 @@ Tensor from_array(nb::handle array) {
   bool negative = false;
   for (size_t d = 0; d < a.ndim(); ++d) negative |= a.stride(d) < 0;
   std::optional<DType> dtype = convis_dtype(a.dtype());
-  if (negative || !dtype) {  // copy, converting a dtype convis lacks (float16, int32, ...)
+  if (negative || !dtype) {  // copy, converting a dtype convis lacks (float16, int32, uint8, ...)
     const char* target = nullptr;
-    if (!dtype) target = a.dtype().code == uint8_t(nb::dlpack::dtype_code::Float) ? "float32" : "int64";
+    if (!dtype) target = numeric_target(a.dtype());
     keep = numpy_copy(keep, target);
     a = nb::cast<nb::ndarray<nb::ro, nb::device::cpu>>(keep);
     dtype = convis_dtype(a.dtype());

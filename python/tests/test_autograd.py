@@ -1,5 +1,6 @@
 """Autograd from Python: requires_grad, backward, grad, no_grad."""
 import numpy as np
+import pytest
 
 import convis
 
@@ -101,3 +102,36 @@ def test_python_function_errors_arrive_as_exceptions():
         assert "no gradient here" in str(e)
     else:
         raise AssertionError("backward's exception was lost")
+
+
+def test_gradcheck_of_python_functions_and_ops_in_float64():
+    x = convis.randn(5, dtype=convis.float64, requires_grad=True)
+    assert convis.autograd.gradcheck(lambda t: Cube.apply(t, 0.5), [x])
+    assert convis.autograd.gradgradcheck(lambda t: Cube.apply(t, 0.5), [x])
+    w = convis.randn(1, 1, 2, 2, 3, dtype=convis.float64, requires_grad=True)
+    v = convis.randn(1, 1, 4, 5, 6, dtype=convis.float64, requires_grad=True)
+    assert convis.autograd.gradcheck(lambda a, b: convis.conv3d(a, b), [v, w])
+
+    class WrongGradient(convis.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            return t * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 3
+
+    with pytest.raises(convis.Error, match=r"\[gradcheck\]"):
+        convis.autograd.gradcheck(WrongGradient.apply, [x])
+    assert not convis.autograd.gradcheck(WrongGradient.apply, [x], raise_exception=False)
+
+
+def test_misuse_of_functions_is_a_convis_error():
+    class NotATensor(convis.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            return 3
+
+    with pytest.raises(convis.Error, match=r"\[Function\] expected forward's results to be tensors \(or None\), "
+                                           r"got <class 'int'>"):
+        NotATensor.apply(convis.ones(2, requires_grad=True))

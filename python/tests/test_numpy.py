@@ -101,3 +101,12 @@ def test_bool_and_int64_round_trip():
     assert t.sum().item() == 2
     idx = convis.from_numpy(np.array([2, 0], dtype=np.int64))
     np.testing.assert_array_equal(convis.arange(5)[idx].numpy(), [2, 0])
+
+
+def test_arrays_convis_cannot_hold_are_a_convis_error():
+    with pytest.raises(convis.Error, match=r"\[from_numpy\] expected a bool, integer or floating array, got dtype "
+                                           r"code 5 with 128 bits"):
+        convis.from_numpy(np.ones(2, dtype=np.complex128))
+    with pytest.raises(convis.Error, match=r"\[from_numpy\] expected an array on the CPU .*got <class 'str'>"):
+        convis.from_numpy("frames")
+    assert convis.from_numpy(np.arange(3, dtype=np.uint8)).tolist() == [0, 1, 2]

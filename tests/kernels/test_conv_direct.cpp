@@ -49,6 +49,10 @@ std::vector<DirectCase> direct_cases() {
       {"two samples, one channel in, three out", {2, 1, 4, 12, 50}, {3, 1, 3, 2, 5}, {1, 0, 2}, 1},
       {"blocks of output channels", {2, 3, 4, 11, 37}, {8, 3, 2, 3, 3}, {1, 1, 1}, 1},
       {"blocks of output channels in groups", {1, 4, 3, 9, 20}, {8, 2, 1, 2, 5}, {0, 1, 0}, 2},
+      // Three taps per row in channel blocks (Note [One tap per row]) at avx512 (kR <= 3), avx2
+      // (kR <= 2) and generic (kR = 1).
+      {"3-tap channel blocks, two tap rows", {1, 2, 4, 7, 19}, {4, 2, 2, 2, 3}, {0, 0, 1}, 1},
+      {"3-tap channel blocks, one tap row", {2, 2, 3, 5, 20}, {4, 2, 2, 1, 3}, {1, 0, 0}, 1},
       // Narrow rows and kT >= 7: folded frames (Note [Folded frames]) at avx512 and avx2.
       {"folded frames", {2, 2, 13, 8, 21}, {3, 2, 7, 3, 5}, {1, 0, 0}, 1},
       {"folded frames, padded, in groups", {1, 4, 16, 7, 19}, {4, 2, 8, 2, 4}, {0, 1, 1}, 2},

@@ -6,6 +6,7 @@
 #include "convis/core/factory.h"
 #include "convis/core/ops.h"
 #include "convis/nn/convis/filters/resolution.h"
+#include "convis/nn/convis/records_graph.h"
 
 namespace convis::filters {
 namespace {
@@ -38,14 +39,6 @@ Tensor decay(const Tensor& tau, const Tensor& input, const char* op) {
   return exp(div(-default_resolution.dt(), tau.to(input.dtype())));
 }
 
-// Whether a forward must record: grad mode on and the input or a parameter requires grad.
-bool needs_graph(const Tensor& input, std::initializer_list<const Tensor*> parameters) {
-  if (!GradMode::is_enabled()) return false;
-  bool any = input.requires_grad();
-  for (const Tensor* p : parameters) any = any || p->requires_grad();
-  return any;
-}
-
 // e and 1 + e by the differentiable path's own ops, recomputed only when tau or the dtype changes.
 const RecursionCoefficients& coefficients(RecursionCoefficients& c, const Tensor& tau, const Tensor& input,
                                           const char* op) {
@@ -70,7 +63,7 @@ Tensor TemporalLowPassFilterRecursive::forward(const Tensor& input_) {
   const char* op = "TemporalLowPassFilterRecursive";
   check_video(input_, op);
   Tensor input = as_floating(input_);
-  if (!needs_graph(input, {&tau}) && input.size(2) > 0) return forward_no_grad(input);
+  if (!records_graph(input, {tau}) && input.size(2) > 0) return forward_no_grad(input);
   Tensor e = decay(tau, input, op);
   Tensor y0 = frame_state(state("y"), input, op, "y");
   int64_t frames = input.size(2);
@@ -104,7 +97,7 @@ Tensor TemporalHighPassFilterRecursive::forward(const Tensor& input_) {
   Tensor input = as_floating(input_);
   int64_t frames = input.size(2);
   if (frames == 0) return input.clone();
-  if (!needs_graph(input, {&tau, &k})) return forward_no_grad(input);
+  if (!records_graph(input, {tau, k})) return forward_no_grad(input);
   Tensor e = decay(tau, input, op);
   Tensor z0 = frame_state(state("z"), input, op, "z");
   // Note [Chunk-invariant high-pass]: x[-1] is the previous chunk's last frame.

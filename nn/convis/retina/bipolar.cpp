@@ -7,6 +7,7 @@
 #include "convis/autograd/grad_mode.h"
 #include "convis/core/factory.h"
 #include "convis/core/ops.h"
+#include "convis/nn/convis/records_graph.h"
 
 namespace convis::models {
 
@@ -135,11 +136,8 @@ void Bipolar::configure(const BipolarConfig& c) {
 }
 
 bool Bipolar::needs_graph(const Tensor& input) const {
-  if (!GradMode::is_enabled()) return false;
-  if (!input.is_cpu()) return true;
-  for (const Tensor& t : {input, input_amp, g_leak, lambda_amp, tau, conv2d->weight})
-    if (t.requires_grad()) return true;
-  return false;
+  if (GradMode::is_enabled() && !input.is_cpu()) return true;  // the plain loop runs on the CPU
+  return records_graph(input, {input_amp, g_leak, lambda_amp, tau, conv2d->weight});
 }
 
 Tensor Bipolar::forward(const Tensor& input) {

@@ -11,6 +11,7 @@
 #include "convis/core/factory.h"
 #include "convis/core/ops.h"
 #include "convis/core/threading.h"
+#include "convis/nn/convis/records_graph.h"
 
 namespace convis::models {
 
@@ -104,10 +105,7 @@ void ganglion_response_loop(const T* x, T* out, int64_t n, T sign, T i0, T v0, T
 }  // namespace
 
 bool GanglionInput::needs_graph(const Tensor& input) const {
-  if (!GradMode::is_enabled()) return false;
-  for (const Tensor& t : {input, sign, i_0, v_0, lambda_G, pooling->weight})
-    if (t.requires_grad()) return true;
-  return false;
+  return records_graph(input, {sign, i_0, v_0, lambda_G, pooling->weight});
 }
 
 Tensor GanglionInput::respond(const Tensor& transient_output) {
