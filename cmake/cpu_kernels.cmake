@@ -7,6 +7,9 @@
 file(GLOB CONVIS_CPU_KERNEL_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/kernels/cpu/*.cpp)
 list(FILTER CONVIS_CPU_KERNEL_SOURCES EXCLUDE REGEX "/capability\\.cpp$")
 
+# sqrt of a float vectorises only without errno (its argument is never negative there).
+set_source_files_properties(${PROJECT_SOURCE_DIR}/kernels/cpu/spiking.cpp PROPERTIES COMPILE_OPTIONS -fno-math-errno)
+
 set(CONVIS_CPU_LEVELS generic)
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$" AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   list(APPEND CONVIS_CPU_LEVELS avx2 avx512)

@@ -30,6 +30,17 @@ namespace convis {
 
 void manual_seed(uint64_t seed);
 
+inline constexpr uint64_t kSplitMixGamma = 0x9E3779B97F4A7C15ull;  // 2^64 / golden ratio
+
+// SplitMix64: one step of the stream, then the finalizer (a bijection of 64-bit values).
+// Inline so that kernels drawing many numbers (kernels/cpu/spiking.cpp) can vectorise it.
+constexpr uint64_t splitmix64(uint64_t z) {
+  z += kSplitMixGamma;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
 class Generator {
  public:
   explicit Generator(uint64_t seed = 0) : seed_(seed) {}
@@ -45,8 +56,9 @@ class Generator {
     offset_ += n;
     return first;
   }
-  // The 64 random bits for one counter value.
-  uint64_t bits(uint64_t counter) const;
+  // The 64 random bits for one counter value: splitmix64(key() + counter * kSplitMixGamma).
+  uint64_t bits(uint64_t counter) const { return splitmix64(key() + counter * kSplitMixGamma); }
+  uint64_t key() const { return splitmix64(seed_); }
   double uniform(uint64_t counter) const;     // [0, 1) with 53 bits
   float uniform_float(uint64_t counter) const;  // [0, 1) with 24 bits
 

@@ -39,6 +39,7 @@ struct ConvBackwardInputArgs;
 struct ConvBackwardWeightArgs;
 struct PoolForwardArgs;
 struct PoolBackwardArgs;
+struct LifArgs;
 using ElementwiseKernel = void(const StridedLoop&);  // keyed by the compute dtype
 using ReduceKernel = void(const ReduceArgs&);        // keyed by the input's dtype
 using IndexKernel = IndexCheck(const IndexLoop&);
@@ -48,6 +49,7 @@ using ConvBackwardInputKernel = void(const ConvBackwardInputArgs&);
 using ConvBackwardWeightKernel = void(const ConvBackwardWeightArgs&);
 using PoolForwardKernel = void(const PoolForwardArgs&);
 using PoolBackwardKernel = void(const PoolBackwardArgs&);
+using LifKernel = void(const LifArgs&);  // keyed by the input's dtype (float32)
 
 // Note [One list of ops]
 // Every op is one line here, with its kernel signature; the enum, the names op_name prints
@@ -81,7 +83,8 @@ using PoolBackwardKernel = void(const PoolBackwardArgs&);
   X(conv_forward, ConvForwardKernel) X(conv_backward_input, ConvBackwardInputKernel)           \
   X(conv_backward_weight, ConvBackwardWeightKernel)                                            \
   X(max_pool_forward, PoolForwardKernel) X(max_pool_backward, PoolBackwardKernel)              \
-  X(avg_pool_forward, PoolForwardKernel) X(avg_pool_backward, PoolBackwardKernel)
+  X(avg_pool_forward, PoolForwardKernel) X(avg_pool_backward, PoolBackwardKernel)              \
+  X(lif_forward, LifKernel)
 
 enum class OpKind : uint16_t {
 #define CONVIS_OP_ENUM(name, signature) name,

@@ -15,5 +15,6 @@ void register_index_kernels();        // kernels/cpu/index.cpp
 void register_gemm_kernels();         // kernels/cpu/linalg.cpp
 void register_conv_kernels();         // kernels/cpu/conv.cpp
 void register_pool_kernels();         // kernels/cpu/pool.cpp
+void register_spiking_kernels();      // kernels/cpu/spiking.cpp
 
 CONVIS_CPU_END

@@ -16,6 +16,7 @@ void register_kernels() {
   register_gemm_kernels();         // kernels/cpu/linalg.cpp
   register_conv_kernels();         // kernels/cpu/conv.cpp
   register_pool_kernels();         // kernels/cpu/pool.cpp
+  register_spiking_kernels();      // kernels/cpu/spiking.cpp
 }
 
 CONVIS_CPU_END

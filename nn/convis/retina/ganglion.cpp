@@ -4,13 +4,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numbers>
-#include <vector>
 
 #include "convis/autograd/grad_mode.h"
 #include "convis/core/factory.h"
 #include "convis/core/ops.h"
-#include "convis/core/threading.h"
+#include "convis/kernels/spiking.h"
 #include "convis/nn/convis/records_graph.h"
 
 namespace convis::models {
@@ -139,75 +137,17 @@ Tensor GanglionInput::forward(const Tensor& input) { return respond(transient_re
 // Every random number is a pure function of (seed, counter) (core/generator.h).  The counter
 // position is the state slot "rng_offset", so chunked runs draw the same numbers as one call,
 // clear_state() replays the same spikes, and push_state()/pop_state() restore the position.
-// Per frame of N neurons the layout is fixed: 2 ceil(N/2) counters for the membrane noise,
-// then 2 ceil(N/2) for the refractory periods (used only when refr_sigma != 0); normals come
-// in Box-Muller pairs (cos and sin of one pair of uniforms).  The initial potentials take N
-// uniforms from the counters before the first frame.
+// The initial potentials take N uniforms (double) from the counters before the first frame;
+// then each frame of N neurons uses lif_counters_per_frame(N) counters, laid out as Note
+// [Spiking noise] in kernels/spiking.h says: one Box-Muller pair per pair of neurons for the
+// membrane noise, one for the refractory periods.  The kernel (kernels/cpu/spiking.cpp) draws
+// them in float32, vectorised, the same bits for every thread count and capability.
 
 namespace {
 
 uint64_t initial_seed() {
   Generator& g = default_generator();
   return g.bits(g.reserve(1));
-}
-
-struct LifScalars {
-  double dt, g_l, noise, steps_per_second, refr_mu, refr_sigma;
-};
-
-struct LifArrays {
-  const float* in;
-  bool* out;
-  float* v;
-  float* refr;
-  int64_t BC, frames, XY;
-};
-
-uint64_t lif_counters_per_draw(int64_t n) { return uint64_t(2 * ((n + 1) / 2)); }
-
-// Two standard normals (Box-Muller, cos and sin) from counters c and c + 1.
-inline void normal_pair(const Generator& g, uint64_t c, double& z0, double& z1) {
-  const double u1 = g.uniform(c), u2 = g.uniform(c + 1);
-  const double r = std::sqrt(-2.0 * std::log(1.0 - u1)), a = 2.0 * std::numbers::pi * u2;
-  z0 = r * std::cos(a);
-  z1 = r * std::sin(a);
-}
-
-// One LIF step of neuron p (flat index over [B, C, X, Y]) at frame t; returns the spike.
-inline void lif_step(const LifScalars& s, const LifArrays& a, int64_t p, int64_t t, double xi, double xi_refr) {
-  const int64_t bc = p / a.XY, q = p % a.XY;
-  const int64_t at = (bc * a.frames + t) * a.XY + q;
-  double vp = a.v[p];
-  vp += (double(a.in[at]) - s.g_l * vp) * s.dt + s.noise * std::sqrt(s.g_l / s.dt) * s.dt * xi;
-  float r = std::max(a.refr[p] - 1.0f, 0.0f);
-  if (r >= 0.5f) vp = 0.0;
-  const bool spike = vp > 1.0;
-  if (spike) {
-    vp = 0.0;
-    r = float(s.steps_per_second * (s.refr_mu + s.refr_sigma * xi_refr));
-  }
-  a.v[p] = float(vp);
-  a.refr[p] = r;
-  a.out[at] = spike;
-}
-
-// Every frame for the neurons of pairs [pair_begin, pair_end): neurons 2k and 2k + 1 share
-// the Box-Muller pair of counters 2k, 2k + 1 (membrane noise) and, per frame, the pair at
-// the same place in the second half of the frame's counters (refractory periods).
-void lif_pairs(const Generator& g, uint64_t counter, const LifScalars& s, const LifArrays& a, int64_t pair_begin,
-               int64_t pair_end) {
-  const int64_t n = a.BC * a.XY;
-  const uint64_t per_draw = lif_counters_per_draw(n);
-  for (int64_t t = 0; t < a.frames; ++t) {
-    const uint64_t base = counter + uint64_t(t) * 2 * per_draw;
-    for (int64_t k = pair_begin; k < pair_end; ++k) {
-      double xi[2] = {0, 0}, xr[2] = {0, 0};
-      if (s.noise != 0.0) normal_pair(g, base + uint64_t(2 * k), xi[0], xi[1]);
-      if (s.refr_sigma != 0.0) normal_pair(g, base + per_draw + uint64_t(2 * k), xr[0], xr[1]);
-      lif_step(s, a, 2 * k, t, xi[0], xr[0]);
-      if (2 * k + 1 < n) lif_step(s, a, 2 * k + 1, t, xi[1], xr[1]);
-    }
-  }
 }
 
 }  // namespace
@@ -261,21 +201,21 @@ Tensor GanglionSpiking::forward(const Tensor& input) {
   }
   v = state_buffer("V", v_buffer_, v);  // updated in place by the loop
   refr = state_buffer("refr", refr_buffer_, refr);
-  const double dt = default_resolution.dt();
-  LifScalars s{dt, g_L.item<double>(), noise_sigma.item<double>(), default_resolution.steps_per_second,
-               refr_mu.item<double>(), refr_sigma.item<double>()};
+  const double dt = default_resolution.dt(), g_leak = g_L.item<double>();
   Tensor out = empty(x.sizes(), kBool);
-  LifArrays a{x.data_ptr<float>(), out.data_ptr<bool>(), v.data_ptr<float>(), refr.data_ptr<float>(), BC, frames, XY};
-  // Pairs of neurons (one Box-Muller pair each) are independent: split them over threads.  A
-  // neuron step costs about 30 ns (two uniforms, log, sqrt, cos, sin), so a thread pays from
-  // a few thousand steps on; the numbers do not depend on the split (counter-based noise).
-  const int64_t pairs = (n + 1) / 2;
-  const int threads = n * frames >= 8192 && pairs >= 16 ? int(std::min<int64_t>(get_num_threads(), pairs / 8)) : 1;
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t block = 0; block < threads; ++block) {
-    lif_pairs(generator_, counter, s, a, pairs * block / threads, pairs * (block + 1) / threads);
-  }
-  counter += uint64_t(frames) * 2 * lif_counters_per_draw(n);
+  LifArgs a;
+  a.input = x.data_ptr<float>();
+  a.spikes = out.data_ptr<bool>();
+  a.v = v.data_ptr<float>();
+  a.refr = refr.data_ptr<float>();
+  a.planes = BC, a.frames = frames, a.pixels = XY;
+  a.dt = float(dt), a.g_leak = float(g_leak);
+  a.noise_scale = float(noise_sigma.item<double>() * std::sqrt(g_leak / dt) * dt);
+  a.steps_per_second = float(default_resolution.steps_per_second);
+  a.refr_mu = float(refr_mu.item<double>()), a.refr_sigma = float(refr_sigma.item<double>());
+  a.key = generator_.key(), a.counter = counter;
+  find_kernel<OpKind::lif_forward>(kCPU, kFloat32)(a);
+  counter += uint64_t(frames) * lif_counters_per_frame(n);
   Tensor& offset = state("rng_offset");
   if (offset.is_same(offset_buffer_)) {
     offset_buffer_.fill_(int64_t(counter));
