@@ -2,6 +2,8 @@
 #include "convis/nn/convis/retina/ganglion.h"
 
 #include <algorithm>
+#include <bit>
+#include <type_traits>
 #include <cmath>
 #include <limits>
 
@@ -88,10 +90,20 @@ namespace {
 // sign, the nonlinearity and a 1x1 pooling weight in one pass, each element by the very
 // operations (in T, in this order, NaN-propagating min and max as the elementwise kernels)
 // that respond's tensor ops perform, so the bits are the same (tested); one allocation.
+// The choices are bit masks, not branches (GCC keeps `?:` on a float compare as a branch, which
+// stops the loop vectorising).
+template <typename T>
+T pick(bool c, T a, T b) {
+  using U = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+  const U m = U(0) - U(c);
+  return std::bit_cast<T>((std::bit_cast<U>(a) & m) | (std::bit_cast<U>(b) & ~m));
+}
+
 template <typename T>
 void ganglion_response_loop(const T* x, T* out, int64_t n, T sign, T i0, T v0, T lambda, T pool) {
-  auto nan_min = [](T a, T b) { return std::isnan(a) || std::isnan(b) ? std::numeric_limits<T>::quiet_NaN() : b < a ? b : a; };
-  auto nan_max = [](T a, T b) { return std::isnan(a) || std::isnan(b) ? std::numeric_limits<T>::quiet_NaN() : b > a ? b : a; };
+  constexpr T nan = std::numeric_limits<T>::quiet_NaN();
+  auto nan_min = [](T a, T b) { return pick(a != a || b != b, nan, pick(b < a, b, a)); };
+  auto nan_max = [](T a, T b) { return pick(a != a || b != b, nan, pick(b > a, b, a)); };
   for (int64_t p = 0; p < n; ++p) {
     const T v = x[p] * sign;
     const T below = i0 / (T(1) - lambda * (nan_min(v, v0) - v0) / i0);
