@@ -77,11 +77,9 @@ inline std::pair<Tensor, Tensor> spirals(int64_t n) {
 inline TrainResult train_spiral_mlp(int epochs = 80, bool verbose = false) {
   manual_seed(1);
   auto [x, labels] = spirals(100);
-  auto mlp = std::make_shared<nn::Sequential>(std::make_shared<nn::Linear>(2, 64), std::make_shared<nn::Tanh>(),
-                                              std::make_shared<nn::Linear>(64, 64), std::make_shared<nn::Tanh>(),
-                                              std::make_shared<nn::Linear>(64, 2));
+  nn::Sequential mlp(nn::Linear(2, 64), nn::Tanh(), nn::Linear(64, 64), nn::Tanh(), nn::Linear(64, 2));
   if (verbose) std::cout << *mlp << "\n";
-  return fit(*mlp, [&](const Tensor& in) { return mlp->forward(in); }, x, labels, epochs, 20, 0.02, verbose);
+  return fit(*mlp, [&](const Tensor& in) { return mlp(in); }, x, labels, epochs, 20, 0.02, verbose);
 }
 
 // Videos [n, 1, T=6, 7, 7] of a vertical bright bar on noise, moving one pixel per frame to
@@ -103,26 +101,25 @@ inline std::pair<Tensor, Tensor> moving_bars(int64_t n) {
 
 // A direction-selective network: a 3x3x3 space-time convolution, ReLU, the mean response of
 // each of its 4 channels, and a linear read-out.
-struct BarNet : nn::Module {
-  BarNet() {
-    conv = register_module("conv", std::make_shared<nn::Conv3d>(nn::Conv3dOptions(1, 4, 3).padding(1)));
-    readout = register_module("readout", std::make_shared<nn::Linear>(4, 2));
-  }
-  Tensor forward(const Tensor& x) { return readout->forward(conv->forward(x).relu().mean({2, 3, 4})); }
-  std::shared_ptr<nn::Conv3d> conv;
-  std::shared_ptr<nn::Linear> readout;
+struct BarNetImpl : nn::Module {
+  BarNetImpl()
+      : conv(register_module("conv", nn::Conv3d(nn::Conv3dOptions(1, 4, 3).padding(1)))),
+        readout(register_module("readout", nn::Linear(4, 2))) {}
+  Tensor forward(const Tensor& x) { return readout(conv(x).relu().mean({2, 3, 4})); }
+  nn::Conv3d conv;
+  nn::Linear readout;
 };
+CONVIS_MODULE(BarNet);
 
 inline TrainResult train_moving_bars(int epochs = 15, bool verbose = false) {
   manual_seed(2);
   auto [videos, labels] = moving_bars(64);
-  auto net = std::make_shared<BarNet>();
+  BarNet net;
   if (verbose) std::cout << *net << "\n";
-  TrainResult r =
-      fit(*net, [&](const Tensor& in) { return net->forward(in); }, videos, labels, epochs, 16, 0.05, verbose);
+  TrainResult r = fit(*net, [&](const Tensor& in) { return net(in); }, videos, labels, epochs, 16, 0.05, verbose);
   auto [fresh, fresh_labels] = moving_bars(256);  // bars the network never saw
   NoGradGuard no_grad;
-  r.test_accuracy = accuracy(net->forward(fresh), fresh_labels);
+  r.test_accuracy = accuracy(net(fresh), fresh_labels);
   return r;
 }
 

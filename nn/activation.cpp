@@ -5,15 +5,15 @@
 
 namespace convis::nn {
 
-Tensor Softplus::forward(const Tensor& input) {
+Tensor SoftplusImpl::forward(const Tensor& input) {
   return functional::softplus(input, options.beta(), options.threshold());
 }
 
-GELU::GELU(const GELUOptions& options_) : options(options_) {
+GELUImpl::GELUImpl(const GELUOptions& options_) : options(options_) {
   CONVIS_CHECK(options.approximate() == "none" || options.approximate() == "tanh", "GELU",
                "expected approximate \"none\" or \"tanh\", got \"{}\"", options.approximate());
 }
 
-Tensor GELU::forward(const Tensor& input) { return functional::gelu(input, options.approximate()); }
+Tensor GELUImpl::forward(const Tensor& input) { return functional::gelu(input, options.approximate()); }
 
 }  // namespace convis::nn

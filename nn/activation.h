@@ -1,9 +1,9 @@
 // nn/activation.h: activation layers, Flatten and Identity.
 //
-//   auto act = std::make_shared<nn::LeakyReLU>(nn::LeakyReLUOptions().negative_slope(0.2));
+//   nn::LeakyReLU act(nn::LeakyReLUOptions().negative_slope(0.2));
 //   Tensor y = act->forward(randn({4}));
-//   auto gelu = std::make_shared<nn::GELU>(nn::GELUOptions().approximate("tanh"));
-//   auto flat = std::make_shared<nn::Flatten>();            // [N, C, H, W] -> [N, C*H*W]
+//   nn::GELU gelu(nn::GELUOptions().approximate("tanh"));
+//   nn::Flatten flat;            // [N, C, H, W] -> [N, C*H*W]
 //
 // Every one is built from differentiable public ops (GELU and Softplus call nn::functional,
 // whose erf is a small autograd Function), so gradients flow through all of them.
@@ -26,9 +26,9 @@ struct ReLUOptions {
   bool inplace_;
 };
 
-class ReLU : public Module {
+class ReLUImpl : public Module {
  public:
-  explicit ReLU(const ReLUOptions& options_ = {}) : options(options_) {}
+  explicit ReLUImpl(const ReLUOptions& options_ = {}) : options(options_) {}
   Tensor forward(Tensor input) { return options.inplace() ? input.relu_() : input.relu(); }
   Tensor operator()(const Tensor& input) { return forward(input); }
   void pretty_print(std::ostream& stream) const override {
@@ -48,9 +48,9 @@ struct LeakyReLUOptions {
   bool inplace_ = false;
 };
 
-class LeakyReLU : public Module {
+class LeakyReLUImpl : public Module {
  public:
-  explicit LeakyReLU(const LeakyReLUOptions& options_ = {}) : options(options_) {}
+  explicit LeakyReLUImpl(const LeakyReLUOptions& options_ = {}) : options(options_) {}
   Tensor forward(Tensor input) {
     Tensor out = where(input > 0, input, input * options.negative_slope());
     return options.inplace() ? input.copy_(out) : out;
@@ -63,14 +63,14 @@ class LeakyReLU : public Module {
   LeakyReLUOptions options;
 };
 
-class Sigmoid : public Module {
+class SigmoidImpl : public Module {
  public:
   Tensor forward(const Tensor& input) { return input.sigmoid(); }
   Tensor operator()(const Tensor& input) { return forward(input); }
   void pretty_print(std::ostream& stream) const override { stream << "convis::nn::Sigmoid()"; }
 };
 
-class Tanh : public Module {
+class TanhImpl : public Module {
  public:
   Tensor forward(const Tensor& input) { return input.tanh(); }
   Tensor operator()(const Tensor& input) { return forward(input); }
@@ -89,9 +89,9 @@ struct SoftplusOptions {
 };
 
 // log(1 + exp(beta x)) / beta, and x itself where beta x > threshold.
-class Softplus : public Module {
+class SoftplusImpl : public Module {
  public:
-  explicit Softplus(const SoftplusOptions& options_ = {}) : options(options_) {}
+  explicit SoftplusImpl(const SoftplusOptions& options_ = {}) : options(options_) {}
   Tensor forward(const Tensor& input);
   Tensor operator()(const Tensor& input) { return forward(input); }
   void pretty_print(std::ostream& stream) const override {
@@ -109,9 +109,9 @@ struct GELUOptions {
 };
 
 // x * Phi(x) ("none", with erf) or its tanh approximation ("tanh").
-class GELU : public Module {
+class GELUImpl : public Module {
  public:
-  explicit GELU(const GELUOptions& options = {});
+  explicit GELUImpl(const GELUOptions& options = {});
   Tensor forward(const Tensor& input);
   Tensor operator()(const Tensor& input) { return forward(input); }
   void pretty_print(std::ostream& stream) const override { stream << "convis::nn::GELU()"; }
@@ -129,9 +129,9 @@ struct FlattenOptions {
   int64_t end_dim_ = -1;
 };
 
-class Flatten : public Module {
+class FlattenImpl : public Module {
  public:
-  explicit Flatten(const FlattenOptions& options_ = {}) : options(options_) {}
+  explicit FlattenImpl(const FlattenOptions& options_ = {}) : options(options_) {}
   Tensor forward(const Tensor& input) { return input.flatten(options.start_dim(), options.end_dim()); }
   Tensor operator()(const Tensor& input) { return forward(input); }
   void pretty_print(std::ostream& stream) const override {
@@ -140,11 +140,21 @@ class Flatten : public Module {
   FlattenOptions options;
 };
 
-class Identity : public Module {
+class IdentityImpl : public Module {
  public:
   Tensor forward(const Tensor& input) { return input; }
   Tensor operator()(const Tensor& input) { return forward(input); }
   void pretty_print(std::ostream& stream) const override { stream << "convis::nn::Identity()"; }
 };
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(ReLU);
+CONVIS_MODULE(LeakyReLU);
+CONVIS_MODULE(Sigmoid);
+CONVIS_MODULE(Tanh);
+CONVIS_MODULE(Softplus);
+CONVIS_MODULE(GELU);
+CONVIS_MODULE(Flatten);
+CONVIS_MODULE(Identity);
 
 }  // namespace convis::nn

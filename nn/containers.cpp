@@ -3,24 +3,24 @@
 
 namespace convis::nn {
 
-Sequential::Sequential(std::initializer_list<std::pair<std::string, AnyModule>> named) : Sequential() {
+SequentialImpl::SequentialImpl(std::initializer_list<std::pair<std::string, AnyModule>> named) : SequentialImpl() {
   for (const auto& [name, module] : named) push_back(name, module);
 }
 
-void Sequential::push_back(AnyModule module) { push_back(std::to_string(entries_.size()), std::move(module)); }
+void SequentialImpl::push_back(AnyModule module) { push_back(std::to_string(entries_.size()), std::move(module)); }
 
-void Sequential::push_back(std::string name, AnyModule module) {
+void SequentialImpl::push_back(std::string name, AnyModule module) {
   register_module(std::move(name), module.module);
   modules_.push_back(module.module);
   entries_.push_back(std::move(module));
 }
 
-void Sequential::extend(const Sequential& other) {
+void SequentialImpl::extend(const SequentialImpl& other) {
   for (const auto& entry : other.entries_) push_back(entry);
 }
 
 // See Note [Sequential's forward].
-Tensor Sequential::forward(const Tensor& input) {
+Tensor SequentialImpl::forward(const Tensor& input) {
   CONVIS_CHECK(!entries_.empty(), "Sequential", "expected at least one module to run forward, got an empty Sequential");
   Tensor x = input;
   for (size_t i = 0; i < entries_.size(); ++i) {
@@ -32,24 +32,24 @@ Tensor Sequential::forward(const Tensor& input) {
   return x;
 }
 
-void ModuleList::push_back(std::shared_ptr<Module> module) {
+void ModuleListImpl::push_back(std::shared_ptr<Module> module) {
   register_module(std::to_string(modules_.size()), module);
   modules_.push_back(std::move(module));
 }
 
-void ModuleList::extend(const ModuleList& other) {
+void ModuleListImpl::extend(const ModuleListImpl& other) {
   for (const auto& m : other.modules_) push_back(m);
 }
 
-ModuleDict::ModuleDict(const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& modules) {
+ModuleDictImpl::ModuleDictImpl(const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& modules) {
   update(modules);
 }
 
-ModuleDict::ModuleDict(const OrderedDict<std::string, std::shared_ptr<Module>>& modules) {
+ModuleDictImpl::ModuleDictImpl(const OrderedDict<std::string, std::shared_ptr<Module>>& modules) {
   for (const auto& item : modules) insert(item.key(), item.value());
 }
 
-void ModuleDict::insert(const std::string& key, std::shared_ptr<Module> module) {
+void ModuleDictImpl::insert(const std::string& key, std::shared_ptr<Module> module) {
   if (modules_.contains(key)) {
     replace_module(key, module);
     modules_[key] = std::move(module);
@@ -59,17 +59,17 @@ void ModuleDict::insert(const std::string& key, std::shared_ptr<Module> module) 
   modules_.insert(key, std::move(module));
 }
 
-void ModuleDict::update(const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& modules) {
+void ModuleDictImpl::update(const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& modules) {
   for (const auto& [key, module] : modules) insert(key, module);
 }
 
-std::shared_ptr<Module> ModuleDict::pop(const std::string& key) {
+std::shared_ptr<Module> ModuleDictImpl::pop(const std::string& key) {
   CONVIS_CHECK(modules_.contains(key), "ModuleDict", "expected a key in the dict, got '{}'", key);
   unregister_module(key);
   return modules_.pop(key);
 }
 
-void ModuleDict::clear() {
+void ModuleDictImpl::clear() {
   for (const auto& key : modules_.keys()) unregister_module(key);
   modules_.clear();
 }

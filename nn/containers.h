@@ -1,16 +1,15 @@
 // nn/containers.h: Sequential, ModuleList, ModuleDict.
 //
-//   auto net = std::make_shared<nn::Sequential>(std::make_shared<nn::Linear>(3, 4),
-//                                               std::make_shared<nn::ReLU>(),
-//                                               std::make_shared<nn::Linear>(4, 1));
+//   nn::Sequential net(nn::Linear(3, 4), nn::ReLU(), nn::Linear(4, 1));   // holders
+//   // or std::make_shared<nn::SequentialImpl>(std::make_shared<nn::LinearImpl>(3, 4), ...)
 //   Tensor y = net->forward(randn({8, 3}));          // each module's forward in turn
 //   net->named_parameters();                          // 0.weight, 0.bias, 2.weight, 2.bias
 //   auto fc = net->ptr<nn::Linear>(0);                // typed access
 //
-//   auto list = std::make_shared<nn::ModuleList>();
-//   list->push_back(std::make_shared<nn::Linear>(3, 3));   // registered as "0"
-//   auto dict = std::make_shared<nn::ModuleDict>(
-//       std::vector<std::pair<std::string, std::shared_ptr<nn::Module>>>{{"act", std::make_shared<nn::Tanh>()}});
+//   nn::ModuleList list;
+//   list->push_back(nn::Linear(3, 3));                    // registered as "0"
+//   nn::ModuleDict dict(
+//       std::vector<std::pair<std::string, std::shared_ptr<nn::Module>>>{{"act", nn::Tanh().ptr()}});
 //
 // Note [Sequential's forward]
 // Module has no virtual forward (as in LibTorch, each layer's forward has its own
@@ -38,6 +37,8 @@ struct AnyModule {
     if constexpr (requires(M& mod, const Tensor& x) { { mod.forward(x) } -> std::convertible_to<Tensor>; })
       forward = [raw = m.get()](const Tensor& x) -> Tensor { return raw->forward(x); };
   }
+  template <typename Impl>
+  AnyModule(const ModuleHolder<Impl>& holder) : AnyModule(holder.ptr()) {}  // NOLINT: nn::Linear(3, 4)
   std::shared_ptr<Module> module;
   std::function<Tensor(const Tensor&)> forward;  // empty when the type has no forward(Tensor)
 };
@@ -73,19 +74,21 @@ class IndexedModules : public Module {
   const char* kind_;  // "Sequential" or "ModuleList", for error messages
 };
 
-class Sequential : public IndexedModules {
+class SequentialImpl : public IndexedModules {
  public:
-  Sequential() : IndexedModules("Sequential") {}
+  SequentialImpl() : IndexedModules("Sequential") {}
+  // SequentialImpl(nn::Linear(3, 4), nn::ReLU()): holders or shared_ptrs of modules.
   template <typename... M>
-  explicit Sequential(std::shared_ptr<M>... modules) : Sequential() {
-    (push_back(AnyModule(std::move(modules))), ...);
+    requires(sizeof...(M) > 0 && (std::constructible_from<AnyModule, M> && ...))
+  explicit SequentialImpl(M&&... modules) : SequentialImpl() {
+    (push_back(AnyModule(std::forward<M>(modules))), ...);
   }
   // Named entries: Sequential({{"fc", std::make_shared<Linear>(3, 4)}, {"act", ...}}).
-  Sequential(std::initializer_list<std::pair<std::string, AnyModule>> named);
+  SequentialImpl(std::initializer_list<std::pair<std::string, AnyModule>> named);
 
   void push_back(AnyModule module);  // named by its position ("0", "1", ...)
   void push_back(std::string name, AnyModule module);
-  void extend(const Sequential& other);
+  void extend(const SequentialImpl& other);
 
   Tensor forward(const Tensor& input);
   Tensor operator()(const Tensor& input) { return forward(input); }
@@ -96,24 +99,27 @@ class Sequential : public IndexedModules {
   std::vector<AnyModule> entries_;  // parallel to modules_, with each one's forward
 };
 
-class ModuleList : public IndexedModules {
+class ModuleListImpl : public IndexedModules {
  public:
-  ModuleList() : IndexedModules("ModuleList") {}
+  ModuleListImpl() : IndexedModules("ModuleList") {}
   template <typename... M>
-  explicit ModuleList(std::shared_ptr<M>... modules) : ModuleList() {
-    (push_back(std::move(modules)), ...);
+    requires(sizeof...(M) > 0 && (std::constructible_from<AnyModule, M> && ...))
+  explicit ModuleListImpl(M&&... modules) : ModuleListImpl() {
+    (push_back(AnyModule(std::forward<M>(modules)).module), ...);
   }
 
   void push_back(std::shared_ptr<Module> module);  // named by its position
-  void extend(const ModuleList& other);
+  template <typename Impl>
+  void push_back(const ModuleHolder<Impl>& holder) { push_back(std::shared_ptr<Module>(holder.ptr())); }
+  void extend(const ModuleListImpl& other);
   void pretty_print(std::ostream& stream) const override { stream << "convis::nn::ModuleList"; }
 };
 
-class ModuleDict : public Module {
+class ModuleDictImpl : public Module {
  public:
-  ModuleDict() = default;
-  explicit ModuleDict(const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& modules);
-  explicit ModuleDict(const OrderedDict<std::string, std::shared_ptr<Module>>& modules);
+  ModuleDictImpl() = default;
+  explicit ModuleDictImpl(const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& modules);
+  explicit ModuleDictImpl(const OrderedDict<std::string, std::shared_ptr<Module>>& modules);
 
   // Inserts a new key, or replaces the module of an existing one (keeping its position).
   void insert(const std::string& key, std::shared_ptr<Module> module);
@@ -146,5 +152,10 @@ class ModuleDict : public Module {
  private:
   OrderedDict<std::string, std::shared_ptr<Module>> modules_{"Module"};
 };
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(Sequential);
+CONVIS_MODULE(ModuleList);
+CONVIS_MODULE(ModuleDict);
 
 }  // namespace convis::nn

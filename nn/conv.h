@@ -1,9 +1,9 @@
 // nn/conv.h: Conv1d, Conv2d, Conv3d layers.
 //
-//   auto conv = std::make_shared<nn::Conv3d>(
+//   nn::Conv3d conv(
 //       nn::Conv3dOptions(1, 4, 3).stride(1).padding(1).padding_mode(kReplicate));
 //   Tensor y = conv->forward(randn({2, 1, 8, 9, 9}));   // [2, 4, 8, 9, 9]
-//   auto c2 = std::make_shared<nn::Conv2d>(3, 8, Shape{3, 5});  // kernel 3x5, no padding
+//   nn::Conv2d c2(3, 8, Shape{3, 5});  // kernel 3x5, no padding
 //
 // weight [out_channels, in_channels / groups, k...], bias [out_channels]; initialised as
 // LibTorch (see Note [Default init] in nn/module.h).  With padding_mode other than kZeros
@@ -84,17 +84,22 @@ extern template class ConvNd<1>;
 extern template class ConvNd<2>;
 extern template class ConvNd<3>;
 
-class Conv1d : public ConvNd<1> {
+class Conv1dImpl : public ConvNd<1> {
  public:
   using ConvNd<1>::ConvNd;
 };
-class Conv2d : public ConvNd<2> {
+class Conv2dImpl : public ConvNd<2> {
  public:
   using ConvNd<2>::ConvNd;
 };
-class Conv3d : public ConvNd<3> {
+class Conv3dImpl : public ConvNd<3> {
  public:
   using ConvNd<3>::ConvNd;
 };
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(Conv1d);
+CONVIS_MODULE(Conv2d);
+CONVIS_MODULE(Conv3d);
 
 }  // namespace convis::nn

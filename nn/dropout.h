@@ -1,6 +1,6 @@
 // nn/dropout.h: Dropout, active only in training mode.
 //
-//   auto drop = std::make_shared<nn::Dropout>(0.2);
+//   nn::Dropout drop(0.2);
 //   Tensor y = drop->forward(x);   // training: each element zeroed with probability 0.2,
 //                                  // the rest scaled by 1 / 0.8
 //   drop->eval();
@@ -27,13 +27,13 @@ struct DropoutOptions {
   bool inplace_ = false;
 };
 
-class Dropout : public Module {
+class DropoutImpl : public Module {
  public:
-  explicit Dropout(const DropoutOptions& options_ = {}) : options(options_) {
+  explicit DropoutImpl(const DropoutOptions& options_ = {}) : options(options_) {
     CONVIS_CHECK(options.p() >= 0 && options.p() <= 1, "Dropout",
                  "expected a dropout probability between 0 and 1, got {}", options.p());
   }
-  explicit Dropout(double p) : Dropout(DropoutOptions(p)) {}
+  explicit DropoutImpl(double p) : DropoutImpl(DropoutOptions(p)) {}
 
   Tensor forward(Tensor input) {
     if (!is_training() || options.p() == 0) return input;
@@ -53,5 +53,8 @@ class Dropout : public Module {
 
   DropoutOptions options;
 };
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(Dropout);
 
 }  // namespace convis::nn

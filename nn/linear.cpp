@@ -6,9 +6,9 @@
 
 namespace convis::nn {
 
-Linear::Linear(const LinearOptions& options_) : options(options_) { reset(); }
+LinearImpl::LinearImpl(const LinearOptions& options_) : options(options_) { reset(); }
 
-void Linear::reset() {
+void LinearImpl::reset() {
   CONVIS_CHECK(options.in_features() >= 0 && options.out_features() >= 0, "Linear",
                "expected non-negative in_features and out_features, got {} and {}", options.in_features(),
                options.out_features());
@@ -17,12 +17,12 @@ void Linear::reset() {
   reset_parameters();
 }
 
-void Linear::reset_parameters() {
+void LinearImpl::reset_parameters() {
   detail::kaiming_uniform_sqrt5_(weight);
   if (bias.defined()) detail::bias_uniform_(bias, weight);
 }
 
-Tensor Linear::forward(const Tensor& input) {
+Tensor LinearImpl::forward(const Tensor& input) {
   CONVIS_CHECK(input.dim() >= 1 && input.size(-1) == options.in_features(), "Linear",
                "expected an input whose last dim is in_features={}, got shape {}", options.in_features(),
                input.sizes());
@@ -30,7 +30,7 @@ Tensor Linear::forward(const Tensor& input) {
   return bias.defined() ? out + bias : out;
 }
 
-void Linear::pretty_print(std::ostream& stream) const {
+void LinearImpl::pretty_print(std::ostream& stream) const {
   stream << "convis::nn::Linear(in_features=" << options.in_features() << ", out_features=" << options.out_features()
          << ", bias=" << (options.bias() ? "true" : "false") << ")";
 }

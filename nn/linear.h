@@ -1,7 +1,7 @@
 // nn/linear.h: y = x W^T + b.
 //
-//   auto fc = std::make_shared<nn::Linear>(3, 4);                       // weight [4, 3], bias [4]
-//   auto fc2 = std::make_shared<nn::Linear>(nn::LinearOptions(3, 4).bias(false));
+//   nn::Linear fc(3, 4);                       // weight [4, 3], bias [4]
+//   nn::Linear fc2(nn::LinearOptions(3, 4).bias(false));
 //   Tensor y = fc->forward(randn({8, 3}));                              // [8, 4]
 //   Tensor z = (*fc)(randn({2, 5, 3}));                                 // [2, 5, 4]: any leading dims
 //
@@ -29,11 +29,11 @@ struct LinearOptions {
   bool bias_ = true;
 };
 
-class Linear : public Module {
+class LinearImpl : public Module {
  public:
-  explicit Linear(const LinearOptions& options);
-  Linear(int64_t in_features, int64_t out_features, bool bias = true)
-      : Linear(LinearOptions(in_features, out_features).bias(bias)) {}
+  explicit LinearImpl(const LinearOptions& options);
+  LinearImpl(int64_t in_features, int64_t out_features, bool bias = true)
+      : LinearImpl(LinearOptions(in_features, out_features).bias(bias)) {}
 
   void reset_parameters();  // draws new initial values
   Tensor forward(const Tensor& input);
@@ -47,5 +47,8 @@ class Linear : public Module {
  private:
   void reset();  // creates and registers weight and bias (once, from the constructor)
 };
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(Linear);
 
 }  // namespace convis::nn

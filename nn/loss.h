@@ -1,9 +1,9 @@
 // nn/loss.h: loss modules over nn::functional's losses.
 //
-//   auto loss_fn = std::make_shared<nn::MSELoss>();                      // mean
+//   nn::MSELoss loss_fn;                      // mean
 //   Tensor loss = loss_fn->forward(prediction, target);
-//   auto ce = std::make_shared<nn::CrossEntropyLoss>(nn::CrossEntropyLossOptions().label_smoothing(0.1));
-//   auto sum = std::make_shared<nn::L1Loss>(nn::kSum);                    // a reduction alone
+//   nn::CrossEntropyLoss ce(nn::CrossEntropyLossOptions().label_smoothing(0.1));
+//   nn::L1Loss sum(nn::kSum);                    // a reduction alone
 //
 // Each module keeps its options and calls the functional form (nn/functional.h) with them;
 // as in LibTorch, the options types are those of the functions.
@@ -35,46 +35,55 @@ class LossModule : public Module {
   Options options;
 };
 
-class MSELoss : public LossModule<MSELossOptions, functional::mse_loss> {
+class MSELossImpl : public LossModule<MSELossOptions, functional::mse_loss> {
  public:
   using LossModule::LossModule;
   void pretty_print(std::ostream& stream) const override { stream << "convis::nn::MSELoss()"; }
 };
 
-class L1Loss : public LossModule<L1LossOptions, functional::l1_loss> {
+class L1LossImpl : public LossModule<L1LossOptions, functional::l1_loss> {
  public:
   using LossModule::LossModule;
   void pretty_print(std::ostream& stream) const override { stream << "convis::nn::L1Loss()"; }
 };
 
-class NLLLoss : public LossModule<NLLLossOptions, functional::nll_loss> {
+class NLLLossImpl : public LossModule<NLLLossOptions, functional::nll_loss> {
  public:
   using LossModule::LossModule;
   void pretty_print(std::ostream& stream) const override { stream << "convis::nn::NLLLoss()"; }
 };
 
-class CrossEntropyLoss : public LossModule<CrossEntropyLossOptions, functional::cross_entropy> {
+class CrossEntropyLossImpl : public LossModule<CrossEntropyLossOptions, functional::cross_entropy> {
  public:
   using LossModule::LossModule;
   void pretty_print(std::ostream& stream) const override { stream << "convis::nn::CrossEntropyLoss()"; }
 };
 
-class BCELoss : public LossModule<BCELossOptions, functional::binary_cross_entropy> {
+class BCELossImpl : public LossModule<BCELossOptions, functional::binary_cross_entropy> {
  public:
   using LossModule::LossModule;
   void pretty_print(std::ostream& stream) const override { stream << "convis::nn::BCELoss()"; }
 };
 
-class BCEWithLogitsLoss : public LossModule<BCEWithLogitsLossOptions, functional::binary_cross_entropy_with_logits> {
+class BCEWithLogitsLossImpl : public LossModule<BCEWithLogitsLossOptions, functional::binary_cross_entropy_with_logits> {
  public:
   using LossModule::LossModule;
   void pretty_print(std::ostream& stream) const override { stream << "convis::nn::BCEWithLogitsLoss()"; }
 };
 
-class PoissonNLLLoss : public LossModule<PoissonNLLLossOptions, functional::poisson_nll_loss> {
+class PoissonNLLLossImpl : public LossModule<PoissonNLLLossOptions, functional::poisson_nll_loss> {
  public:
   using LossModule::LossModule;
   void pretty_print(std::ostream& stream) const override { stream << "convis::nn::PoissonNLLLoss()"; }
 };
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(MSELoss);
+CONVIS_MODULE(L1Loss);
+CONVIS_MODULE(NLLLoss);
+CONVIS_MODULE(CrossEntropyLoss);
+CONVIS_MODULE(BCELoss);
+CONVIS_MODULE(BCEWithLogitsLoss);
+CONVIS_MODULE(PoissonNLLLoss);
 
 }  // namespace convis::nn

@@ -17,9 +17,8 @@
 
 namespace convis::nn {
 
-namespace {
-
-std::string demangle(const char* mangled) {
+namespace detail {
+std::string demangled_type_name(const char* mangled) {
   int status = 0;
   char* out = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
   std::string name = (status == 0 && out != nullptr) ? out : mangled;
@@ -27,9 +26,6 @@ std::string demangle(const char* mangled) {
   return name;
 }
 
-}  // namespace
-
-namespace detail {
 std::string join_name(const std::string& prefix, const std::string& name) {
   return prefix.empty() ? name : prefix + "." + name;
 }
@@ -49,7 +45,7 @@ Module::Module() = default;
 Module::Module(std::string name) : name_(std::move(name)) {}
 
 const std::string& Module::name() const {
-  if (!name_) name_ = demangle(typeid(*this).name());
+  if (!name_) name_ = detail::demangled_type_name(typeid(*this).name());
   return *name_;
 }
 

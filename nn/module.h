@@ -1,19 +1,20 @@
 // nn/module.h: the Module tree: parameters, buffers, submodules, modes, state dicts.
 //
-//   struct Net : convis::nn::Module {
-//     std::shared_ptr<nn::Linear> fc1, fc2;
-//     Net() {
-//       fc1 = register_module("fc1", std::make_shared<nn::Linear>(4, 8));
-//       fc2 = register_module("fc2", std::make_shared<nn::Linear>(8, 1));
+//   struct NetImpl : convis::nn::Module {
+//     nn::Linear fc1{nullptr}, fc2{nullptr};          // holders (nn/module_holder.h)
+//     NetImpl() {
+//       fc1 = register_module("fc1", nn::Linear(4, 8));
+//       fc2 = register_module("fc2", nn::Linear(8, 1));
 //     }
-//     Tensor forward(const Tensor& x) { return fc2->forward(fc1->forward(x).relu()); }
+//     Tensor forward(const Tensor& x) { return fc2(fc1(x).relu()); }
 //   };
-//   auto net = std::make_shared<Net>();
+//   CONVIS_MODULE(Net);
+//   Net net;                          // or std::make_shared<NetImpl>()
 //   for (const auto& p : net->named_parameters()) std::cout << p.key() << "\n";  // fc1.weight ...
 //   net->eval();                      // recursive
 //   net->save("net.safetensors");     // readable by Python's safetensors
 //   net->load("net.safetensors");
-//   std::cout << *net;                // Net(\n  (fc1): convis::nn::Linear(in_features=4, ...
+//   std::cout << *net;                // NetImpl(\n  (fc1): convis::nn::Linear(in_features=4, ...
 //
 // As in LibTorch, a module made with std::make_shared owns its children through
 // shared_ptr; modules() and friends need the module itself to be owned by a shared_ptr.
@@ -31,6 +32,7 @@
 #include "convis/core/device.h"
 #include "convis/core/dtype.h"
 #include "convis/core/tensor.h"
+#include "convis/nn/module_holder.h"
 #include "convis/nn/ordered_dict.h"
 
 namespace convis::nn {
@@ -60,6 +62,13 @@ class Module : public std::enable_shared_from_this<Module> {
     check_new_name("register_module", name, "Submodule");
     children_.insert(name, module);
     return module;
+  }
+  // A holder (nn::Linear(3, 4), a CONVIS_MODULE type) is registered by the module it holds,
+  // which is returned (Note [Module holders]).
+  template <typename Impl>
+  std::shared_ptr<Impl> register_module(std::string name, ModuleHolder<Impl> holder) {
+    CONVIS_CHECK(!holder.is_empty(), "register_module", "expected a module, got an empty holder for '{}'", name);
+    return register_module(std::move(name), holder.ptr());
   }
   // Swaps a registered submodule for another (same name and position).
   template <typename M>

@@ -91,7 +91,7 @@ void BatchNormBase::pretty_print(std::ostream& stream) const {
          << ", track_running_stats=" << (options.track_running_stats() ? "true" : "false") << ")";
 }
 
-LayerNorm::LayerNorm(const LayerNormOptions& options_) : options(options_) {
+LayerNormImpl::LayerNormImpl(const LayerNormOptions& options_) : options(options_) {
   const auto& shape = options.normalized_shape();
   CONVIS_CHECK(!shape.empty(), "LayerNorm", "expected a non-empty normalized_shape, got []");
   if (options.elementwise_affine()) {
@@ -101,14 +101,14 @@ LayerNorm::LayerNorm(const LayerNormOptions& options_) : options(options_) {
   reset_parameters();
 }
 
-void LayerNorm::reset_parameters() {
+void LayerNormImpl::reset_parameters() {
   if (!options.elementwise_affine()) return;
   NoGradGuard no_grad;
   weight.fill_(1);
   bias.zero_();
 }
 
-Tensor LayerNorm::forward(const Tensor& input) {
+Tensor LayerNormImpl::forward(const Tensor& input) {
   const auto& shape = options.normalized_shape();
   const auto k = int64_t(shape.size());
   bool ok = input.dim() >= k;
@@ -124,7 +124,7 @@ Tensor LayerNorm::forward(const Tensor& input) {
   return out;
 }
 
-void LayerNorm::pretty_print(std::ostream& stream) const {
+void LayerNormImpl::pretty_print(std::ostream& stream) const {
   stream << "convis::nn::LayerNorm(" << to_string(Shape(options.normalized_shape()))
          << ", eps=" << options.eps() << ", elementwise_affine=" << (options.elementwise_affine() ? "true" : "false")
          << ")";

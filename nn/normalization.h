@@ -1,10 +1,10 @@
 // nn/normalization.h: BatchNorm1d/2d/3d and LayerNorm.
 //
-//   auto bn = std::make_shared<nn::BatchNorm2d>(nn::BatchNorm2dOptions(16).momentum(0.01));
+//   nn::BatchNorm2d bn(nn::BatchNorm2dOptions(16).momentum(0.01));
 //   Tensor y = bn->forward(randn({8, 16, 5, 5}));  // batch statistics; running stats updated
 //   bn->eval();
 //   Tensor z = bn->forward(randn({1, 16, 5, 5}));  // running statistics
-//   auto ln = std::make_shared<nn::LayerNorm>(nn::LayerNormOptions({5, 5}));
+//   nn::LayerNorm ln(nn::LayerNormOptions({5, 5}));
 //   Tensor w = ln->forward(randn({8, 16, 5, 5}));  // normalised over the last two dims
 //
 // Note [Batch norm statistics]
@@ -72,20 +72,20 @@ class BatchNormBase : public Module {
   std::vector<int64_t> ranks_;  // the input ranks accepted
 };
 
-class BatchNorm1d : public BatchNormBase {  // input [N, C] or [N, C, L]
+class BatchNorm1dImpl : public BatchNormBase {  // input [N, C] or [N, C, L]
  public:
-  explicit BatchNorm1d(const BatchNormOptions& options) : BatchNormBase(options, 1, {2, 3}) {}
-  explicit BatchNorm1d(int64_t num_features) : BatchNorm1d(BatchNormOptions(num_features)) {}
+  explicit BatchNorm1dImpl(const BatchNormOptions& options) : BatchNormBase(options, 1, {2, 3}) {}
+  explicit BatchNorm1dImpl(int64_t num_features) : BatchNorm1dImpl(BatchNormOptions(num_features)) {}
 };
-class BatchNorm2d : public BatchNormBase {  // input [N, C, H, W]
+class BatchNorm2dImpl : public BatchNormBase {  // input [N, C, H, W]
  public:
-  explicit BatchNorm2d(const BatchNormOptions& options) : BatchNormBase(options, 2, {4}) {}
-  explicit BatchNorm2d(int64_t num_features) : BatchNorm2d(BatchNormOptions(num_features)) {}
+  explicit BatchNorm2dImpl(const BatchNormOptions& options) : BatchNormBase(options, 2, {4}) {}
+  explicit BatchNorm2dImpl(int64_t num_features) : BatchNorm2dImpl(BatchNormOptions(num_features)) {}
 };
-class BatchNorm3d : public BatchNormBase {  // input [N, C, T, H, W]
+class BatchNorm3dImpl : public BatchNormBase {  // input [N, C, T, H, W]
  public:
-  explicit BatchNorm3d(const BatchNormOptions& options) : BatchNormBase(options, 3, {5}) {}
-  explicit BatchNorm3d(int64_t num_features) : BatchNorm3d(BatchNormOptions(num_features)) {}
+  explicit BatchNorm3dImpl(const BatchNormOptions& options) : BatchNormBase(options, 3, {5}) {}
+  explicit BatchNorm3dImpl(int64_t num_features) : BatchNorm3dImpl(BatchNormOptions(num_features)) {}
 };
 
 struct LayerNormOptions {
@@ -104,10 +104,10 @@ struct LayerNormOptions {
 };
 
 // Normalises over the last normalized_shape.size() dims (biased variance).
-class LayerNorm : public Module {
+class LayerNormImpl : public Module {
  public:
-  explicit LayerNorm(const LayerNormOptions& options);
-  explicit LayerNorm(std::vector<int64_t> normalized_shape) : LayerNorm(LayerNormOptions(std::move(normalized_shape))) {}
+  explicit LayerNormImpl(const LayerNormOptions& options);
+  explicit LayerNormImpl(std::vector<int64_t> normalized_shape) : LayerNormImpl(LayerNormOptions(std::move(normalized_shape))) {}
 
   Tensor forward(const Tensor& input);
   Tensor operator()(const Tensor& input) { return forward(input); }
@@ -118,5 +118,11 @@ class LayerNorm : public Module {
   Tensor weight;  // normalized_shape, ones (undefined without elementwise_affine)
   Tensor bias;    // normalized_shape, zeros
 };
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(BatchNorm1d);
+CONVIS_MODULE(BatchNorm2d);
+CONVIS_MODULE(BatchNorm3d);
+CONVIS_MODULE(LayerNorm);
 
 }  // namespace convis::nn

@@ -1,8 +1,8 @@
 // nn/pooling.h: MaxPool3d and AvgPool3d layers over [N, C, T, H, W] (or [C, T, H, W]).
 //
-//   auto pool = std::make_shared<nn::MaxPool3d>(nn::MaxPool3dOptions({1, 2, 2}));  // stride = kernel
+//   nn::MaxPool3d pool(nn::MaxPool3dOptions({1, 2, 2}));  // stride = kernel
 //   Tensor y = pool->forward(randn({1, 4, 8, 16, 16}));                           // [1, 4, 8, 8, 8]
-//   auto avg = std::make_shared<nn::AvgPool3d>(nn::AvgPool3dOptions(2).stride(1).padding(1));
+//   nn::AvgPool3d avg(nn::AvgPool3dOptions(2).stride(1).padding(1));
 #pragma once
 
 #include <ostream>
@@ -32,10 +32,10 @@ struct MaxPool3dOptions {
   bool ceil_mode_ = false;
 };
 
-class MaxPool3d : public Module {
+class MaxPool3dImpl : public Module {
  public:
-  explicit MaxPool3d(const MaxPool3dOptions& options_) : options(options_) { expand(); }
-  explicit MaxPool3d(Shape kernel_size) : MaxPool3d(MaxPool3dOptions(std::move(kernel_size))) {}
+  explicit MaxPool3dImpl(const MaxPool3dOptions& options_) : options(options_) { expand(); }
+  explicit MaxPool3dImpl(Shape kernel_size) : MaxPool3dImpl(MaxPool3dOptions(std::move(kernel_size))) {}
   Tensor forward(const Tensor& input) {
     return max_pool3d(input, options.kernel_size(), options.stride(), options.padding(), options.dilation(),
                       options.ceil_mode());
@@ -80,14 +80,14 @@ struct AvgPool3dOptions {
   bool count_include_pad_ = true;
 };
 
-class AvgPool3d : public Module {
+class AvgPool3dImpl : public Module {
  public:
-  explicit AvgPool3d(const AvgPool3dOptions& options_) : options(options_) {
+  explicit AvgPool3dImpl(const AvgPool3dOptions& options_) : options(options_) {
     using convis::expand_spatial_param;
     options.stride(expand_spatial_param("AvgPool3d", "stride", options.stride(), 3));
     options.padding(expand_spatial_param("AvgPool3d", "padding", options.padding(), 3));
   }
-  explicit AvgPool3d(Shape kernel_size) : AvgPool3d(AvgPool3dOptions(std::move(kernel_size))) {}
+  explicit AvgPool3dImpl(Shape kernel_size) : AvgPool3dImpl(AvgPool3dOptions(std::move(kernel_size))) {}
   Tensor forward(const Tensor& input) {
     return avg_pool3d(input, options.kernel_size(), options.stride(), options.padding(), options.ceil_mode(),
                       options.count_include_pad());
@@ -100,5 +100,9 @@ class AvgPool3d : public Module {
   }
   AvgPool3dOptions options;
 };
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(MaxPool3d);
+CONVIS_MODULE(AvgPool3d);
 
 }  // namespace convis::nn

@@ -24,28 +24,28 @@ std::string print(const nn::Module& m) {
 }  // namespace
 
 TEST_CASE("Linear matches torch for 2-D and 3-D inputs", "[nn][layers]") {
-  auto lin = std::make_shared<nn::Linear>(3, 4);
+  auto lin = std::make_shared<nn::LinearImpl>(3, 4);
   CHECK(lin->weight.sizes() == Shape{4, 3});
   set_no_grad(lin->weight, g("linear_w"));
   set_no_grad(lin->bias, g("linear_b"));
   CHECK_ALLCLOSE(lin->forward(g("linear_x")), g("linear_out"));
   CHECK_ALLCLOSE((*lin)(g("linear_x3")), g("linear_out3"));
   CHECK_THROWS_WITH(lin->forward(ones({2, 5})), Catch::Contains("[Linear] expected an input whose last dim is in_features=3"));
-  auto nobias = std::make_shared<nn::Linear>(nn::LinearOptions(3, 4).bias(false));
+  auto nobias = std::make_shared<nn::LinearImpl>(nn::LinearOptions(3, 4).bias(false));
   CHECK_FALSE(nobias->bias.defined());
   CHECK(nobias->parameters().size() == 1);
 }
 
 TEST_CASE("default initialisation is uniform in +-1/sqrt(fan_in)", "[nn][layers]") {
   manual_seed(1);
-  auto lin = std::make_shared<nn::Linear>(25, 400);
+  auto lin = std::make_shared<nn::LinearImpl>(25, 400);
   double bound = 1.0 / 5.0;
   CHECK(lin->weight.abs().max().item<float>() <= bound);
   CHECK(lin->weight.abs().max().item<float>() > 0.95 * bound);
   // uniform on [-b, b]: variance b^2 / 3
   CHECK(std::abs(lin->weight.var().item<float>() - bound * bound / 3) < 0.05 * bound * bound);
   CHECK(lin->bias.abs().max().item<float>() <= bound);
-  auto conv = std::make_shared<nn::Conv3d>(nn::Conv3dOptions(4, 8, {1, 2, 2}).groups(2));
+  auto conv = std::make_shared<nn::Conv3dImpl>(nn::Conv3dOptions(4, 8, {1, 2, 2}).groups(2));
   CHECK(conv->weight.sizes() == Shape{8, 2, 1, 2, 2});
   double cbound = 1.0 / std::sqrt(8.0);  // fan_in = 2 * 1 * 2 * 2
   CHECK(conv->weight.abs().max().item<float>() <= cbound);
@@ -57,7 +57,7 @@ TEST_CASE("Conv3d matches torch in every padding mode", "[nn][layers]") {
   for (auto [name, mode] : {std::pair{"zeros", kZeros}, std::pair{"reflect", kReflect},
                             std::pair{"replicate", kReplicate}, std::pair{"circular", kCircular}}) {
     INFO(name);
-    auto conv = std::make_shared<nn::Conv3d>(
+    auto conv = std::make_shared<nn::Conv3dImpl>(
         nn::Conv3dOptions(2, 4, {3, 2, 3}).stride({1, 2, 1}).padding({1, 1, 2}).groups(2).padding_mode(mode));
     set_no_grad(conv->weight, g(std::string("conv3d_") + name + "_w"));
     set_no_grad(conv->bias, g(std::string("conv3d_") + name + "_b"));
@@ -66,25 +66,25 @@ TEST_CASE("Conv3d matches torch in every padding mode", "[nn][layers]") {
 }
 
 TEST_CASE("Conv1d with dilation and no bias matches torch", "[nn][layers]") {
-  auto conv = std::make_shared<nn::Conv1d>(nn::Conv1dOptions(2, 3, 3).padding(1).dilation(2).bias(false));
+  auto conv = std::make_shared<nn::Conv1dImpl>(nn::Conv1dOptions(2, 3, 3).padding(1).dilation(2).bias(false));
   set_no_grad(conv->weight, g("conv1d_w"));
   CHECK_ALLCLOSE(conv->forward(g("conv1d_x")), g("conv1d_out"));
-  CHECK_THROWS_WITH(std::make_shared<nn::Conv2d>(nn::Conv2dOptions(3, 4, 3).groups(2)),
+  CHECK_THROWS_WITH(std::make_shared<nn::Conv2dImpl>(nn::Conv2dOptions(3, 4, 3).groups(2)),
                     Catch::Contains("divisible by groups"));
 }
 
 TEST_CASE("MaxPool3d and AvgPool3d match torch", "[nn][layers]") {
-  auto maxp = std::make_shared<nn::MaxPool3d>(nn::MaxPool3dOptions({2, 2, 3}).stride({1, 2, 2}).padding({1, 0, 1}));
+  auto maxp = std::make_shared<nn::MaxPool3dImpl>(nn::MaxPool3dOptions({2, 2, 3}).stride({1, 2, 2}).padding({1, 0, 1}));
   CHECK_ALLCLOSE(maxp->forward(g("pool_x")), g("maxpool_out"));
-  auto avgp = std::make_shared<nn::AvgPool3d>(nn::AvgPool3dOptions(2).stride(1).padding(1).count_include_pad(false));
+  auto avgp = std::make_shared<nn::AvgPool3dImpl>(nn::AvgPool3dOptions(2).stride(1).padding(1).count_include_pad(false));
   CHECK_ALLCLOSE(avgp->forward(g("pool_x")), g("avgpool_out"));
   CHECK(maxp->options.dilation() == Shape{1, 1, 1});
 }
 
 TEST_CASE("layers print as LibTorch's", "[nn][layers]") {
-  CHECK(print(nn::Conv3d(nn::Conv3dOptions(2, 4, 3))) ==
+  CHECK(print(nn::Conv3dImpl(nn::Conv3dOptions(2, 4, 3))) ==
         "convis::nn::Conv3d(2, 4, kernel_size=[3, 3, 3], stride=[1, 1, 1])");
-  CHECK(print(nn::Conv3d(nn::Conv3dOptions(2, 4, {3, 1, 2})
+  CHECK(print(nn::Conv3dImpl(nn::Conv3dOptions(2, 4, {3, 1, 2})
                              .stride(2)
                              .padding(1)
                              .dilation(2)
@@ -93,60 +93,60 @@ TEST_CASE("layers print as LibTorch's", "[nn][layers]") {
                              .padding_mode(kReflect))) ==
         "convis::nn::Conv3d(2, 4, kernel_size=[3, 1, 2], stride=[2, 2, 2], padding=[1, 1, 1], dilation=[2, 2, 2], "
         "groups=2, bias=false, padding_mode=kReflect)");
-  CHECK(print(nn::Conv1d(nn::Conv1dOptions(2, 4, 3).padding_mode(kCircular).padding(1))) ==
+  CHECK(print(nn::Conv1dImpl(nn::Conv1dOptions(2, 4, 3).padding_mode(kCircular).padding(1))) ==
         "convis::nn::Conv1d(2, 4, kernel_size=3, stride=1, padding=1, padding_mode=kCircular)");
-  CHECK(print(nn::MaxPool3d(2)) ==
+  CHECK(print(nn::MaxPool3dImpl(2)) ==
         "convis::nn::MaxPool3d(kernel_size=[2, 2, 2], stride=[2, 2, 2], padding=[0, 0, 0], dilation=[1, 1, 1], "
         "ceil_mode=false)");
-  CHECK(print(nn::AvgPool3d(nn::AvgPool3dOptions(2).stride(1).padding(1))) ==
+  CHECK(print(nn::AvgPool3dImpl(nn::AvgPool3dOptions(2).stride(1).padding(1))) ==
         "convis::nn::AvgPool3d(kernel_size=[2, 2, 2], stride=[1, 1, 1], padding=[1, 1, 1])");
-  CHECK(print(nn::BatchNorm1d(3)) ==
+  CHECK(print(nn::BatchNorm1dImpl(3)) ==
         "convis::nn::BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=true, track_running_stats=true)");
-  CHECK(print(nn::BatchNorm2d(
+  CHECK(print(nn::BatchNorm2dImpl(
             nn::BatchNorm2dOptions(3).eps(1e-3).momentum(0.2).affine(false).track_running_stats(false))) ==
         "convis::nn::BatchNorm2d(3, eps=0.001, momentum=0.2, affine=false, track_running_stats=false)");
-  CHECK(print(nn::LayerNorm(nn::LayerNormOptions({4, 5}))) ==
+  CHECK(print(nn::LayerNormImpl(nn::LayerNormOptions({4, 5}))) ==
         "convis::nn::LayerNorm([4, 5], eps=1e-05, elementwise_affine=true)");
-  CHECK(print(nn::Dropout(0.3)) == "convis::nn::Dropout(p=0.3, inplace=false)");
-  CHECK(print(nn::ReLU(true)) == "convis::nn::ReLU(inplace=true)");
-  CHECK(print(nn::LeakyReLU()) == "convis::nn::LeakyReLU(negative_slope=0.01)");
-  CHECK(print(nn::Softplus(nn::SoftplusOptions().beta(2).threshold(10))) ==
+  CHECK(print(nn::DropoutImpl(0.3)) == "convis::nn::Dropout(p=0.3, inplace=false)");
+  CHECK(print(nn::ReLUImpl(true)) == "convis::nn::ReLU(inplace=true)");
+  CHECK(print(nn::LeakyReLUImpl()) == "convis::nn::LeakyReLU(negative_slope=0.01)");
+  CHECK(print(nn::SoftplusImpl(nn::SoftplusOptions().beta(2).threshold(10))) ==
         "convis::nn::Softplus(beta=2, threshold=10)");
-  CHECK(print(nn::GELU(nn::GELUOptions().approximate("tanh"))) == "convis::nn::GELU()");
-  CHECK(print(nn::Flatten()) == "convis::nn::Flatten(start_dim=1, end_dim=-1)");
-  CHECK(print(nn::Identity()) == "convis::nn::Identity()");
-  CHECK(print(nn::Sigmoid()) == "convis::nn::Sigmoid()");
+  CHECK(print(nn::GELUImpl(nn::GELUOptions().approximate("tanh"))) == "convis::nn::GELU()");
+  CHECK(print(nn::FlattenImpl()) == "convis::nn::Flatten(start_dim=1, end_dim=-1)");
+  CHECK(print(nn::IdentityImpl()) == "convis::nn::Identity()");
+  CHECK(print(nn::SigmoidImpl()) == "convis::nn::Sigmoid()");
 }
 
 TEST_CASE("Sequential chains forwards; ModuleList and ModuleDict register children", "[nn][layers]") {
-  auto seq = std::make_shared<nn::Sequential>(std::make_shared<nn::Linear>(3, 4), std::make_shared<nn::ReLU>(),
-                                              std::make_shared<nn::Flatten>(nn::FlattenOptions().start_dim(0)));
+  auto seq = std::make_shared<nn::SequentialImpl>(std::make_shared<nn::LinearImpl>(3, 4), std::make_shared<nn::ReLUImpl>(),
+                                              std::make_shared<nn::FlattenImpl>(nn::FlattenOptions().start_dim(0)));
   Tensor x = randn({2, 3});
-  Tensor expected = seq->ptr<nn::Linear>(0)->forward(x).relu().flatten();
+  Tensor expected = seq->ptr<nn::LinearImpl>(0)->forward(x).relu().flatten();
   CHECK(values((*seq)(x)) == values(expected));
   CHECK(seq->size() == 3);
-  CHECK_THROWS_WITH(seq->ptr<nn::Linear>(1), Catch::Contains("convis::nn::ReLU"));
+  CHECK_THROWS_WITH(seq->ptr<nn::LinearImpl>(1), Catch::Contains("convis::nn::ReLU"));
   CHECK_THROWS_WITH(seq->ptr(7), Catch::Contains("below the size 3"));
-  auto named = std::make_shared<nn::Sequential>(
-      std::initializer_list<std::pair<std::string, nn::AnyModule>>{{"fc", std::make_shared<nn::Linear>(2, 2)},
-                                                                   {"act", std::make_shared<nn::Tanh>()}});
+  auto named = std::make_shared<nn::SequentialImpl>(
+      std::initializer_list<std::pair<std::string, nn::AnyModule>>{{"fc", std::make_shared<nn::LinearImpl>(2, 2)},
+                                                                   {"act", std::make_shared<nn::TanhImpl>()}});
   CHECK(named->named_parameters().keys() == std::vector<std::string>{"fc.weight", "fc.bias"});
-  named->push_back(std::make_shared<nn::ModuleList>());
-  CHECK_THROWS_WITH(named->forward(ones({1, 2})), Catch::Contains("module 2 (convis::nn::ModuleList)"));
+  named->push_back(std::make_shared<nn::ModuleListImpl>());
+  CHECK_THROWS_WITH(named->forward(ones({1, 2})), Catch::Contains("module 2 (convis::nn::ModuleListImpl)"));
 
-  auto list = std::make_shared<nn::ModuleList>(std::make_shared<nn::Linear>(1, 2), std::make_shared<nn::ReLU>());
-  list->push_back(std::make_shared<nn::Linear>(2, 1));
+  auto list = std::make_shared<nn::ModuleListImpl>(std::make_shared<nn::LinearImpl>(1, 2), std::make_shared<nn::ReLUImpl>());
+  list->push_back(std::make_shared<nn::LinearImpl>(2, 1));
   CHECK(list->named_parameters().keys() == std::vector<std::string>{"0.weight", "0.bias", "2.weight", "2.bias"});
-  CHECK(list->at<nn::Linear>(2).options.in_features() == 2);
+  CHECK(list->at<nn::LinearImpl>(2).options.in_features() == 2);
 
-  auto dict = std::make_shared<nn::ModuleDict>(std::vector<std::pair<std::string, std::shared_ptr<nn::Module>>>{
-      {"lin", std::make_shared<nn::Linear>(1, 2)}, {"act", std::make_shared<nn::ReLU>()}});
+  auto dict = std::make_shared<nn::ModuleDictImpl>(std::vector<std::pair<std::string, std::shared_ptr<nn::Module>>>{
+      {"lin", std::make_shared<nn::LinearImpl>(1, 2)}, {"act", std::make_shared<nn::ReLUImpl>()}});
   CHECK(dict->keys() == std::vector<std::string>{"lin", "act"});
   CHECK(print(*dict) ==
         "convis::nn::ModuleDict(\n  (lin): convis::nn::Linear(in_features=1, out_features=2, bias=true)\n"
         "  (act): convis::nn::ReLU()\n)");
-  dict->insert("lin", std::make_shared<nn::Linear>(1, 3));
-  CHECK(dict->ptr<nn::Linear>("lin")->options.out_features() == 3);
+  dict->insert("lin", std::make_shared<nn::LinearImpl>(1, 3));
+  CHECK(dict->ptr<nn::LinearImpl>("lin")->options.out_features() == 3);
   CHECK(dict->named_parameters()["lin.weight"].sizes() == Shape{3, 1});
   dict->pop("lin");
   CHECK(dict->named_children().keys() == std::vector<std::string>{"act"});

@@ -11,13 +11,13 @@ using V = std::vector<double>;
 namespace {
 
 struct Block : nn::Module {
-  std::shared_ptr<nn::Linear> fc;
-  std::shared_ptr<nn::BatchNorm1d> bn;
+  std::shared_ptr<nn::LinearImpl> fc;
+  std::shared_ptr<nn::BatchNorm1dImpl> bn;
   Tensor scale;
   Block() {
     scale = register_parameter("scale", ones({2}), true, "how much to scale the output");
-    fc = register_module("fc", std::make_shared<nn::Linear>(3, 2));
-    bn = register_module("bn", std::make_shared<nn::BatchNorm1d>(2));
+    fc = register_module("fc", std::make_shared<nn::LinearImpl>(3, 2));
+    bn = register_module("bn", std::make_shared<nn::BatchNorm1dImpl>(2));
     register_buffer("steps", zeros({}, kInt64));
   }
   Tensor forward(const Tensor& x) { return bn->forward(fc->forward(x)) * scale; }
@@ -62,7 +62,7 @@ TEST_CASE("registration errors name the problem", "[nn][module]") {
   CHECK_THROWS_WITH(m->register_buffer("w", zeros({2})), Catch::Contains("[register_buffer]"));
   CHECK_THROWS_WITH(m->register_parameter("a.b", zeros({2})), Catch::Contains("without a dot"));
   CHECK_THROWS_WITH(m->register_parameter("", zeros({2})), Catch::Contains("non-empty"));
-  CHECK_THROWS_WITH(m->register_module("x", std::shared_ptr<nn::Linear>()), Catch::Contains("null pointer"));
+  CHECK_THROWS_WITH(m->register_module("x", std::shared_ptr<nn::LinearImpl>()), Catch::Contains("null pointer"));
   // A tensor with history is detached into a leaf; requires_grad = false is kept.
   Tensor base = ones({2}, requires_grad());
   Tensor& p = m->register_parameter("p", base * 2);
@@ -83,7 +83,7 @@ TEST_CASE("train and eval are recursive", "[nn][module]") {
 }
 
 TEST_CASE("zero_grad clears or zeroes the gradients", "[nn][module]") {
-  auto lin = std::make_shared<nn::Linear>(3, 2);
+  auto lin = std::make_shared<nn::LinearImpl>(3, 2);
   lin->forward(ones({4, 3})).sum().backward();
   CHECK(values(lin->bias.grad()) == V{4, 4});
   lin->zero_grad(false);
@@ -124,8 +124,8 @@ TEST_CASE("apply visits every module, self first", "[nn][module]") {
 }
 
 TEST_CASE("printing follows LibTorch's format", "[nn][module]") {
-  auto seq = std::make_shared<nn::Sequential>(std::make_shared<nn::Linear>(3, 4), std::make_shared<nn::ReLU>(),
-                                              std::make_shared<nn::Linear>(nn::LinearOptions(4, 2).bias(false)));
+  auto seq = std::make_shared<nn::SequentialImpl>(std::make_shared<nn::LinearImpl>(3, 4), std::make_shared<nn::ReLUImpl>(),
+                                              std::make_shared<nn::LinearImpl>(nn::LinearOptions(4, 2).bias(false)));
   CHECK(print(*seq) ==
         "convis::nn::Sequential(\n"
         "  (0): convis::nn::Linear(in_features=3, out_features=4, bias=true)\n"
@@ -133,8 +133,8 @@ TEST_CASE("printing follows LibTorch's format", "[nn][module]") {
         "  (2): convis::nn::Linear(in_features=4, out_features=2, bias=false)\n"
         ")");
   auto outer = std::make_shared<nn::Module>("Net");
-  outer->register_module("seq", std::make_shared<nn::Sequential>(std::make_shared<nn::Tanh>()));
-  outer->register_module("empty", std::make_shared<nn::Sequential>());
+  outer->register_module("seq", std::make_shared<nn::SequentialImpl>(std::make_shared<nn::TanhImpl>()));
+  outer->register_module("empty", std::make_shared<nn::SequentialImpl>());
   CHECK(print(*outer) ==
         "Net(\n"
         "  (seq): convis::nn::Sequential(\n"

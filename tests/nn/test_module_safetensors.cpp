@@ -98,22 +98,22 @@ TEST_CASE("a safetensors file written by Python loads", "[nn][module]") {
 }
 
 TEST_CASE("a PyTorch state dict loads into the same convis model", "[nn][module]") {
-  auto model = std::make_shared<nn::Sequential>(std::make_shared<nn::Linear>(3, 4), std::make_shared<nn::BatchNorm1d>(4),
-                                                std::make_shared<nn::Tanh>(), std::make_shared<nn::Linear>(4, 2));
+  auto model = std::make_shared<nn::SequentialImpl>(std::make_shared<nn::LinearImpl>(3, 4), std::make_shared<nn::BatchNorm1dImpl>(4),
+                                                std::make_shared<nn::TanhImpl>(), std::make_shared<nn::LinearImpl>(4, 2));
   model->load(golden_path("module/model.safetensors"));
   model->eval();
-  CHECK(model->ptr<nn::BatchNorm1d>(1)->num_batches_tracked.item<int64_t>() == 1);
+  CHECK(model->ptr<nn::BatchNorm1dImpl>(1)->num_batches_tracked.item<int64_t>() == 1);
   CHECK_ALLCLOSE(model->forward(golden("module/model_x.npy")), golden("module/model_out.npy"));
   // save then load into a fresh model gives the same outputs
   std::string path = temp_path("model.safetensors");
   model->save(path);
-  auto copy = std::make_shared<nn::Sequential>(std::make_shared<nn::Linear>(3, 4), std::make_shared<nn::BatchNorm1d>(4),
-                                               std::make_shared<nn::Tanh>(), std::make_shared<nn::Linear>(4, 2));
+  auto copy = std::make_shared<nn::SequentialImpl>(std::make_shared<nn::LinearImpl>(3, 4), std::make_shared<nn::BatchNorm1dImpl>(4),
+                                               std::make_shared<nn::TanhImpl>(), std::make_shared<nn::LinearImpl>(4, 2));
   copy->load(path);
   copy->eval();
   CHECK_ALLCLOSE(copy->forward(golden("module/model_x.npy")), golden("module/model_out.npy"));
   std::remove(path.c_str());
-  auto wrong = std::make_shared<nn::Sequential>(std::make_shared<nn::Linear>(3, 5));
+  auto wrong = std::make_shared<nn::SequentialImpl>(std::make_shared<nn::LinearImpl>(3, 5));
   CHECK_THROWS_WITH(wrong->load(golden_path("module/model.safetensors")), Catch::Contains("size mismatch for 0.weight"));
 }
 

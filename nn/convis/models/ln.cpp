@@ -72,8 +72,8 @@ Tensor LNStack::forward(const Tensor& input) {
 LNCascade::LNCascade(int64_t n, Shape kernel_dim, bool bias, bool autopad, std::shared_ptr<Layer> nonlinearity) {
   CONVIS_CHECK(n >= 0, "LNCascade", "expected n >= 0 stages, got {}", n);
   CONVIS_CHECK(kernel_dim.size() == 3, "LNCascade", "expected a kernel_dim of 3 values (t, x, y), got {}", kernel_dim);
-  linearities = register_module("linearities", std::make_shared<nn::ModuleList>());
-  nonlinearities = register_module("nonlinearities", std::make_shared<nn::ModuleList>());
+  linearities = register_module("linearities", std::make_shared<nn::ModuleListImpl>());
+  nonlinearities = register_module("nonlinearities", std::make_shared<nn::ModuleListImpl>());
   for (int64_t i = 0; i < n; ++i) add_layer(make_linear_stage(kernel_dim, bias, true, autopad), nonlinearity);
 }
 

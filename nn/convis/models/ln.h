@@ -126,8 +126,8 @@ class LNCascade : public Layer {
   void add_layer(std::shared_ptr<Layer> linear = nullptr, std::shared_ptr<Layer> nonlinear = nullptr);
   size_t size() const { return linearities->size(); }
 
-  std::shared_ptr<nn::ModuleList> linearities;
-  std::shared_ptr<nn::ModuleList> nonlinearities;
+  std::shared_ptr<nn::ModuleListImpl> linearities;
+  std::shared_ptr<nn::ModuleListImpl> nonlinearities;
 };
 
 }  // namespace convis::models

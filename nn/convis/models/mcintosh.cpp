@@ -22,7 +22,7 @@ McIntosh::McIntosh(Shape filter_size, bool random_init, int64_t out_channels_, S
     layer2->set_weight(rand({layer2_channels, layer1_channels, filter_2_size[0], filter_2_size[1], filter_2_size[2]}),
                        /*normalize=*/true);
   }
-  readout = register_module("readout", std::make_shared<nn::Linear>(nn::LinearOptions(1, out_channels).bias(false)));
+  readout = register_module("readout", std::make_shared<nn::LinearImpl>(nn::LinearOptions(1, out_channels).bias(false)));
   document_readout();
 }
 
@@ -33,7 +33,7 @@ void McIntosh::document_readout() {
 
 void McIntosh::ensure_readout(int64_t features) {
   if (readout->weight.size(1) == features) return;
-  auto fresh = std::make_shared<nn::Linear>(nn::LinearOptions(features, out_channels).bias(false));
+  auto fresh = std::make_shared<nn::LinearImpl>(nn::LinearOptions(features, out_channels).bias(false));
   fresh->to(layer2->weight.dtype());
   {
     NoGradGuard no_grad;

@@ -41,7 +41,7 @@ class McIntosh : public Layer {
 
   std::shared_ptr<filters::Conv3d> layer1;
   std::shared_ptr<filters::Conv3d> layer2;
-  std::shared_ptr<nn::Linear> readout;  // weight [out_channels, layer2_channels * X * Y]
+  std::shared_ptr<nn::LinearImpl> readout;  // weight [out_channels, layer2_channels * X * Y]
   int64_t out_channels;
 
  private:
