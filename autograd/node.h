@@ -35,6 +35,7 @@ namespace convis::autograd {
 
 class Node;
 using variable_list = std::vector<Tensor>;
+using tensor_list = variable_list;  // LibTorch's other name for it (custom Functions use both)
 
 struct Edge {
   std::shared_ptr<Node> function;  // null: this input needs no gradient (LibTorch's name)
