@@ -66,40 +66,40 @@ void bind_nn(nb::module_& m) {
   m.def("load_safetensors", [](const std::string& path) { return to_dict(load_safetensors(path)); }, nb::arg("path"));
 
   nb::module_ nn_module = m.def_submodule("nn", "Modules and losses (as torch.nn)");
-  nb::class_<nn::Linear, nn::Module>(nn_module, "Linear")
+  nb::class_<nn::LinearImpl, nn::Module>(nn_module, "Linear")
       .def(nb::init<int64_t, int64_t, bool>(), nb::arg("in_features"), nb::arg("out_features"), nb::arg("bias") = true)
-      .def("forward", &nn::Linear::forward, nb::call_guard<nb::gil_scoped_release>())
-      .def("__call__", &nn::Linear::forward, nb::call_guard<nb::gil_scoped_release>())
-      .def_rw("weight", &nn::Linear::weight)
-      .def_rw("bias", &nn::Linear::bias);
-  def_conv<nn::Conv1d, 1>(nn_module, "Conv1d");
-  def_conv<nn::Conv2d, 2>(nn_module, "Conv2d");
-  def_conv<nn::Conv3d, 3>(nn_module, "Conv3d");
-  def_activation<nn::ReLU>(nn_module, "ReLU");
-  def_activation<nn::Sigmoid>(nn_module, "Sigmoid");
-  def_activation<nn::Tanh>(nn_module, "Tanh");
-  def_activation<nn::GELU>(nn_module, "GELU");
-  def_activation<nn::Softplus>(nn_module, "Softplus");
-  def_activation<nn::Flatten>(nn_module, "Flatten");
-  def_activation<nn::Identity>(nn_module, "Identity");
-  nb::class_<nn::LeakyReLU, nn::Module>(nn_module, "LeakyReLU")
-      .def("__init__", [](nn::LeakyReLU* self, double slope) {
-        new (self) nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(slope));
+      .def("forward", &nn::LinearImpl::forward, nb::call_guard<nb::gil_scoped_release>())
+      .def("__call__", &nn::LinearImpl::forward, nb::call_guard<nb::gil_scoped_release>())
+      .def_rw("weight", &nn::LinearImpl::weight)
+      .def_rw("bias", &nn::LinearImpl::bias);
+  def_conv<nn::Conv1dImpl, 1>(nn_module, "Conv1d");
+  def_conv<nn::Conv2dImpl, 2>(nn_module, "Conv2d");
+  def_conv<nn::Conv3dImpl, 3>(nn_module, "Conv3d");
+  def_activation<nn::ReLUImpl>(nn_module, "ReLU");
+  def_activation<nn::SigmoidImpl>(nn_module, "Sigmoid");
+  def_activation<nn::TanhImpl>(nn_module, "Tanh");
+  def_activation<nn::GELUImpl>(nn_module, "GELU");
+  def_activation<nn::SoftplusImpl>(nn_module, "Softplus");
+  def_activation<nn::FlattenImpl>(nn_module, "Flatten");
+  def_activation<nn::IdentityImpl>(nn_module, "Identity");
+  nb::class_<nn::LeakyReLUImpl, nn::Module>(nn_module, "LeakyReLU")
+      .def("__init__", [](nn::LeakyReLUImpl* self, double slope) {
+        new (self) nn::LeakyReLUImpl(nn::LeakyReLUOptions().negative_slope(slope));
       }, nb::arg("negative_slope") = 0.01)
-      .def("forward", [](nn::LeakyReLU& a, const Tensor& x) { return a.forward(x); })
-      .def("__call__", [](nn::LeakyReLU& a, const Tensor& x) { return a.forward(x); });
-  nb::class_<nn::Dropout, nn::Module>(nn_module, "Dropout")
+      .def("forward", [](nn::LeakyReLUImpl& a, const Tensor& x) { return a.forward(x); })
+      .def("__call__", [](nn::LeakyReLUImpl& a, const Tensor& x) { return a.forward(x); });
+  nb::class_<nn::DropoutImpl, nn::Module>(nn_module, "Dropout")
       .def(nb::init<double>(), nb::arg("p") = 0.5)
-      .def("forward", [](nn::Dropout& d, const Tensor& x) { return d.forward(x); })
-      .def("__call__", [](nn::Dropout& d, const Tensor& x) { return d.forward(x); });
-  nb::class_<nn::LayerNorm, nn::Module>(nn_module, "LayerNorm")
-      .def("__init__", [](nn::LayerNorm* self, const Shape& shape) {
-        new (self) nn::LayerNorm(std::vector<int64_t>(shape.begin(), shape.end()));
+      .def("forward", [](nn::DropoutImpl& d, const Tensor& x) { return d.forward(x); })
+      .def("__call__", [](nn::DropoutImpl& d, const Tensor& x) { return d.forward(x); });
+  nb::class_<nn::LayerNormImpl, nn::Module>(nn_module, "LayerNorm")
+      .def("__init__", [](nn::LayerNormImpl* self, const Shape& shape) {
+        new (self) nn::LayerNormImpl(std::vector<int64_t>(shape.begin(), shape.end()));
       }, nb::arg("normalized_shape"))
-      .def("forward", &nn::LayerNorm::forward)
-      .def("__call__", &nn::LayerNorm::forward)
-      .def_rw("weight", &nn::LayerNorm::weight)
-      .def_rw("bias", &nn::LayerNorm::bias);
+      .def("forward", &nn::LayerNormImpl::forward)
+      .def("__call__", &nn::LayerNormImpl::forward)
+      .def_rw("weight", &nn::LayerNormImpl::weight)
+      .def_rw("bias", &nn::LayerNormImpl::bias);
   nb::module_ functional = nn_module.def_submodule("functional", "Functions of convis.nn (as torch.nn.functional)");
   functional.def("mse_loss", [](const Tensor& a, const Tensor& b, const std::string& r) {
     return nn::functional::mse_loss(a, b, reduction(r));
