@@ -44,8 +44,10 @@ std::string join_keys(const std::vector<std::string>& keys) {
 Module::Module() = default;
 Module::Module(std::string name) : name_(std::move(name)) {}
 
+std::string Module::default_name() const { return detail::demangled_type_name(typeid(*this).name()); }
+
 const std::string& Module::name() const {
-  if (!name_) name_ = detail::demangled_type_name(typeid(*this).name());
+  if (!name_) name_ = default_name();
   return *name_;
 }
 

@@ -121,6 +121,10 @@ class Module : public std::enable_shared_from_this<Module> {
   void save(const std::string& path) const;  // safetensors (nn/safetensors.h)
   void load(const std::string& path, bool strict = true);
 
+  // The name() of a module constructed without one: its demangled dynamic type, as LibTorch's
+  // ("convis::nn::LinearImpl", "NetImpl").  Overridable (convis Layers drop the Impl suffix).
+  virtual std::string default_name() const;
+
   // ---- printing ----
   // One line describing this module alone ("convis::nn::Linear(in_features=3, ...)").
   virtual void pretty_print(std::ostream& stream) const;

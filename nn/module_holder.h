@@ -70,6 +70,14 @@ class ModuleHolder {
   const Impl* get() const { return checked().get(); }
   const std::shared_ptr<Impl>& ptr() const { return checked(); }
 
+  // Where a shared_ptr of the module or of a base is expected (a std::shared_ptr<Layer> list of
+  // models::List, ModuleDict's entries), a holder gives its module (a convenience LibTorch lacks).
+  template <typename Base>
+    requires std::derived_from<Impl, Base>
+  operator std::shared_ptr<Base>() const {  // NOLINT: implicit on purpose
+    return ptr();
+  }
+
   bool is_empty() const noexcept { return impl_ == nullptr; }
   explicit operator bool() const noexcept { return !is_empty(); }
 

@@ -1,7 +1,7 @@
 // nn/convis/convis.h: everything of the convis layer model in one include.
 //
 //   #include "convis/nn/convis/convis.h"
-//   auto retina = std::make_shared<convis::models::Retina>();
+//   convis::models::Retina retina;
 //   convis::Output spikes = retina->run(convis::samples::moving_bar(2000, 50, 50), 100);
 #pragma once
 

@@ -25,6 +25,12 @@ Tensor copy_state(const Tensor& t) { return t.defined() ? t.clone() : Tensor(); 
 Layer::Layer(int dims) { set_dims(dims); }
 Layer::Layer(std::string name, int dims) : nn::Module(std::move(name)) { set_dims(dims); }
 
+std::string Layer::default_name() const {
+  std::string name = nn::Module::default_name();
+  if (name.ends_with("Impl")) name.resize(name.size() - 4);
+  return name;
+}
+
 void Layer::set_dims(int dims) {
   CONVIS_CHECK(dims == 1 || dims == 3 || dims == 5, "Layer", "expected dims 1, 3 or 5, got {}", dims);
   dims_ = dims;

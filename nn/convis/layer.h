@@ -1,7 +1,7 @@
 // nn/convis/layer.h: convis::Layer, the module of the convis toolbox: 5-D video in, chunked
 // runs with state carried between chunks, state snapshots, and built-in fitting.
 //
-//   auto ln = std::make_shared<convis::models::LN>(Shape{5, 3, 3});
+//   convis::models::LN ln(Shape{5, 3, 3});
 //   Tensor video = convis::samples::moving_bar(200, 20, 20);      // (T, X, Y)
 //   convis::Output o = ln->run(video, /*dt=*/50);                 // 4 chunks, state carried
 //   o[0].sizes();                                                 // [1, 1, 200, 20, 20]
@@ -52,6 +52,9 @@ class Layer : public nn::Module {
 
   int dims() const { return dims_; }
   void set_dims(int dims);
+  // A layer's name without a given one is its class's, without the Impl of its holder
+  // ("convis::filters::Delay"), as the original toolbox names it.
+  std::string default_name() const override;
 
   // ---- calling ----
   // One output: override forward.  Several outputs: override forward_outputs (and forward,

@@ -84,35 +84,35 @@ void bind_filters(nb::module_& filters) {
       .value("reflect", PadMode::reflect)
       .value("replicate", PadMode::replicate)
       .value("circular", PadMode::circular);
-  nb::class_<filters::Conv3d, Layer>(filters, "Conv3d")
+  nb::class_<filters::Conv3dImpl, Layer>(filters, "Conv3d")
       .def(nb::init<int64_t, int64_t, Shape, bool, bool, bool, PadMode>(), nb::arg("in_channels") = 1,
            nb::arg("out_channels") = 1, nb::arg("kernel_dim") = Shape{1, 1, 1}, nb::arg("bias") = true,
            nb::arg("time_pad") = true, nb::arg("autopad") = true, nb::arg("autopad_mode") = PadMode::replicate)
-      .def("set_weight", [](filters::Conv3d& c, nb::handle w, bool normalize, bool flip) {
+      .def("set_weight", [](filters::Conv3dImpl& c, nb::handle w, bool normalize, bool flip) {
         if (is_number(w)) c.set_weight(to_scalar(w).to<double>(), normalize);
         else c.set_weight(to_tensor(w), normalize, flip);
       }, nb::arg("w"), nb::arg("normalize") = false, nb::arg("flip") = true)
-      .def_prop_ro("weight", [](const filters::Conv3d& c) { return c.weight; })
-      .def_prop_ro("bias", [](const filters::Conv3d& c) { return c.bias; })
-      .def("filter_length", &filters::Conv3d::filter_length);
+      .def_prop_ro("weight", [](const filters::Conv3dImpl& c) { return c.weight; })
+      .def_prop_ro("bias", [](const filters::Conv3dImpl& c) { return c.bias; })
+      .def("filter_length", &filters::Conv3dImpl::filter_length);
 }
 
 void bind_models(nb::module_& models) {
-  nb::class_<models::L, Layer>(models, "L")
+  nb::class_<models::LImpl, Layer>(models, "L")
       .def(nb::init<Shape, bool, bool>(), nb::arg("kernel_dim") = Shape{1, 1, 1}, nb::arg("bias") = false,
            nb::arg("population") = true)
-      .def_prop_ro("conv", [](const models::L& l) { return l.conv; });
-  nb::class_<models::LN, models::L>(models, "LN")
+      .def_prop_ro("conv", [](const models::LImpl& l) { return l.conv; });
+  nb::class_<models::LNImpl, models::LImpl>(models, "LN")
       .def(nb::init<Shape, bool, bool>(), nb::arg("kernel_dim") = Shape{1, 1, 1}, nb::arg("bias") = false,
            nb::arg("population") = true);
-  nb::class_<models::LNLN, Layer>(models, "LNLN")
+  nb::class_<models::LNLNImpl, Layer>(models, "LNLN")
       .def(nb::init<Shape, bool, bool>(), nb::arg("kernel_dim") = Shape{1, 1, 1}, nb::arg("bias") = false,
            nb::arg("population") = true);
-  nb::class_<models::McIntosh, Layer>(models, "McIntosh")
+  nb::class_<models::McIntoshImpl, Layer>(models, "McIntosh")
       .def(nb::init<Shape, bool, int64_t, Shape, int64_t, int64_t>(), nb::arg("filter_size") = Shape{10, 5, 5},
            nb::arg("random_init") = true, nb::arg("out_channels") = 1, nb::arg("filter_2_size") = Shape{1, 1, 1},
            nb::arg("layer1_channels") = 8, nb::arg("layer2_channels") = 16);
-  nb::class_<models::Retina, Layer>(models, "Retina")
+  nb::class_<models::RetinaImpl, Layer>(models, "Retina")
       .def(nb::init<bool, bool, bool, bool>(), nb::arg("opl") = true, nb::arg("bipolar") = true,
            nb::arg("gang") = true, nb::arg("spikes") = true);
 }

@@ -11,7 +11,7 @@
 
 namespace convis::filters {
 
-Conv3d::Conv3d(int64_t in_channels, int64_t out_channels, Shape kernel_size, bool bias_, bool time_pad_,
+Conv3dImpl::Conv3dImpl(int64_t in_channels, int64_t out_channels, Shape kernel_size, bool bias_, bool time_pad_,
                bool autopad_, PadMode autopad_mode_)
     : time_pad(time_pad_), autopad(autopad_), autopad_mode(autopad_mode_) {
   CONVIS_CHECK(in_channels >= 1 && out_channels >= 1, "Conv3d", "expected at least one input and output channel, got {} and {}",
@@ -24,16 +24,16 @@ Conv3d::Conv3d(int64_t in_channels, int64_t out_channels, Shape kernel_size, boo
   register_state("history", Tensor());
 }
 
-Shape Conv3d::kernel_size() const { return {weight.size(2), weight.size(3), weight.size(4)}; }
+Shape Conv3dImpl::kernel_size() const { return {weight.size(2), weight.size(3), weight.size(4)}; }
 
-int64_t Conv3d::filter_length() const { return weight.size(2) - 1; }
+int64_t Conv3dImpl::filter_length() const { return weight.size(2) - 1; }
 
-Shape Conv3d::kernel_padding() const {
+Shape Conv3dImpl::kernel_padding() const {
   int64_t kx = weight.size(3), ky = weight.size(4);
   return {ky / 2, ky - 1 - ky / 2, kx / 2, kx - 1 - kx / 2, 0, 0};
 }
 
-void Conv3d::check_input(const Tensor& x, const char* op) const {
+void Conv3dImpl::check_input(const Tensor& x, const char* op) const {
   CONVIS_CHECK(x.defined() && x.dim() == 5, op, "expected a 5-D input [batch, channel, time, x, y], got shape {}",
                x.defined() ? x.sizes() : Shape{});
   CONVIS_CHECK(x.size(1) == in_channels(), op, "expected an input with in_channels={} channels (dim 1), got shape {}",
@@ -42,17 +42,17 @@ void Conv3d::check_input(const Tensor& x, const char* op) const {
                "expected at least kT={} frames without time_pad, got input of shape {}", weight.size(2), x.sizes());
 }
 
-Tensor Conv3d::pad_time(const Tensor& x) { return prepend_history(*this, "history", x, filter_length(), "Conv3d"); }
+Tensor Conv3dImpl::pad_time(const Tensor& x) { return prepend_history(*this, "history", x, filter_length(), "Conv3d"); }
 
-Tensor Conv3d::pad_space(const Tensor& x) const {
+Tensor Conv3dImpl::pad_space(const Tensor& x) const {
   Shape pads = kernel_padding();
   if (pads[0] == 0 && pads[1] == 0 && pads[2] == 0 && pads[3] == 0) return x;
   return pad(x, pads, autopad_mode, 0.0);
 }
 
-Tensor Conv3d::convolve(const Tensor& padded) const { return conv3d(padded, weight, bias); }
+Tensor Conv3dImpl::convolve(const Tensor& padded) const { return conv3d(padded, weight, bias); }
 
-bool Conv3d::streams_in_window(const Tensor& input) const {
+bool Conv3dImpl::streams_in_window(const Tensor& input) const {
   if (!time_pad || !autopad || input.dtype() != weight.dtype()) return false;
   if (GradMode::is_enabled() && (input.requires_grad() || weight.requires_grad() || (bias.defined() && bias.requires_grad())))
     return false;
@@ -61,7 +61,7 @@ bool Conv3d::streams_in_window(const Tensor& input) const {
   return StreamWindow::accepts(input, history, kernel_padding(), autopad_mode);
 }
 
-Tensor Conv3d::forward(const Tensor& input) {
+Tensor Conv3dImpl::forward(const Tensor& input) {
   check_input(input, "Conv3d");
   if (streams_in_window(input)) {
     NoGradGuard no_grad;
@@ -77,7 +77,7 @@ Tensor Conv3d::forward(const Tensor& input) {
   return timed("convolve", [&] { return convolve(x); });
 }
 
-void Conv3d::replace_weight(const Tensor& w) {
+void Conv3dImpl::replace_weight(const Tensor& w) {
   NoGradGuard no_grad;
   if (w.size(2) != weight.size(2) || w.size(1) != weight.size(1)) state("history") = Tensor();  // a new window size
   if (w.sizes() == weight.sizes()) {
@@ -92,7 +92,7 @@ void Conv3d::replace_weight(const Tensor& w) {
   }
 }
 
-void Conv3d::set_weight(const Tensor& w_in, bool normalize, bool flip, bool preserve_channels) {
+void Conv3dImpl::set_weight(const Tensor& w_in, bool normalize, bool flip, bool preserve_channels) {
   CONVIS_CHECK(w_in.defined(), "Conv3d.set_weight", "expected a kernel, got an undefined tensor");
   if (w_in.dim() == 0) return set_weight(w_in.item<double>(), normalize);
   CONVIS_CHECK(w_in.dim() != 4 && w_in.dim() <= 5 && w_in.numel() > 0, "Conv3d.set_weight",
@@ -112,25 +112,25 @@ void Conv3d::set_weight(const Tensor& w_in, bool normalize, bool flip, bool pres
   replace_weight(w.contiguous());
 }
 
-void Conv3d::set_weight(double value, bool normalize) {
+void Conv3dImpl::set_weight(double value, bool normalize) {
   double v = normalize ? 1.0 / double(weight.numel()) : value;
   CONVIS_CHECK(!normalize || value != 0.0, "Conv3d.set_weight", "expected a non-zero value to normalize, got {}", value);
   replace_weight(full(weight.sizes(), v, weight.options()));
 }
 
-void Conv3d::exponential(double tau, const ExponentialOptions& options, const ResolutionInfo& resolution) {
+void Conv3dImpl::exponential(double tau, const ExponentialOptions& options, const ResolutionInfo& resolution) {
   set_weight(exponential_filter_1d(tau, options, resolution, weight.dtype()));
 }
 
-void Conv3d::highpass_exponential(double tau, double relative_weight, const ResolutionInfo& resolution) {
+void Conv3dImpl::highpass_exponential(double tau, double relative_weight, const ResolutionInfo& resolution) {
   set_weight(exponential_highpass_filter_1d(tau, relative_weight, resolution, weight.dtype()));
 }
 
-void Conv3d::gaussian(double sigma, const ResolutionInfo& resolution) {
+void Conv3dImpl::gaussian(double sigma, const ResolutionInfo& resolution) {
   set_weight(gauss_filter_2d(sigma, sigma, resolution, weight.dtype()));
 }
 
-void Conv3d::pretty_print(std::ostream& stream) const {
+void Conv3dImpl::pretty_print(std::ostream& stream) const {
   stream << "convis::filters::Conv3d(" << in_channels() << ", " << out_channels()
          << ", kernel_size=" << to_string(kernel_size());
   if (!bias.defined()) stream << ", bias=false";

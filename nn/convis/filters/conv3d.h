@@ -2,7 +2,7 @@
 // its input in x and y, and exact under any chunking of the input.
 //
 //   using namespace convis::filters;
-//   auto conv = std::make_shared<Conv3d>(1, 1, Shape{10, 5, 5});   // zero weight and bias
+//   Conv3d conv(1, 1, Shape{10, 5, 5});   // zero weight and bias
 //   conv->set_weight(w);                 // w: (10, 5, 5); the impulse response is now w
 //   Tensor y = (*conv)(video);           // (T, X, Y) -> [1, 1, T, X, Y], same T, X, Y
 //   Output o = conv->run(video, 7);      // chunks of 7 frames: the same numbers as one call
@@ -31,11 +31,11 @@
 
 namespace convis::filters {
 
-class Conv3d : public Layer {
+class Conv3dImpl : public Layer {
  public:
   // time_pad: keep the history and pad in time (output T = input T); off: a "valid" convolution
   // in time (T - kT + 1 frames).  autopad: pad x and y by autopad_mode to keep their sizes.
-  Conv3d(int64_t in_channels = 1, int64_t out_channels = 1, Shape kernel_size = {1, 1, 1}, bool bias = true,
+  Conv3dImpl(int64_t in_channels = 1, int64_t out_channels = 1, Shape kernel_size = {1, 1, 1}, bool bias = true,
          bool time_pad = true, bool autopad = true, PadMode autopad_mode = PadMode::replicate);
 
   // [B, in_channels, T, X, Y] -> [B, out_channels, T, X, Y].
@@ -87,5 +87,8 @@ class Conv3d : public Layer {
   bool streams_in_window(const Tensor& input) const;
   StreamWindow window_;
 };
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(Conv3d);
 
 }  // namespace convis::filters

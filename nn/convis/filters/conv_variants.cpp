@@ -48,12 +48,12 @@ void check_5d(const Tensor& x, int64_t channels, const char* op) {
 
 // ---- RF ----
 
-RF::RF(int64_t in_channels, int64_t out_channels, Shape kernel_size, bool bias)
-    : Conv3d(in_channels, out_channels, std::move(kernel_size), bias, /*time_pad=*/true, /*autopad=*/false) {}
+RFImpl::RFImpl(int64_t in_channels, int64_t out_channels, Shape kernel_size, bool bias)
+    : Conv3dImpl(in_channels, out_channels, std::move(kernel_size), bias, /*time_pad=*/true, /*autopad=*/false) {}
 
-void RF::reset_weight() { set_weight(zeros({weight.size(2), 1, 1}, weight.dtype()), false, true, true); }
+void RFImpl::reset_weight() { set_weight(zeros({weight.size(2), 1, 1}, weight.dtype()), false, true, true); }
 
-Tensor RF::forward(const Tensor& input) {
+Tensor RFImpl::forward(const Tensor& input) {
   check_input(input, "RF");
   if (weight.size(3) == 1 && weight.size(4) == 1)
     set_weight(ones({weight.size(2), input.size(3), input.size(4)}, weight.dtype()), /*normalize=*/true, true,
@@ -67,7 +67,7 @@ Tensor RF::forward(const Tensor& input) {
 
 // ---- Conv1d ----
 
-Conv1d::Conv1d(int64_t in_channels, int64_t out_channels, int64_t kernel_size, bool time_pad_, bool bias_)
+Conv1dImpl::Conv1dImpl(int64_t in_channels, int64_t out_channels, int64_t kernel_size, bool time_pad_, bool bias_)
     : time_pad(time_pad_) {
   CONVIS_CHECK(in_channels >= 1 && out_channels >= 1 && kernel_size >= 1, "Conv1d",
                "expected positive channel counts and kernel_size, got {}, {} and {}", in_channels, out_channels,
@@ -78,7 +78,7 @@ Conv1d::Conv1d(int64_t in_channels, int64_t out_channels, int64_t kernel_size, b
   register_state("history", Tensor());
 }
 
-Tensor Conv1d::forward(const Tensor& input) {
+Tensor Conv1dImpl::forward(const Tensor& input) {
   check_5d(input, weight.size(1), "Conv1d");
   CONVIS_CHECK(time_pad || input.size(2) >= weight.size(2), "Conv1d",
                "expected at least kT={} frames without time_pad, got input of shape {}", weight.size(2), input.sizes());
@@ -86,7 +86,7 @@ Tensor Conv1d::forward(const Tensor& input) {
   return conv3d(x, weight.unsqueeze(3).unsqueeze(4), bias);
 }
 
-void Conv1d::set_weight(const Tensor& w_in, bool normalize, bool flip) {
+void Conv1dImpl::set_weight(const Tensor& w_in, bool normalize, bool flip) {
   CONVIS_CHECK(w_in.defined() && (w_in.dim() == 1 || w_in.dim() == 3) && w_in.numel() > 0, "Conv1d.set_weight",
                "expected a non-empty 1-D (t) or 3-D (out, in, t) kernel, got shape {}",
                w_in.defined() ? w_in.sizes() : Shape{});
@@ -98,13 +98,13 @@ void Conv1d::set_weight(const Tensor& w_in, bool normalize, bool flip) {
   if (bias.defined() && bias.size(0) != w.size(0)) replace(bias, zeros({w.size(0)}, bias.options()));
 }
 
-void Conv1d::exponential(double tau, const ExponentialOptions& options, const ResolutionInfo& resolution) {
+void Conv1dImpl::exponential(double tau, const ExponentialOptions& options, const ResolutionInfo& resolution) {
   set_weight(exponential_filter_1d(tau, options, resolution, weight.dtype()));
 }
 
 // ---- Conv2d ----
 
-Conv2d::Conv2d(int64_t in_channels, int64_t out_channels, Shape kernel_size, bool autopad_, bool bias_,
+Conv2dImpl::Conv2dImpl(int64_t in_channels, int64_t out_channels, Shape kernel_size, bool autopad_, bool bias_,
                PadMode autopad_mode_)
     : autopad(autopad_), autopad_mode(autopad_mode_) {
   CONVIS_CHECK(in_channels >= 1 && out_channels >= 1, "Conv2d",
@@ -116,7 +116,7 @@ Conv2d::Conv2d(int64_t in_channels, int64_t out_channels, Shape kernel_size, boo
   bias = register_parameter("bias", bias_ ? zeros({out_channels}) : Tensor(), true, "added to every output channel");
 }
 
-Tensor Conv2d::forward(const Tensor& input) {
+Tensor Conv2dImpl::forward(const Tensor& input) {
   check_5d(input, weight.size(1), "Conv2d");
   Tensor x = input;
   int64_t kx = weight.size(2), ky = weight.size(3);
@@ -124,7 +124,7 @@ Tensor Conv2d::forward(const Tensor& input) {
   return conv3d(x, weight.unsqueeze(2), bias);
 }
 
-void Conv2d::set_weight(const Tensor& w_in, bool normalize, bool flip) {
+void Conv2dImpl::set_weight(const Tensor& w_in, bool normalize, bool flip) {
   CONVIS_CHECK(w_in.defined() && w_in.dim() >= 2 && w_in.dim() <= 4 && w_in.numel() > 0, "Conv2d.set_weight",
                "expected a non-empty 2-D (x, y), 3-D (in, x, y) or 4-D (out, in, x, y) kernel, got shape {}",
                w_in.defined() ? w_in.sizes() : Shape{});
@@ -135,7 +135,7 @@ void Conv2d::set_weight(const Tensor& w_in, bool normalize, bool flip) {
   if (bias.defined() && bias.size(0) != w.size(0)) replace(bias, zeros({w.size(0)}, bias.options()));
 }
 
-void Conv2d::gaussian(double sigma, const ResolutionInfo& resolution) {
+void Conv2dImpl::gaussian(double sigma, const ResolutionInfo& resolution) {
   set_weight(gauss_filter_2d(sigma, sigma, resolution, weight.dtype()));
 }
 

@@ -3,11 +3,11 @@
 // frame).
 //
 //   using namespace convis::filters;
-//   auto rf = std::make_shared<RF>();                   // weight 1x1: sized on first use
+//   RF rf;                   // weight 1x1: sized on first use
 //   Tensor r = (*rf)(video);                            // (200, 20, 20) -> [1, 1, 200, 1, 1], mean over pixels
-//   auto lp = std::make_shared<Conv1d>(1, 1, 5);
+//   Conv1d lp(1, 1, 5);
 //   lp->exponential(0.01);                              // a 47-tap causal low-pass per pixel
-//   auto blur = std::make_shared<Conv2d>(1, 1, Shape{3, 3});
+//   Conv2d blur(1, 1, Shape{3, 3});
 //   blur->gaussian(0.2);                                // 13 x 13, replicate borders
 #pragma once
 
@@ -23,9 +23,9 @@ namespace convis::filters {
 // smaller than the weight is zero-padded at the right and bottom, a larger one is cropped to the
 // top-left corner; there is no spatial padding, so the output is [B, out, T, 1, 1].
 // Only the original's rf_mode "corner" exists.
-class RF : public Conv3d {
+class RFImpl : public Conv3dImpl {
  public:
-  RF(int64_t in_channels = 1, int64_t out_channels = 1, Shape kernel_size = {1, 1, 1}, bool bias = true);
+  RFImpl(int64_t in_channels = 1, int64_t out_channels = 1, Shape kernel_size = {1, 1, 1}, bool bias = true);
 
   Tensor forward(const Tensor& input) override;
   // Back to a zero weight of 1 x 1 pixels (sized again by the next call).
@@ -35,9 +35,9 @@ class RF : public Conv3d {
 // Temporal-only convolution: every pixel (and channel pair) is filtered in time, causally,
 // with the history rule of Conv3d (Note [Convolution history]).  weight [out, in, k], stored
 // reversed so that the impulse response equals the kernel given to set_weight.
-class Conv1d : public Layer {
+class Conv1dImpl : public Layer {
  public:
-  Conv1d(int64_t in_channels = 1, int64_t out_channels = 1, int64_t kernel_size = 1, bool time_pad = true,
+  Conv1dImpl(int64_t in_channels = 1, int64_t out_channels = 1, int64_t kernel_size = 1, bool time_pad = true,
          bool bias = true);
 
   Tensor forward(const Tensor& input) override;
@@ -54,9 +54,9 @@ class Conv1d : public Layer {
 
 // Spatial-only convolution of every frame, replicate autopad and flip semantics as Conv3d
 // (r = n - 1 - floor(n/2)).  Stateless.  weight [out, in, kX, kY].
-class Conv2d : public Layer {
+class Conv2dImpl : public Layer {
  public:
-  Conv2d(int64_t in_channels = 1, int64_t out_channels = 1, Shape kernel_size = {1, 1}, bool autopad = true,
+  Conv2dImpl(int64_t in_channels = 1, int64_t out_channels = 1, Shape kernel_size = {1, 1}, bool autopad = true,
          bool bias = true, PadMode autopad_mode = PadMode::replicate);
 
   Tensor forward(const Tensor& input) override;
@@ -69,5 +69,10 @@ class Conv2d : public Layer {
   bool autopad = true;
   PadMode autopad_mode = PadMode::replicate;
 };
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(RF);
+CONVIS_MODULE(Conv1d);
+CONVIS_MODULE(Conv2d);
 
 }  // namespace convis::filters

@@ -41,13 +41,13 @@ Tensor with_history(const Tensor& history, const Tensor& input, int64_t needed, 
 
 // ---- Delay ----
 
-Delay::Delay(int64_t delay, int64_t length) : delay_(delay), length_(length) {
+DelayImpl::DelayImpl(int64_t delay, int64_t length) : delay_(delay), length_(length) {
   CONVIS_CHECK(delay >= 0 && length >= 0, "Delay", "expected a non-negative delay and length, got {} and {}", delay,
                length);
   register_state("history", Tensor());
 }
 
-Tensor Delay::forward(const Tensor& input) {
+Tensor DelayImpl::forward(const Tensor& input) {
   check_video(input, "Delay");
   int64_t needed = delay_ + length_;
   if (needed == 0) return input;
@@ -58,14 +58,14 @@ Tensor Delay::forward(const Tensor& input) {
 
 // ---- VariableDelay ----
 
-VariableDelay::VariableDelay(Tensor delays_) {
+VariableDelayImpl::VariableDelayImpl(Tensor delays_) {
   Tensor value = delays_.defined() ? delays_.detach().clone() : zeros({});
   if (!value.is_floating_point()) value = value.to(get_default_dtype());
   delays = register_parameter("delays", value, false, "delay of each pixel, in whole frames ([X, Y] or one value)");
   register_state("history", Tensor());
 }
 
-Tensor VariableDelay::forward(const Tensor& input) {
+Tensor VariableDelayImpl::forward(const Tensor& input) {
   const char* op = "VariableDelay";
   check_video(input, op);
   int64_t x = input.size(3), y = input.size(4);

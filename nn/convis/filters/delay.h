@@ -1,12 +1,12 @@
 // nn/convis/filters/delay.h: delays in time, with the frames before the start taken as zeros
 // and the history carried between chunks.
 //
-//   auto d = std::make_shared<convis::filters::Delay>(10);
+//   convis::filters::Delay d(10);
 //   Tensor ramp = convis::arange(40.0).reshape({1, 1, 40, 1, 1});
 //   d->run(ramp, /*dt=*/15)[0];          // 0 for t < 10, then t - 10: the same for any dt
 //
 //   Tensor delays = convis::tensor({0.0, 2.0, 5.0, 1.0}).reshape({2, 2});  // per pixel, frames
-//   auto v = std::make_shared<convis::filters::VariableDelay>(delays);
+//   convis::filters::VariableDelay v(delays);
 //   Tensor out = v->forward(video);     // out[.., t, x, y] = video[.., t - delays[x, y], x, y]
 #pragma once
 
@@ -24,9 +24,9 @@ namespace convis::filters {
 // output[t] = input[t - delay].  With length > 0 the output additionally starts with the
 // `length` frames before that, so it has T + length frames:
 // output[j] = input[j - length - delay], j = 0 .. T + length - 1.
-class Delay : public Layer {
+class DelayImpl : public Layer {
  public:
-  explicit Delay(int64_t delay = 0, int64_t length = 0);
+  explicit DelayImpl(int64_t delay = 0, int64_t length = 0);
   Tensor forward(const Tensor& input) override;
 
   int64_t delay() const { return delay_; }
@@ -40,9 +40,9 @@ class Delay : public Layer {
 // the first frame).  `delays` (a parameter without gradient, as the original's) holds
 // non-negative whole numbers of frames, shape [X, Y] or one element for every pixel;
 // undefined means no delay.  The history covers the largest delay (Note [Delay history]).
-class VariableDelay : public Layer {
+class VariableDelayImpl : public Layer {
  public:
-  explicit VariableDelay(Tensor delays = {});
+  explicit VariableDelayImpl(Tensor delays = {});
   Tensor forward(const Tensor& input) override;
 
   Tensor delays;
@@ -52,5 +52,9 @@ class VariableDelay : public Layer {
 // zeros); returns the concatenation with at least `needed` frames before the input, zeros
 // in front where the history is shorter.  Shared by Delay and VariableDelay.
 Tensor with_history(const Tensor& history, const Tensor& input, int64_t needed, const char* op);
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(Delay);
+CONVIS_MODULE(VariableDelay);
 
 }  // namespace convis::filters

@@ -26,7 +26,7 @@ int64_t default_taps(double tau_s, int64_t n, double amplification, double eps) 
 
 }  // namespace
 
-ExponentialKernel::ExponentialKernel(double tau_, int64_t n_, double amplification_, int64_t length_)
+ExponentialKernelImpl::ExponentialKernelImpl(double tau_, int64_t n_, double amplification_, int64_t length_)
     : n(n_), length(length_) {
   CONVIS_CHECK(n_ >= 0 && length_ >= 0, "ExponentialKernel", "expected n >= 0 and length >= 0, got {} and {}", n_,
                length_);
@@ -36,7 +36,7 @@ ExponentialKernel::ExponentialKernel(double tau_, int64_t n_, double amplificati
   taps();  // checks the values
 }
 
-int64_t ExponentialKernel::taps() const {
+int64_t ExponentialKernelImpl::taps() const {
   double t = value_of(tau), amp = value_of(amplification);
   CONVIS_CHECK(std::isfinite(t) && t > 0 && amp > 0, "ExponentialKernel",
                "expected a positive tau and amplification, got {} and {}", t, amp);
@@ -44,7 +44,7 @@ int64_t ExponentialKernel::taps() const {
   return default_taps(default_resolution.seconds_to_steps(t), n, amp, default_resolution.filter_epsilon);
 }
 
-Tensor ExponentialKernel::forward() const {
+Tensor ExponentialKernelImpl::forward() const {
   int64_t count = taps();
   if (count <= 1) return ones({1}, tau.options());
   Tensor tau_s = tau * default_resolution.steps_per_second;

@@ -15,34 +15,34 @@ void check_defined(const Tensor& input, const char* op) {
 
 }  // namespace
 
-NLRectify::NLRectify() = default;
+NLRectifyImpl::NLRectifyImpl() = default;
 
-Tensor NLRectify::forward(const Tensor& input) {
+Tensor NLRectifyImpl::forward(const Tensor& input) {
   check_defined(input, "NLRectify");
   return clamp(as_floating(input), 0.0, kRectifyMax);
 }
 
-ScaledNonlinearity::ScaledNonlinearity() {
+ScaledNonlinearityImpl::ScaledNonlinearityImpl() {
   scale = register_parameter("scale", scalar_tensor(1.0), true, "factor applied to the input before the nonlinearity");
   bias = register_parameter("bias", scalar_tensor(0.0), true, "offset added to the scaled input before the nonlinearity");
 }
 
-Tensor ScaledNonlinearity::affine(const Tensor& input) const {
+Tensor ScaledNonlinearityImpl::affine(const Tensor& input) const {
   Tensor x = as_floating(input);
   return bias.to(x.dtype()) + scale.to(x.dtype()) * x;
 }
 
-Tensor NLRectifyScale::forward(const Tensor& input) {
+Tensor NLRectifyScaleImpl::forward(const Tensor& input) {
   check_defined(input, "NLRectifyScale");
   return clamp(affine(input), 0.0, kRectifyMax);
 }
 
-Tensor NLSquare::forward(const Tensor& input) {
+Tensor NLSquareImpl::forward(const Tensor& input) {
   check_defined(input, "NLSquare");
   return square(affine(input));
 }
 
-Tensor NLRectifySquare::forward(const Tensor& input) {
+Tensor NLRectifySquareImpl::forward(const Tensor& input) {
   check_defined(input, "NLRectifySquare");
   return square(clamp(affine(input), 0.0, kRectifyMax));
 }

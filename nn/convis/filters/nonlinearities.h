@@ -1,7 +1,7 @@
 // nn/convis/filters/nonlinearities.h: the static nonlinearities of the LN-type models, and
 // filters::sum for combining parallel pathways.
 //
-//   auto nl = std::make_shared<convis::filters::NLRectifySquare>();
+//   convis::filters::NLRectifySquare nl;
 //   {
 //     convis::NoGradGuard no_grad;
 //     nl->scale.fill_(2.0);               // Parameters, fitted like any other
@@ -22,37 +22,37 @@ namespace convis::filters {
 inline constexpr double kRectifyMax = 1e6;
 
 // clamp(x, 0, 1e6).  No parameters.
-class NLRectify : public Layer {
+class NLRectifyImpl : public Layer {
  public:
-  NLRectify();
+  NLRectifyImpl();
   Tensor forward(const Tensor& input) override;
 };
 
 // The three below share `scale` (1) and `bias` (0), 0-dim Parameters.
-class ScaledNonlinearity : public Layer {
+class ScaledNonlinearityImpl : public Layer {
  public:
   Tensor scale;
   Tensor bias;
 
  protected:
-  ScaledNonlinearity();
+  ScaledNonlinearityImpl();
   Tensor affine(const Tensor& input) const;  // bias + scale * input
 };
 
 // clamp(bias + scale x, 0, 1e6)
-class NLRectifyScale : public ScaledNonlinearity {
+class NLRectifyScaleImpl : public ScaledNonlinearityImpl {
  public:
   Tensor forward(const Tensor& input) override;
 };
 
 // (bias + scale x)^2
-class NLSquare : public ScaledNonlinearity {
+class NLSquareImpl : public ScaledNonlinearityImpl {
  public:
   Tensor forward(const Tensor& input) override;
 };
 
 // clamp(bias + scale x, 0, 1e6)^2
-class NLRectifySquare : public ScaledNonlinearity {
+class NLRectifySquareImpl : public ScaledNonlinearityImpl {
  public:
   Tensor forward(const Tensor& input) override;
 };
@@ -60,5 +60,12 @@ class NLRectifySquare : public ScaledNonlinearity {
 // Concatenates the tensors along `dim` and sums over it keeping a size-1 dim: for tensors with
 // size 1 at `dim`, their element-wise sum.  Every tensor must match the others except at `dim`.
 Tensor sum(const std::vector<Tensor>& tensors, int64_t dim = 0);
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(NLRectify);
+CONVIS_MODULE(ScaledNonlinearity);
+CONVIS_MODULE(NLRectifyScale);
+CONVIS_MODULE(NLSquare);
+CONVIS_MODULE(NLRectifySquare);
 
 }  // namespace convis::filters

@@ -54,12 +54,12 @@ const RecursionCoefficients& coefficients(RecursionCoefficients& c, const Tensor
 
 // ---- TemporalLowPassFilterRecursive ----
 
-TemporalLowPassFilterRecursive::TemporalLowPassFilterRecursive() {
+TemporalLowPassFilterRecursiveImpl::TemporalLowPassFilterRecursiveImpl() {
   tau = register_parameter("tau", scalar_tensor(0.01), true, "time constant of the exponential low-pass, in seconds");
   register_state("y", Tensor());
 }
 
-Tensor TemporalLowPassFilterRecursive::forward(const Tensor& input_) {
+Tensor TemporalLowPassFilterRecursiveImpl::forward(const Tensor& input_) {
   const char* op = "TemporalLowPassFilterRecursive";
   check_video(input_, op);
   Tensor input = as_floating(input_);
@@ -72,7 +72,7 @@ Tensor TemporalLowPassFilterRecursive::forward(const Tensor& input_) {
   return y * (default_resolution.dt() / 2.0) / tau.to(input.dtype());
 }
 
-Tensor TemporalLowPassFilterRecursive::forward_no_grad(const Tensor& input) {
+Tensor TemporalLowPassFilterRecursiveImpl::forward_no_grad(const Tensor& input) {
   const char* op = "TemporalLowPassFilterRecursive";
   const RecursionCoefficients& c = coefficients(coefficients_, tau, input, op);
   Tensor y = first_order_recursion_no_grad(input, c.a, c.e, frame_state(state("y"), input, op, "y"), Tensor());
@@ -82,7 +82,7 @@ Tensor TemporalLowPassFilterRecursive::forward_no_grad(const Tensor& input) {
 
 // ---- TemporalHighPassFilterRecursive ----
 
-TemporalHighPassFilterRecursive::TemporalHighPassFilterRecursive() {
+TemporalHighPassFilterRecursiveImpl::TemporalHighPassFilterRecursiveImpl() {
   tau = register_parameter("tau", scalar_tensor(0.01), true,
                            "time constant of the subtracted exponential low-pass, in seconds");
   k = register_parameter("k", scalar_tensor(0.5), true,
@@ -91,7 +91,7 @@ TemporalHighPassFilterRecursive::TemporalHighPassFilterRecursive() {
   register_state("last_input", Tensor());
 }
 
-Tensor TemporalHighPassFilterRecursive::forward(const Tensor& input_) {
+Tensor TemporalHighPassFilterRecursiveImpl::forward(const Tensor& input_) {
   const char* op = "TemporalHighPassFilterRecursive";
   check_video(input_, op);
   Tensor input = as_floating(input_);
@@ -111,7 +111,7 @@ Tensor TemporalHighPassFilterRecursive::forward(const Tensor& input_) {
   return input - lowpass * k.to(input.dtype());
 }
 
-Tensor TemporalHighPassFilterRecursive::forward_no_grad(const Tensor& input) {
+Tensor TemporalHighPassFilterRecursiveImpl::forward_no_grad(const Tensor& input) {
   const char* op = "TemporalHighPassFilterRecursive";
   const int64_t frames = input.size(2);
   const RecursionCoefficients& c = coefficients(coefficients_, tau, input, op);
@@ -162,12 +162,12 @@ Tensor deriche_pass(const Tensor& x, const DericheTerms& c, int64_t dim) {
 
 }  // namespace
 
-SpatialRecursiveFilter::SpatialRecursiveFilter() {
+SpatialRecursiveFilterImpl::SpatialRecursiveFilterImpl() {
   density = register_parameter("density", scalar_tensor(1.0), true,
                                "1 / sigma of the approximated Gaussian, per pixel (see gaussian(sigma_deg))");
 }
 
-void SpatialRecursiveFilter::gaussian(double sigma_deg) {
+void SpatialRecursiveFilterImpl::gaussian(double sigma_deg) {
   double sigma_px = default_resolution.degrees_to_pixels(sigma_deg);
   CONVIS_CHECK(sigma_px > 0, "SpatialRecursiveFilter.gaussian", "expected a positive sigma in degrees, got {}",
                sigma_deg);
@@ -175,7 +175,7 @@ void SpatialRecursiveFilter::gaussian(double sigma_deg) {
   density.fill_(1.0 / sigma_px);
 }
 
-Tensor SpatialRecursiveFilter::forward(const Tensor& input_) {
+Tensor SpatialRecursiveFilterImpl::forward(const Tensor& input_) {
   const char* op = "SpatialRecursiveFilter";
   check_video(input_, op);
   Tensor input = as_floating(input_);

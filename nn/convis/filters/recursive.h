@@ -2,15 +2,15 @@
 // temporal low-pass and high-pass filters with state between chunks, and the Deriche
 // recursive approximation of a spatial Gaussian.
 //
-//   auto lp = std::make_shared<convis::filters::TemporalLowPassFilterRecursive>();
+//   convis::filters::TemporalLowPassFilterRecursive lp;
 //   convis::NoGradGuard no_grad;                      // tau is a Parameter (requires grad)
 //   lp->tau.fill_(0.01);                              // seconds
 //   Tensor step = convis::ones({1, 1, 200, 1, 1});
 //   Tensor y = lp->forward(step);                     // 0.0952, 0.1814, ... -> 1.0008
 //   lp->run(step, /*dt=*/7)[0];                       // the same numbers, chunk by chunk
 //
-//   auto hp = std::make_shared<convis::filters::TemporalHighPassFilterRecursive>();
-//   auto sp = std::make_shared<convis::filters::SpatialRecursiveFilter>();
+//   convis::filters::TemporalHighPassFilterRecursive hp;
+//   convis::filters::SpatialRecursiveFilter sp;
 //   sp->gaussian(0.2);                                // sigma 0.2 degrees -> density 0.5 per pixel
 //   Tensor blurred = sp->forward(video);              // [B, C, T, X, Y], stateless
 //
@@ -68,9 +68,9 @@ struct RecursionCoefficients {
 // Its state "y" is the unnormalised y of the last frame ([B, C, 1, X, Y]; undefined = fresh,
 // zeros), stored detached (Note [State between chunks] in layer.h).  Any chunking gives the
 // one-call output.
-class TemporalLowPassFilterRecursive : public Layer {
+class TemporalLowPassFilterRecursiveImpl : public Layer {
  public:
-  TemporalLowPassFilterRecursive();
+  TemporalLowPassFilterRecursiveImpl();
   Tensor forward(const Tensor& input) override;
 
   Tensor tau;  // seconds, 0-dim
@@ -89,9 +89,9 @@ class TemporalLowPassFilterRecursive : public Layer {
 // uses the first frame of its very first chunk, which gives the original's step response.
 //
 // output[t] = x[t] - k z[t] dt / (2 tau),  z[t] = (1 + e) x[t-1] + e z[t-1],  e = exp(-dt/tau).
-class TemporalHighPassFilterRecursive : public Layer {
+class TemporalHighPassFilterRecursiveImpl : public Layer {
  public:
-  TemporalHighPassFilterRecursive();
+  TemporalHighPassFilterRecursiveImpl();
   Tensor forward(const Tensor& input) override;
 
   Tensor tau;  // seconds, 0-dim
@@ -110,14 +110,19 @@ class TemporalHighPassFilterRecursive : public Layer {
 // A1 = k, A2 = k e^-alpha (alpha - 1), A3 = k e^-alpha (alpha + 1), A4 = -k e^-2alpha,
 // B1 = 2 e^-alpha, B2 = -e^-2alpha.  Samples outside the frame are 0 on both sides (Note
 // [Deriche boundary] in spatial_recursive.cpp).  Differentiable in the input and in density.
-class SpatialRecursiveFilter : public Layer {
+class SpatialRecursiveFilterImpl : public Layer {
  public:
-  SpatialRecursiveFilter();
+  SpatialRecursiveFilterImpl();
   Tensor forward(const Tensor& input) override;
   // Sets density = 1 / (sigma_deg * pixel_per_degree) at convis::default_resolution.
   void gaussian(double sigma_deg);
 
   Tensor density;  // 1 / sigma in pixels, 0-dim
 };
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(TemporalLowPassFilterRecursive);
+CONVIS_MODULE(TemporalHighPassFilterRecursive);
+CONVIS_MODULE(SpatialRecursiveFilter);
 
 }  // namespace convis::filters

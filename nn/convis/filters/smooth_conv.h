@@ -1,7 +1,7 @@
 // nn/convis/filters/smooth_conv.h: SmoothConv, a sum of spatially filtered stages of a
 // cascade of temporal low-pass filters.
 //
-//   auto sc = std::make_shared<convis::filters::SmoothConv>(3, 0.1, Shape{10, 10});
+//   convis::filters::SmoothConv sc(3, 0.1, Shape{10, 10});
 //   Tensor y = (*sc)(video);                          // (T, X, Y) -> [1, 1, T, X, Y]
 //   Tensor parts = sc->get_all_components(video);     // [1, 3, T, X, Y]: one channel per stage
 //
@@ -20,19 +20,22 @@
 
 namespace convis::filters {
 
-class SmoothConv : public Layer {
+class SmoothConvImpl : public Layer {
  public:
-  SmoothConv(int64_t n = 3, double tau = 0.1, Shape spatial_filter = {10, 10});
+  SmoothConvImpl(int64_t n = 3, double tau = 0.1, Shape spatial_filter = {10, 10});
 
   Tensor forward(const Tensor& input) override;
   // The n spatially filtered stages as channels [B, n * C_out, T, X, Y] (their sum is forward).
   Tensor get_all_components(const Tensor& input);
 
-  std::vector<std::shared_ptr<TemporalLowPassFilterRecursive>> e;  // registered as e_0, e_1, ...
-  std::vector<std::shared_ptr<Conv3d>> g;                          // registered as g_0, g_1, ...
+  std::vector<std::shared_ptr<TemporalLowPassFilterRecursiveImpl>> e;  // registered as e_0, e_1, ...
+  std::vector<std::shared_ptr<Conv3dImpl>> g;                          // registered as g_0, g_1, ...
 
  private:
   std::vector<Tensor> components(const Tensor& input);
 };
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(SmoothConv);
 
 }  // namespace convis::filters

@@ -40,18 +40,18 @@ Tensor prepend_history(Layer& layer, const std::string& slot, const Tensor& x, i
   return padded;
 }
 
-TimePadding::TimePadding(int64_t length) {
+TimePaddingImpl::TimePaddingImpl(int64_t length) {
   CONVIS_CHECK(length >= 0, "TimePadding", "expected a length >= 0, got {}", length);
   length_ = length;
   register_state("history", Tensor());
 }
 
-void TimePadding::set_length(int64_t length) {
+void TimePaddingImpl::set_length(int64_t length) {
   CONVIS_CHECK(length >= 0, "TimePadding", "expected a length >= 0, got {}", length);
   if (length != length_) state("history") = Tensor();
   length_ = length;
 }
 
-Tensor TimePadding::forward(const Tensor& input) { return prepend_history(*this, "history", input, length_, "TimePadding"); }
+Tensor TimePaddingImpl::forward(const Tensor& input) { return prepend_history(*this, "history", input, length_, "TimePadding"); }
 
 }  // namespace convis::filters

@@ -1,7 +1,7 @@
 // nn/convis/filters/time_padding.h: the history of earlier frames that every causal
 // convolution puts in front of a chunk, and TimePadding, the layer that does only that.
 //
-//   auto pad = std::make_shared<convis::filters::TimePadding>(3);
+//   convis::filters::TimePadding pad(3);
 //   Tensor a = (*pad)(video.narrow(2, 0, 5));    // [B, C, 8, X, Y]: 3 copies of frame 0, then 0..4
 //   Tensor b = (*pad)(video.narrow(2, 5, 1));    // [B, C, 4, X, Y]: frames 2, 3, 4, then 5
 //   pad->clear_state();                          // forget: the next chunk repeats its frame 0 again
@@ -31,9 +31,9 @@ namespace convis::filters {
 // history is an Error naming `op` (call clear_state() first).  length = 0 returns x.
 Tensor prepend_history(Layer& layer, const std::string& slot, const Tensor& x, int64_t length, const char* op);
 
-class TimePadding : public Layer {
+class TimePaddingImpl : public Layer {
  public:
-  explicit TimePadding(int64_t length = 0);
+  explicit TimePaddingImpl(int64_t length = 0);
 
   // [B, C, T, X, Y] -> [B, C, length + T, X, Y].
   Tensor forward(const Tensor& input) override;
@@ -45,5 +45,8 @@ class TimePadding : public Layer {
  private:
   int64_t length_ = 0;
 };
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(TimePadding);
 
 }  // namespace convis::filters

@@ -26,22 +26,22 @@ Combination combination(const std::string& mode) {
   return {};
 }
 
-List::List(std::vector<std::shared_ptr<Layer>> layers, Mode mode_, const std::string& sum_mode)
+ListImpl::ListImpl(std::vector<std::shared_ptr<Layer>> layers, Mode mode_, const std::string& sum_mode)
     : mode(mode_), sum_if_parallel(combination(sum_mode)) {
   for (auto& layer : layers) append(std::move(layer));
 }
 
-void List::append(std::shared_ptr<Layer> layer) {
+void ListImpl::append(std::shared_ptr<Layer> layer) {
   CONVIS_CHECK(layer != nullptr, "List", "expected a layer, got a null pointer at position {}", layers_.size());
   layers_.push_back(register_module("layer_" + std::to_string(layers_.size()), std::move(layer)));
 }
 
-std::shared_ptr<Layer> List::operator[](size_t index) const {
+std::shared_ptr<Layer> ListImpl::operator[](size_t index) const {
   CONVIS_CHECK(index < layers_.size(), "List", "expected an index below the size {}, got {}", layers_.size(), index);
   return layers_[index];
 }
 
-Tensor List::forward(const Tensor& input) {
+Tensor ListImpl::forward(const Tensor& input) {
   if (mode == Mode::sequential) {
     Tensor x = input;
     for (const auto& layer : layers_) x = layer->forward(x);
@@ -55,25 +55,25 @@ Tensor List::forward(const Tensor& input) {
 }
 
 namespace {
-std::shared_ptr<Layer> group_of(const std::vector<std::shared_ptr<Layer>>& group, List::Mode mode,
+std::shared_ptr<Layer> group_of(const std::vector<std::shared_ptr<Layer>>& group, ListImpl::Mode mode,
                                 const std::string& sum) {
   CONVIS_CHECK(!group.empty(), "List", "expected a non-empty group of layers, got an empty one");
   if (group.size() == 1) return group[0];
-  return std::make_shared<List>(group, mode, sum);
+  return std::make_shared<ListImpl>(group, mode, sum);
 }
 }  // namespace
 
-std::shared_ptr<List> make_sequential_parallel_model(const std::vector<std::vector<std::shared_ptr<Layer>>>& groups,
+std::shared_ptr<ListImpl> make_sequential_parallel_model(const std::vector<std::vector<std::shared_ptr<Layer>>>& groups,
                                                      const std::string& sum) {
-  auto out = std::make_shared<List>(std::vector<std::shared_ptr<Layer>>{}, List::Mode::sequential, sum);
-  for (const auto& group : groups) out->append(group_of(group, List::Mode::parallel, sum));
+  auto out = std::make_shared<ListImpl>(std::vector<std::shared_ptr<Layer>>{}, ListImpl::Mode::sequential, sum);
+  for (const auto& group : groups) out->append(group_of(group, ListImpl::Mode::parallel, sum));
   return out;
 }
 
-std::shared_ptr<List> make_parallel_sequential_model(const std::vector<std::vector<std::shared_ptr<Layer>>>& groups,
+std::shared_ptr<ListImpl> make_parallel_sequential_model(const std::vector<std::vector<std::shared_ptr<Layer>>>& groups,
                                                      const std::string& sum) {
-  auto out = std::make_shared<List>(std::vector<std::shared_ptr<Layer>>{}, List::Mode::parallel, sum);
-  for (const auto& group : groups) out->append(group_of(group, List::Mode::sequential, sum));
+  auto out = std::make_shared<ListImpl>(std::vector<std::shared_ptr<Layer>>{}, ListImpl::Mode::parallel, sum);
+  for (const auto& group : groups) out->append(group_of(group, ListImpl::Mode::sequential, sum));
   return out;
 }
 

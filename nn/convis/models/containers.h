@@ -1,8 +1,8 @@
 // nn/convis/models/containers.h: layers that combine layers (docs/convis-toolbox.md 1.8).
 //
 //   using namespace convis::models;
-//   auto seq = std::make_shared<List>(std::vector<std::shared_ptr<Layer>>{a, b});   // b(a(x))
-//   auto par = std::make_shared<Parallel>(std::vector<std::shared_ptr<Layer>>{a, b}, "cat_1");
+//   List seq(std::vector<std::shared_ptr<Layer>>{a, b});   // b(a(x))
+//   Parallel par(std::vector<std::shared_ptr<Layer>>{a, b}, "cat_1");
 //   Tensor y = (*par)(video);      // a(x) and b(x) side by side as channels
 //   par->append(c);                // registered as layer_2
 //
@@ -29,10 +29,10 @@ using Combination = std::function<Tensor(const std::vector<Tensor>&)>;
 // The named combinations of Note [Combining parallel outputs]; an unknown name is an Error.
 Combination combination(const std::string& mode);
 
-class List : public Layer {
+class ListImpl : public Layer {
  public:
   enum class Mode { sequential, parallel };
-  explicit List(std::vector<std::shared_ptr<Layer>> layers = {}, Mode mode = Mode::sequential,
+  explicit ListImpl(std::vector<std::shared_ptr<Layer>> layers = {}, Mode mode = Mode::sequential,
                 const std::string& sum_if_parallel = "cat");
 
   Tensor forward(const Tensor& input) override;
@@ -48,11 +48,11 @@ class List : public Layer {
 };
 
 // List in parallel mode: every layer sees the input, the outputs are combined by `sum`.
-class Parallel : public List {
+class ParallelImpl : public ListImpl {
  public:
-  explicit Parallel(std::vector<std::shared_ptr<Layer>> layers = {}, const std::string& sum = "cat")
-      : List(std::move(layers), Mode::parallel, sum) {}
-  Parallel(std::vector<std::shared_ptr<Layer>> layers, Combination sum) : List(std::move(layers), Mode::parallel) {
+  explicit ParallelImpl(std::vector<std::shared_ptr<Layer>> layers = {}, const std::string& sum = "cat")
+      : ListImpl(std::move(layers), Mode::parallel, sum) {}
+  ParallelImpl(std::vector<std::shared_ptr<Layer>> layers, Combination sum) : ListImpl(std::move(layers), Mode::parallel) {
     sum_if_parallel = std::move(sum);
   }
 };
@@ -62,9 +62,13 @@ class Parallel : public List {
 // is used as it is.
 //   make_sequential_parallel_model({{a}, {b, c}})   // (b(a(x)) cat c(a(x)))
 //   make_parallel_sequential_model({{a, b}, {c}})   // b(a(x)) cat c(x)
-std::shared_ptr<List> make_sequential_parallel_model(const std::vector<std::vector<std::shared_ptr<Layer>>>& groups,
+std::shared_ptr<ListImpl> make_sequential_parallel_model(const std::vector<std::vector<std::shared_ptr<Layer>>>& groups,
                                                      const std::string& sum = "cat");
-std::shared_ptr<List> make_parallel_sequential_model(const std::vector<std::vector<std::shared_ptr<Layer>>>& groups,
+std::shared_ptr<ListImpl> make_parallel_sequential_model(const std::vector<std::vector<std::shared_ptr<Layer>>>& groups,
                                                      const std::string& sum = "cat");
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(List);
+CONVIS_MODULE(Parallel);
 
 }  // namespace convis::models

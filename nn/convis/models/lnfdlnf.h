@@ -2,7 +2,7 @@
 // (docs/convis-toolbox.md 1.8, LNFDLNF, alias LNFDSNF).
 //
 //   using namespace convis::models;
-//   auto m = std::make_shared<LNFDLNF>(Shape{5, 3, 3});
+//   LNFDLNF m(Shape{5, 3, 3});
 //   m->conv1->set_weight(k1);  m->conv2->set_weight(k2);
 //   m->feedback1->set_weight(convis::filters::exponential_filter_1d(0.01));   // 47 taps of 50
 //   m->delay->delays = ...;                                                    // per pixel, frames
@@ -26,16 +26,20 @@
 
 namespace convis::models {
 
-class LNFDLNF : public Layer {
+class LNFDLNFImpl : public Layer {
  public:
-  explicit LNFDLNF(Shape kernel_dim = {1, 1, 1}, bool bias = false, int64_t feedback_length = 50,
+  explicit LNFDLNFImpl(Shape kernel_dim = {1, 1, 1}, bool bias = false, int64_t feedback_length = 50,
                    bool population = true);
   Tensor forward(const Tensor& input) override;
 
-  std::shared_ptr<filters::Conv3d> conv1, feedback1;
-  std::shared_ptr<filters::VariableDelay> delay;
-  std::shared_ptr<filters::Conv3d> conv2, feedback2;
+  std::shared_ptr<filters::Conv3dImpl> conv1, feedback1;
+  std::shared_ptr<filters::VariableDelayImpl> delay;
+  std::shared_ptr<filters::Conv3dImpl> conv2, feedback2;
 };
-using LNFDSNF = LNFDLNF;  // the original's alias
+using LNFDSNFImpl = LNFDLNFImpl;  // the original's alias
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(LNFDLNF);
+using LNFDSNF = LNFDLNF;  // the original's name
 
 }  // namespace convis::models

@@ -7,7 +7,7 @@
 
 namespace convis::models {
 
-McIntosh::McIntosh(Shape filter_size, bool random_init, int64_t out_channels_, Shape filter_2_size,
+McIntoshImpl::McIntoshImpl(Shape filter_size, bool random_init, int64_t out_channels_, Shape filter_2_size,
                    int64_t layer1_channels, int64_t layer2_channels)
     : out_channels(out_channels_) {
   CONVIS_CHECK(out_channels >= 1 && layer1_channels >= 1 && layer2_channels >= 1, "McIntosh",
@@ -15,8 +15,8 @@ McIntosh::McIntosh(Shape filter_size, bool random_init, int64_t out_channels_, S
                out_channels, layer1_channels, layer2_channels);
   CONVIS_CHECK(filter_size.size() == 3 && filter_2_size.size() == 3, "McIntosh",
                "expected filter sizes of three values (t, x, y), got {} and {}", filter_size, filter_2_size);
-  layer1 = register_module("layer1", std::make_shared<filters::Conv3d>(1, layer1_channels, filter_size));
-  layer2 = register_module("layer2", std::make_shared<filters::Conv3d>(layer1_channels, layer2_channels, filter_2_size));
+  layer1 = register_module("layer1", std::make_shared<filters::Conv3dImpl>(1, layer1_channels, filter_size));
+  layer2 = register_module("layer2", std::make_shared<filters::Conv3dImpl>(layer1_channels, layer2_channels, filter_2_size));
   if (random_init) {
     layer1->set_weight(rand({layer1_channels, 1, filter_size[0], filter_size[1], filter_size[2]}), /*normalize=*/true);
     layer2->set_weight(rand({layer2_channels, layer1_channels, filter_2_size[0], filter_2_size[1], filter_2_size[2]}),
@@ -26,12 +26,12 @@ McIntosh::McIntosh(Shape filter_size, bool random_init, int64_t out_channels_, S
   document_readout();
 }
 
-void McIntosh::document_readout() {
+void McIntoshImpl::document_readout() {
   readout->set_parameter_doc("weight", "readout weights, one per feature (channel, x, y) and output channel; "
                                        "re-created as ones when the frame size changes");
 }
 
-void McIntosh::ensure_readout(int64_t features) {
+void McIntoshImpl::ensure_readout(int64_t features) {
   if (readout->weight.size(1) == features) return;
   auto fresh = std::make_shared<nn::LinearImpl>(nn::LinearOptions(features, out_channels).bias(false));
   fresh->to(layer2->weight.dtype());
@@ -43,12 +43,12 @@ void McIntosh::ensure_readout(int64_t features) {
   document_readout();
 }
 
-void McIntosh::resize_readout(int64_t x, int64_t y) {
+void McIntoshImpl::resize_readout(int64_t x, int64_t y) {
   CONVIS_CHECK(x >= 1 && y >= 1, "McIntosh::resize_readout", "expected a positive frame size, got {} x {}", x, y);
   ensure_readout(layer2->out_channels() * x * y);
 }
 
-Tensor McIntosh::forward(const Tensor& input) {
+Tensor McIntoshImpl::forward(const Tensor& input) {
   Tensor a = timed("layer1", [&] { return layer1->forward(input).relu(); });
   a = timed("layer2", [&] { return layer2->forward(a).relu(); });
   // [B, C, T, X, Y] -> [B, T, C, X, Y] -> [B, 1, T, 1, C*X*Y]: features ordered (channel, x, y)

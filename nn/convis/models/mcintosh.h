@@ -3,7 +3,7 @@
 //
 //   using namespace convis::models;
 //   manual_seed(0);
-//   auto m = std::make_shared<McIntosh>();         // (10,5,5) 1 -> 8, (1,1,1) 8 -> 16, readout -> 1
+//   McIntosh m;         // (10,5,5) 1 -> 8, (1,1,1) 8 -> 16, readout -> 1
 //   Tensor y = (*m)(video);                        // (T, 20, 20) -> [1, 1, T, 1, 1]
 //   m->readout->weight.sizes();                    // [1, 6400]: 16 * 20 * 20 features, all ones
 //   m->set_optimizer<optim::Adam>(optim::AdamOptions(1e-3));   // after the first call (below)
@@ -30,17 +30,17 @@
 
 namespace convis::models {
 
-class McIntosh : public Layer {
+class McIntoshImpl : public Layer {
  public:
-  explicit McIntosh(Shape filter_size = {10, 5, 5}, bool random_init = true, int64_t out_channels = 1,
+  explicit McIntoshImpl(Shape filter_size = {10, 5, 5}, bool random_init = true, int64_t out_channels = 1,
                     Shape filter_2_size = {1, 1, 1}, int64_t layer1_channels = 8, int64_t layer2_channels = 16);
 
   Tensor forward(const Tensor& input) override;
   // Re-creates the readout (weight of ones) for frames of x * y pixels, if its size differs.
   void resize_readout(int64_t x, int64_t y);
 
-  std::shared_ptr<filters::Conv3d> layer1;
-  std::shared_ptr<filters::Conv3d> layer2;
+  std::shared_ptr<filters::Conv3dImpl> layer1;
+  std::shared_ptr<filters::Conv3dImpl> layer2;
   std::shared_ptr<nn::LinearImpl> readout;  // weight [out_channels, layer2_channels * X * Y]
   int64_t out_channels;
 
@@ -48,5 +48,8 @@ class McIntosh : public Layer {
   void ensure_readout(int64_t features);
   void document_readout();
 };
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(McIntosh);
 
 }  // namespace convis::models

@@ -15,7 +15,7 @@ SampleGenerator::SampleGenerator(const Tensor& kernel, int64_t dt_) : dt(dt_) {
                "expected a kernel (or kernel_size) of three dims (t, x, y), got {}",
                kernel.defined() ? kernel.sizes() : Shape{});
   CONVIS_CHECK(dt >= 0, "SampleGenerator", "expected dt >= 0, got {}", dt);
-  model = std::make_shared<LN>(kernel.sizes());
+  model = std::make_shared<LNImpl>(kernel.sizes());
   model->conv->set_weight(kernel);
   for (Tensor& p : model->parameters()) p.requires_grad_(false);
 }

@@ -4,7 +4,7 @@
 //   convis::manual_seed(1);
 //   convis::models::SampleGenerator teacher(Shape{5, 3, 3});     // a random (5, 3, 3) kernel
 //   auto [x, y] = teacher.generate(Shape{200, 10, 10});          // x (200,10,10) U(0,1), y [1,1,200,10,10]
-//   auto student = std::make_shared<convis::models::LN>(Shape{5, 3, 3});
+//   convis::models::LN student(Shape{5, 3, 3});
 //   student->set_optimizer<optim::Adam>(optim::AdamOptions(0.05));
 //   student->optimize(x, y, 50);                                 // fit the teacher
 //
@@ -33,7 +33,7 @@ class SampleGenerator {
   // The teacher's response to the given input (any shape the LN model accepts).
   std::pair<Tensor, Tensor> generate(const Tensor& input);
 
-  std::shared_ptr<LN> model;
+  std::shared_ptr<LNImpl> model;
   int64_t dt;
 };
 

@@ -130,7 +130,7 @@ void bipolar_loop(const Tensor& input, Tensor& out, Tensor& v_state, Tensor& q_s
 
 }  // namespace
 
-Bipolar::Bipolar(const BipolarConfig& config) : Layer("Bipolar") {
+BipolarImpl::BipolarImpl(const BipolarConfig& config) : Layer("Bipolar") {
   input_amp = register_parameter("input_amp", scalar_tensor(50.0), true,
                                  "amplification of the OPL input (Hz): E_inf = input_amp I / g");
   g_leak = register_parameter("g_leak", scalar_tensor(50.0), true, "leak conductance of the bipolar cells (Hz)");
@@ -138,13 +138,13 @@ Bipolar::Bipolar(const BipolarConfig& config) : Layer("Bipolar") {
                                   "gain of the contrast gain control feedback lambda_amp V^2 (Hz); 0 = off");
   tau = register_parameter("tau", scalar_tensor(0.005), true,
                            "time constant of the adaptation low-pass of lambda_amp V^2, in seconds");
-  conv2d = register_module("conv2d", std::make_shared<filters::Conv2d>(1, 1, Shape{1, 1}, true, /*bias=*/false));
+  conv2d = register_module("conv2d", std::make_shared<filters::Conv2dImpl>(1, 1, Shape{1, 1}, true, /*bias=*/false));
   register_state("V", Tensor());
   register_state("Q", Tensor());
   configure(config);
 }
 
-void Bipolar::configure(const BipolarConfig& c) {
+void BipolarImpl::configure(const BipolarConfig& c) {
   CONVIS_CHECK(c.adaptation_tau > 0, "Bipolar", "expected adaptation_tau > 0, got {}", c.adaptation_tau);
   set_value(input_amp, c.input_amp);
   set_value(g_leak, c.g_leak);
@@ -153,12 +153,12 @@ void Bipolar::configure(const BipolarConfig& c) {
   conv2d->gaussian(c.adaptation_sigma);
 }
 
-bool Bipolar::needs_graph(const Tensor& input) const {
+bool BipolarImpl::needs_graph(const Tensor& input) const {
   if (GradMode::is_enabled() && !input.is_cpu()) return true;  // the plain loop runs on the CPU
   return records_graph(input, {input_amp, g_leak, lambda_amp, tau, conv2d->weight});
 }
 
-Tensor Bipolar::forward(const Tensor& input) {
+Tensor BipolarImpl::forward(const Tensor& input) {
   CONVIS_CHECK(input.defined() && input.dim() == 5 && input.is_floating_point(), "Bipolar",
                "expected a floating 5-D input [batch, channel, time, x, y], got {}",
                input.defined() ? fmt::format("shape {} of dtype {}", input.sizes(), dtype_name(input.dtype()))
@@ -175,7 +175,7 @@ Tensor Bipolar::forward(const Tensor& input) {
   return needs_graph(input) ? forward_graph(input, v, q) : forward_plain(input, v, q);
 }
 
-Tensor Bipolar::forward_graph(const Tensor& input, Tensor v, Tensor q) {
+Tensor BipolarImpl::forward_graph(const Tensor& input, Tensor v, Tensor q) {
   const double dt = default_resolution.dt();
   const Shape frame = v.sizes();
   const Shape flat_frame = {frame[0] * frame[1], 1, 1, frame[3], frame[4]};
@@ -205,7 +205,7 @@ Tensor Bipolar::forward_graph(const Tensor& input, Tensor v, Tensor q) {
   return cat(outs, 2);
 }
 
-Tensor Bipolar::forward_plain(const Tensor& input, Tensor v, Tensor q) {
+Tensor BipolarImpl::forward_plain(const Tensor& input, Tensor v, Tensor q) {
   NoGradGuard no_grad;
   Tensor x = input.contiguous();
   Tensor out = empty(x.sizes(), x.dtype());

@@ -1,7 +1,7 @@
 // nn/convis/retina/bipolar.h: the bipolar stage of the retina model, a leaky integrator with
 // contrast gain control (VirtualRetina's "contrast-gain-control").
 //
-//   auto bip = std::make_shared<convis::models::Bipolar>();   // lambda_amp = 0: no gain control
+//   convis::models::Bipolar bip;   // lambda_amp = 0: no gain control
 //   Tensor v = (*bip)(i_opl);                                 // [B, C, T, X, Y], same shape
 //   bip->run(i_opl, 100);                                     // the same numbers in chunks
 //
@@ -21,9 +21,9 @@
 
 namespace convis::models {
 
-class Bipolar : public Layer {
+class BipolarImpl : public Layer {
  public:
-  explicit Bipolar(const BipolarConfig& config = {});
+  explicit BipolarImpl(const BipolarConfig& config = {});
   Tensor forward(const Tensor& input) override;
   void configure(const BipolarConfig& config);
 
@@ -31,7 +31,7 @@ class Bipolar : public Layer {
   Tensor g_leak;      // 0-dim, Hz
   Tensor lambda_amp;  // 0-dim, Hz
   Tensor tau;         // 0-dim, seconds
-  std::shared_ptr<filters::Conv2d> conv2d;  // the adaptation Gaussian
+  std::shared_ptr<filters::Conv2dImpl> conv2d;  // the adaptation Gaussian
 
  private:
   bool needs_graph(const Tensor& input) const;
@@ -41,5 +41,8 @@ class Bipolar : public Layer {
   Tensor forward_plain(const Tensor& input, Tensor v, Tensor q);
   Tensor v_buffer_, q_buffer_;  // the state, updated in place without gradients (Note [State buffers])
 };
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(Bipolar);
 
 }  // namespace convis::models

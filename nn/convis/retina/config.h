@@ -4,7 +4,7 @@
 //   convis::models::RetinaConfig config;             // the defaults
 //   config.opl.sigma_surround = 0.2;                 // degrees
 //   config.bipolar.lambda_amp = 100;                 // contrast gain control on
-//   auto retina = std::make_shared<convis::models::Retina>(true, true, true, true, config);
+//   convis::models::Retina retina(true, true, true, true, config);
 //   retina->configure(convis::models::retina_config_from_xml_file("retina.xml"));
 //
 // Time constants are in seconds, sigmas in degrees of visual angle, rates in Hz; they are

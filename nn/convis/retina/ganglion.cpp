@@ -45,7 +45,7 @@ Tensor ganglion_nonlinearity(const Tensor& v, double i0, double v0, double lambd
 // ---------------------------------------------------------------------------------------
 // GanglionInput
 
-GanglionInput::GanglionInput(const GanglionConfig& config, double sign_value) : Layer("GanglionInput") {
+GanglionInputImpl::GanglionInputImpl(const GanglionConfig& config, double sign_value) : Layer("GanglionInput") {
   CONVIS_CHECK(sign_value == 1.0 || sign_value == -1.0, "GanglionInput", "expected sign +1 (ON) or -1 (OFF), got {}",
                sign_value);
   sign = register_parameter("sign", scalar_tensor(sign_value), false,
@@ -55,12 +55,12 @@ GanglionInput::GanglionInput(const GanglionConfig& config, double sign_value) : 
   v_0 = register_parameter("v_0", scalar_tensor(0.0), true, "threshold v_0 where N changes from hyperbolic to linear");
   lambda_G = register_parameter("lambda_G", scalar_tensor(100.0), true,
                                 "slope of the static nonlinearity at and above v_0 (Hz)");
-  transient = register_module("transient", std::make_shared<filters::Conv3d>(1, 1, Shape{1, 1, 1}, /*bias=*/false));
-  pooling = register_module("pooling", std::make_shared<filters::Conv3d>(1, 1, Shape{1, 1, 1}, /*bias=*/false));
+  transient = register_module("transient", std::make_shared<filters::Conv3dImpl>(1, 1, Shape{1, 1, 1}, /*bias=*/false));
+  pooling = register_module("pooling", std::make_shared<filters::Conv3dImpl>(1, 1, Shape{1, 1, 1}, /*bias=*/false));
   configure(config);
 }
 
-void GanglionInput::configure(const GanglionConfig& c) {
+void GanglionInputImpl::configure(const GanglionConfig& c) {
   transient->highpass_exponential(c.transient_tau, c.transient_relative_weight);
   pooling->gaussian(c.sigma_pool);
   set_value(i_0, c.i_0);
@@ -73,7 +73,7 @@ void GanglionInput::configure(const GanglionConfig& c) {
 // frame, Conv3d's rule): a fresh retina sees its first frame as a step from 0.  The zeros are
 // put into the convolution's empty history slot on the first call after construction or
 // clear_state(), so chunked runs and clear_state() behave as everywhere else.
-Tensor GanglionInput::transient_response(const Tensor& input) {
+Tensor GanglionInputImpl::transient_response(const Tensor& input) {
   check_input(input, "GanglionInput");
   Tensor& history = transient->state("history");
   if (!history.defined() && transient->filter_length() > 0) {
@@ -114,11 +114,11 @@ void ganglion_response_loop(const T* x, T* out, int64_t n, T sign, T i0, T v0, T
 
 }  // namespace
 
-bool GanglionInput::needs_graph(const Tensor& input) const {
+bool GanglionInputImpl::needs_graph(const Tensor& input) const {
   return records_graph(input, {sign, i_0, v_0, lambda_G, pooling->weight});
 }
 
-Tensor GanglionInput::respond(const Tensor& transient_output) {
+Tensor GanglionInputImpl::respond(const Tensor& transient_output) {
   const bool one_tap = pooling->weight.numel() == 1 && !pooling->bias.defined();
   if (one_tap && !needs_graph(transient_output) && transient_output.is_cpu() &&
       (transient_output.dtype() == kFloat32 || transient_output.dtype() == kFloat64) &&
@@ -140,7 +140,7 @@ Tensor GanglionInput::respond(const Tensor& transient_output) {
   return pooling->forward(y);
 }
 
-Tensor GanglionInput::forward(const Tensor& input) { return respond(transient_response(input)); }
+Tensor GanglionInputImpl::forward(const Tensor& input) { return respond(transient_response(input)); }
 
 // ---------------------------------------------------------------------------------------
 // GanglionSpiking
@@ -164,7 +164,7 @@ uint64_t initial_seed() {
 
 }  // namespace
 
-GanglionSpiking::GanglionSpiking(const GanglionConfig& config, std::optional<uint64_t> seed_value)
+GanglionSpikingImpl::GanglionSpikingImpl(const GanglionConfig& config, std::optional<uint64_t> seed_value)
     : Layer("GanglionSpiking"), generator_(seed_value ? *seed_value : initial_seed()) {
   g_L = register_parameter("g_L", scalar_tensor(50.0), false, "leak conductance of the spiking neurons (Hz); not differentiable");
   noise_sigma = register_parameter("noise_sigma", scalar_tensor(0.1), false,
@@ -179,19 +179,19 @@ GanglionSpiking::GanglionSpiking(const GanglionConfig& config, std::optional<uin
   configure(config);
 }
 
-void GanglionSpiking::configure(const GanglionConfig& c) {
+void GanglionSpikingImpl::configure(const GanglionConfig& c) {
   set_value(g_L, c.g_leak);
   set_value(noise_sigma, c.sigma_v);
   set_value(refr_mu, c.refr_mean);
   set_value(refr_sigma, c.refr_stdev);
 }
 
-void GanglionSpiking::seed(uint64_t s) {
+void GanglionSpikingImpl::seed(uint64_t s) {
   generator_.manual_seed(s);
   clear_state();
 }
 
-Tensor GanglionSpiking::forward(const Tensor& input) {
+Tensor GanglionSpikingImpl::forward(const Tensor& input) {
   check_input(input, "GanglionSpiking");
   NoGradGuard no_grad;
   Tensor x = input.detach().to(kFloat32).contiguous();

@@ -2,9 +2,9 @@
 // (transient, sign, static nonlinearity, pooling) and the spiking channel (refractory LIF).
 //
 //   using namespace convis::models;
-//   auto on = std::make_shared<GanglionInput>(GanglionConfig{}, +1.0);   // OFF: -1.0
+//   GanglionInput on(GanglionConfig{}, +1.0);   // OFF: -1.0
 //   Tensor current = (*on)(v_bipolar);                                  // [B, C, T, X, Y], Hz
-//   auto spikes = std::make_shared<GanglionSpiking>(GanglionConfig{}, /*seed=*/42);
+//   GanglionSpiking spikes(GanglionConfig{}, /*seed=*/42);
 //   Tensor s = (*spikes)(current);                                      // kBool, same shape
 //   Tensor n = ganglion_nonlinearity(v, 37.0, 0.0, 100.0);              // N(v)
 #pragma once
@@ -31,9 +31,9 @@ Tensor ganglion_nonlinearity(const Tensor& v, double i0, double v0, double lambd
 
 // transient high-pass (a 73-tap temporal Conv3d at the defaults, zero-initialised history),
 // times sign (+1 ON, -1 OFF), N(v), spatial pooling (a Gaussian Conv3d; 1x1 for sigma_pool 0).
-class GanglionInput : public Layer {
+class GanglionInputImpl : public Layer {
  public:
-  explicit GanglionInput(const GanglionConfig& config = {}, double sign = 1.0);
+  explicit GanglionInputImpl(const GanglionConfig& config = {}, double sign = 1.0);
   Tensor forward(const Tensor& input) override;  // respond(transient_response(input))
   void configure(const GanglionConfig& config);
   // The two halves of forward: the transient convolution (with its history), and sign,
@@ -41,8 +41,8 @@ class GanglionInput : public Layer {
   Tensor transient_response(const Tensor& input);
   Tensor respond(const Tensor& transient_output);
 
-  std::shared_ptr<filters::Conv3d> transient;  // weight = [1, -0.7 exp kernel] (flipped)
-  std::shared_ptr<filters::Conv3d> pooling;    // spatial Gaussian, 1x1 at sigma_pool = 0
+  std::shared_ptr<filters::Conv3dImpl> transient;  // weight = [1, -0.7 exp kernel] (flipped)
+  std::shared_ptr<filters::Conv3dImpl> pooling;    // spatial Gaussian, 1x1 at sigma_pool = 0
   Tensor sign;      // 0-dim, +1 (ON) or -1 (OFF); not trained
   Tensor i_0;       // 0-dim, Hz
   Tensor v_0;       // 0-dim
@@ -58,11 +58,11 @@ class GanglionInput : public Layer {
 //   spike where V > 1; there V <- 0, refr <- steps(refr_mu + refr_sigma xi')
 // V starts at 0.5 + 0.2 U(0, 1).  Not differentiable: the input is detached, the output kBool.
 // See Note [Spiking randomness] in ganglion.cpp for the generator and its reproducibility.
-class GanglionSpiking : public Layer {
+class GanglionSpikingImpl : public Layer {
  public:
   // seed: the generator's seed; by default drawn from convis's default generator (so
   // manual_seed before construction makes the spikes reproducible).
-  explicit GanglionSpiking(const GanglionConfig& config = {}, std::optional<uint64_t> seed = std::nullopt);
+  explicit GanglionSpikingImpl(const GanglionConfig& config = {}, std::optional<uint64_t> seed = std::nullopt);
   Tensor forward(const Tensor& input) override;
   void configure(const GanglionConfig& config);
   // New seed; the state (membrane potentials, refractory counters, generator position) restarts.
@@ -77,5 +77,9 @@ class GanglionSpiking : public Layer {
   Generator generator_;
   Tensor v_buffer_, refr_buffer_, offset_buffer_;  // the state, updated in place (Note [State buffers])
 };
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(GanglionInput);
+CONVIS_MODULE(GanglionSpiking);
 
 }  // namespace convis::models

@@ -14,8 +14,8 @@ void set_value(const Tensor& t, double v) {
   Tensor(t).fill_(v);
 }
 
-std::shared_ptr<filters::Conv3d> spatial_conv() {
-  return std::make_shared<filters::Conv3d>(1, 1, Shape{1, 1, 1}, /*bias=*/false);
+std::shared_ptr<filters::Conv3dImpl> spatial_conv() {
+  return std::make_shared<filters::Conv3dImpl>(1, 1, Shape{1, 1, 1}, /*bias=*/false);
 }
 
 // The weights every linear variant shares: lambda_OPL in front, w_OPL on the surround.
@@ -35,10 +35,10 @@ namespace {
 template <typename Spatial>
 std::shared_ptr<Spatial> make_spatial_gaussian();
 template <>
-std::shared_ptr<filters::Conv3d> make_spatial_gaussian<filters::Conv3d>() { return spatial_conv(); }
+std::shared_ptr<filters::Conv3dImpl> make_spatial_gaussian<filters::Conv3dImpl>() { return spatial_conv(); }
 template <>
-std::shared_ptr<filters::SpatialRecursiveFilter> make_spatial_gaussian<filters::SpatialRecursiveFilter>() {
-  return std::make_shared<filters::SpatialRecursiveFilter>();
+std::shared_ptr<filters::SpatialRecursiveFilterImpl> make_spatial_gaussian<filters::SpatialRecursiveFilterImpl>() {
+  return std::make_shared<filters::SpatialRecursiveFilterImpl>();
 }
 }  // namespace
 
@@ -47,10 +47,10 @@ RecursiveTimeOPLFilter<Spatial>::RecursiveTimeOPLFilter(std::string name, const 
     : OPLFilter(std::move(name)) {
   register_opl_weights(*this, lambda_opl, relative_weight);
   center_G = register_module("center_G", make_spatial_gaussian<Spatial>());
-  center_E = register_module("center_E", std::make_shared<filters::TemporalLowPassFilterRecursive>());
-  center_undershoot = register_module("center_undershoot", std::make_shared<filters::TemporalHighPassFilterRecursive>());
+  center_E = register_module("center_E", std::make_shared<filters::TemporalLowPassFilterRecursiveImpl>());
+  center_undershoot = register_module("center_undershoot", std::make_shared<filters::TemporalHighPassFilterRecursiveImpl>());
   surround_G = register_module("surround_G", make_spatial_gaussian<Spatial>());
-  surround_E = register_module("surround_E", std::make_shared<filters::TemporalLowPassFilterRecursive>());
+  surround_E = register_module("surround_E", std::make_shared<filters::TemporalLowPassFilterRecursiveImpl>());
   configure(config);
 }
 
@@ -72,13 +72,13 @@ Tensor RecursiveTimeOPLFilter<Spatial>::forward(const Tensor& input) {
   return opl_stages(*this, input);
 }
 
-template class RecursiveTimeOPLFilter<filters::Conv3d>;
-template class RecursiveTimeOPLFilter<filters::SpatialRecursiveFilter>;
+template class RecursiveTimeOPLFilter<filters::Conv3dImpl>;
+template class RecursiveTimeOPLFilter<filters::SpatialRecursiveFilterImpl>;
 
 // ---------------------------------------------------------------------------------------
 // SeparableOPLFilter
 
-SeparableOPLFilter::SeparableOPLFilter(const OPLConfig& config) : OPLFilter("SeparableOPLFilter") {
+SeparableOPLFilterImpl::SeparableOPLFilterImpl(const OPLConfig& config) : OPLFilter("SeparableOPLFilter") {
   register_opl_weights(*this, lambda_opl, relative_weight);
   center_G = register_module("center_G", spatial_conv());
   center_E = register_module("center_E", spatial_conv());
@@ -88,7 +88,7 @@ SeparableOPLFilter::SeparableOPLFilter(const OPLConfig& config) : OPLFilter("Sep
   configure(config);
 }
 
-void SeparableOPLFilter::configure(const OPLConfig& c) {
+void SeparableOPLFilterImpl::configure(const OPLConfig& c) {
   CONVIS_CHECK(c.n_center >= 0, "SeparableOPLFilter", "expected n_center >= 0, got {}", c.n_center);
   config_ = c;
   set_value(lambda_opl, c.lambda_opl);
@@ -102,18 +102,18 @@ void SeparableOPLFilter::configure(const OPLConfig& c) {
   surround_E->exponential(c.tau_surround);
 }
 
-Tensor SeparableOPLFilter::forward(const Tensor& input) {
+Tensor SeparableOPLFilterImpl::forward(const Tensor& input) {
   return opl_stages(*this, input);
 }
 
 // ---------------------------------------------------------------------------------------
 // FullConvolutionOPLFilter
 
-FullConvolutionOPLFilter::FullConvolutionOPLFilter(Shape shp, const OPLConfig& config)
+FullConvolutionOPLFilterImpl::FullConvolutionOPLFilterImpl(Shape shp, const OPLConfig& config)
     : OPLFilter("FullConvolutionOPLFilter"), shp_(std::move(shp)) {
   CONVIS_CHECK(shp_.size() == 3 && shp_[0] >= 1 && shp_[1] >= 1 && shp_[2] >= 1, "FullConvolutionOPLFilter",
                "expected a kernel shape {{kT, kX, kY}} of positive sizes, got {}", shp_);
-  conv = register_module("conv", std::make_shared<filters::Conv3d>(1, 1, shp_, /*bias=*/false));
+  conv = register_module("conv", std::make_shared<filters::Conv3dImpl>(1, 1, shp_, /*bias=*/false));
   configure(config);
 }
 
@@ -122,10 +122,10 @@ FullConvolutionOPLFilter::FullConvolutionOPLFilter(Shape shp, const OPLConfig& c
 // (r_x, r_y), r = n - 1 - floor(n/2), one frame after a zero frame (the zero frame gives the
 // high-pass a zero "previous input"); its frames 1..kT are given to set_weight, so the Conv3d's
 // impulse response is the recursive filter's, truncated to shp.
-void FullConvolutionOPLFilter::configure(const OPLConfig& c) {
+void FullConvolutionOPLFilterImpl::configure(const OPLConfig& c) {
   config_ = c;
   const int64_t kt = shp_[0], kx = shp_[1], ky = shp_[2];
-  auto generator = std::make_shared<RecursiveOPLFilter>(c);
+  auto generator = std::make_shared<RecursiveOPLFilterImpl>(c);
   NoGradGuard no_grad;
   Tensor impulse = zeros({1, 1, kt + 1, kx, ky});
   impulse.data_ptr<float>()[(1 * kx + (kx - 1 - kx / 2)) * ky + (ky - 1 - ky / 2)] = 1.0f;
@@ -133,25 +133,25 @@ void FullConvolutionOPLFilter::configure(const OPLConfig& c) {
   conv->set_weight(response);
 }
 
-Tensor FullConvolutionOPLFilter::forward(const Tensor& input) { return conv->forward(input); }
+Tensor FullConvolutionOPLFilterImpl::forward(const Tensor& input) { return conv->forward(input); }
 
 // ---------------------------------------------------------------------------------------
 // OPL
 
-OPL::OPL(const OPLConfig& config) : Layer("OPL"), config_(config) {
-  opl_filter = register_module("opl_filter", std::shared_ptr<OPLFilter>(std::make_shared<HalfRecursiveOPLFilter>(config)));
+OPLImpl::OPLImpl(const OPLConfig& config) : Layer("OPL"), config_(config) {
+  opl_filter = register_module("opl_filter", std::shared_ptr<OPLFilter>(std::make_shared<HalfRecursiveOPLFilterImpl>(config)));
 }
 
-Tensor OPL::forward(const Tensor& input) { return opl_filter->forward(input); }
+Tensor OPLImpl::forward(const Tensor& input) { return opl_filter->forward(input); }
 
-void OPL::set_filter(std::shared_ptr<OPLFilter> filter) {
+void OPLImpl::set_filter(std::shared_ptr<OPLFilter> filter) {
   CONVIS_CHECK(filter != nullptr, "OPL", "expected an OPL filter, got a null pointer");
   filter->configure(config_);
   unregister_module("opl_filter");
   opl_filter = register_module("opl_filter", std::move(filter));
 }
 
-void OPL::configure(const OPLConfig& config) {
+void OPLImpl::configure(const OPLConfig& config) {
   config_ = config;
   opl_filter->configure(config);
 }

@@ -2,9 +2,9 @@
 // that compute the same VirtualRetina equations in different ways.
 //
 //   using namespace convis::models;
-//   auto opl = std::make_shared<OPL>();                       // HalfRecursiveOPLFilter, defaults
+//   OPL opl;                       // HalfRecursiveOPLFilter, defaults
 //   Tensor i_opl = (*opl)(video);                             // (T, X, Y) -> [1, 1, T, X, Y]
-//   opl->set_filter(std::make_shared<SeparableOPLFilter>());  // every stage a convolution
+//   opl->set_filter(std::make_shared<SeparableOPLFilterImpl>());  // every stage a convolution
 //   OPLConfig c;  c.sigma_surround = 0.2;
 //   opl->configure(c);                                        // rebuilds kernels, sets taus
 //
@@ -64,67 +64,67 @@ class RecursiveTimeOPLFilter : public OPLFilter {
   void configure(const OPLConfig& config) override;
 
   std::shared_ptr<Spatial> center_G;
-  std::shared_ptr<filters::TemporalLowPassFilterRecursive> center_E;
-  std::shared_ptr<filters::TemporalHighPassFilterRecursive> center_undershoot;
+  std::shared_ptr<filters::TemporalLowPassFilterRecursiveImpl> center_E;
+  std::shared_ptr<filters::TemporalHighPassFilterRecursiveImpl> center_undershoot;
   std::shared_ptr<Spatial> surround_G;
-  std::shared_ptr<filters::TemporalLowPassFilterRecursive> surround_E;
+  std::shared_ptr<filters::TemporalLowPassFilterRecursiveImpl> surround_E;
   Tensor lambda_opl;       // 0-dim
   Tensor relative_weight;  // 0-dim, w_OPL
   Tensor center_signal, surround_signal;  // of the last call (not state)
 };
 
 // The default: Gaussians as convolutions (replicate borders), temporal filters recursive.
-class HalfRecursiveOPLFilter : public RecursiveTimeOPLFilter<filters::Conv3d> {
+class HalfRecursiveOPLFilterImpl : public RecursiveTimeOPLFilter<filters::Conv3dImpl> {
  public:
-  explicit HalfRecursiveOPLFilter(const OPLConfig& config = {})
+  explicit HalfRecursiveOPLFilterImpl(const OPLConfig& config = {})
       : RecursiveTimeOPLFilter("HalfRecursiveOPLFilter", config) {}
 };
 
 // Every filter recursive: the Gaussians by Deriche's recursion (zero borders).
-class RecursiveOPLFilter : public RecursiveTimeOPLFilter<filters::SpatialRecursiveFilter> {
+class RecursiveOPLFilterImpl : public RecursiveTimeOPLFilter<filters::SpatialRecursiveFilterImpl> {
  public:
-  explicit RecursiveOPLFilter(const OPLConfig& config = {}) : RecursiveTimeOPLFilter("RecursiveOPLFilter", config) {}
+  explicit RecursiveOPLFilterImpl(const OPLConfig& config = {}) : RecursiveTimeOPLFilter("RecursiveOPLFilter", config) {}
 };
 
 // Every stage a separate Conv3d: exponential kernels (47 and 23 taps at the defaults; a gamma
 // cascade when n_center > 0) and the 209-tap undershoot high-pass in time, Gaussians in space.
 // The original spelled it SeperatableOPLFilter.
-class SeparableOPLFilter : public OPLFilter {
+class SeparableOPLFilterImpl : public OPLFilter {
  public:
-  explicit SeparableOPLFilter(const OPLConfig& config = {});
+  explicit SeparableOPLFilterImpl(const OPLConfig& config = {});
   Tensor forward(const Tensor& input) override;
   void configure(const OPLConfig& config) override;
 
-  std::shared_ptr<filters::Conv3d> center_G;
-  std::shared_ptr<filters::Conv3d> center_E;
-  std::shared_ptr<filters::Conv3d> center_undershoot;
-  std::shared_ptr<filters::Conv3d> surround_G;
-  std::shared_ptr<filters::Conv3d> surround_E;
+  std::shared_ptr<filters::Conv3dImpl> center_G;
+  std::shared_ptr<filters::Conv3dImpl> center_E;
+  std::shared_ptr<filters::Conv3dImpl> center_undershoot;
+  std::shared_ptr<filters::Conv3dImpl> surround_G;
+  std::shared_ptr<filters::Conv3dImpl> surround_E;
   Tensor lambda_opl;
   Tensor relative_weight;
   Tensor center_signal, surround_signal;
 };
-using SeperatableOPLFilter = SeparableOPLFilter;  // the original's spelling
+using SeperatableOPLFilterImpl = SeparableOPLFilterImpl;  // the original's spelling
 
 // One non-separable 3-D kernel of shape shp = {kT, kX, kY}: the impulse response of a
 // RecursiveOPLFilter with the same configuration (lambda_OPL and w_OPL included), applied as
 // one Conv3d.  The kernel (conv.weight) is trainable; configure() regenerates it.
-class FullConvolutionOPLFilter : public OPLFilter {
+class FullConvolutionOPLFilterImpl : public OPLFilter {
  public:
-  explicit FullConvolutionOPLFilter(Shape shp = {100, 11, 11}, const OPLConfig& config = {});
+  explicit FullConvolutionOPLFilterImpl(Shape shp = {100, 11, 11}, const OPLConfig& config = {});
   Tensor forward(const Tensor& input) override;
   void configure(const OPLConfig& config) override;
 
-  std::shared_ptr<filters::Conv3d> conv;
+  std::shared_ptr<filters::Conv3dImpl> conv;
 
  private:
   Shape shp_;
 };
 
 // The OPL stage of the retina: holds one variant as `opl_filter`.
-class OPL : public Layer {
+class OPLImpl : public Layer {
  public:
-  explicit OPL(const OPLConfig& config = {});
+  explicit OPLImpl(const OPLConfig& config = {});
   Tensor forward(const Tensor& input) override;
   // Replaces the variant; the new one is configured with this stage's configuration.
   void set_filter(std::shared_ptr<OPLFilter> filter);
@@ -135,5 +135,13 @@ class OPL : public Layer {
  private:
   OPLConfig config_;
 };
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(HalfRecursiveOPLFilter);
+CONVIS_MODULE(RecursiveOPLFilter);
+CONVIS_MODULE(SeparableOPLFilter);
+using SeperatableOPLFilter = SeparableOPLFilter;  // the original's name
+CONVIS_MODULE(FullConvolutionOPLFilter);
+CONVIS_MODULE(OPL);
 
 }  // namespace convis::models

@@ -30,7 +30,7 @@ bool same_history(const Tensor& a, const Tensor& b) {
   return a.sizes() == b.sizes() && a.dtype() == b.dtype() && equal(a, b);
 }
 
-bool can_share_transient(const GanglionInput& on, const GanglionInput& off) {
+bool can_share_transient(const GanglionInputImpl& on, const GanglionInputImpl& off) {
   if (GradMode::is_enabled()) return false;
   const Tensor& w0 = on.transient->weight;
   const Tensor& w1 = off.transient->weight;
@@ -40,21 +40,21 @@ bool can_share_transient(const GanglionInput& on, const GanglionInput& off) {
 
 }  // namespace
 
-Retina::Retina(bool opl_on, bool bipolar_on, bool gang_on, bool spikes_on, const RetinaConfig& config)
+RetinaImpl::RetinaImpl(bool opl_on, bool bipolar_on, bool gang_on, bool spikes_on, const RetinaConfig& config)
     : Layer("Retina"), config_(config) {
-  if (opl_on) opl = register_module("opl", std::make_shared<OPL>(config.opl));
-  if (bipolar_on) bipolar = register_module("bipolar", std::make_shared<Bipolar>(config.bipolar));
+  if (opl_on) opl = register_module("opl", std::make_shared<OPLImpl>(config.opl));
+  if (bipolar_on) bipolar = register_module("bipolar", std::make_shared<BipolarImpl>(config.bipolar));
   if (gang_on) {
-    gang_0_input = register_module("gang_0_input", std::make_shared<GanglionInput>(config.on, 1.0));
-    gang_1_input = register_module("gang_1_input", std::make_shared<GanglionInput>(config.off, -1.0));
+    gang_0_input = register_module("gang_0_input", std::make_shared<GanglionInputImpl>(config.on, 1.0));
+    gang_1_input = register_module("gang_1_input", std::make_shared<GanglionInputImpl>(config.off, -1.0));
   }
   if (spikes_on) {
-    gang_0_spikes = register_module("gang_0_spikes", std::make_shared<GanglionSpiking>(config.on));
-    gang_1_spikes = register_module("gang_1_spikes", std::make_shared<GanglionSpiking>(config.off));
+    gang_0_spikes = register_module("gang_0_spikes", std::make_shared<GanglionSpikingImpl>(config.on));
+    gang_1_spikes = register_module("gang_1_spikes", std::make_shared<GanglionSpikingImpl>(config.off));
   }
 }
 
-void Retina::configure(const RetinaConfig& config) {
+void RetinaImpl::configure(const RetinaConfig& config) {
   config_ = config;
   if (opl) opl->configure(config.opl);
   if (bipolar) bipolar->configure(config.bipolar);
@@ -64,7 +64,7 @@ void Retina::configure(const RetinaConfig& config) {
   if (gang_1_spikes) gang_1_spikes->configure(config.off);
 }
 
-Output Retina::forward_outputs(const Tensor& input) {
+Output RetinaImpl::forward_outputs(const Tensor& input) {
   CONVIS_CHECK(input.defined() && input.dim() == 5, "Retina",
                "expected a 5-D input [batch, channel, time, x, y], got shape {}",
                input.defined() ? input.sizes() : Shape{});
@@ -87,7 +87,7 @@ Output Retina::forward_outputs(const Tensor& input) {
 }
 
 // The two ganglion input currents, in place of the bipolar signals i1 (ON) and i2 (OFF).
-void Retina::ganglion_inputs(Tensor& i1, Tensor& i2) {
+void RetinaImpl::ganglion_inputs(Tensor& i1, Tensor& i2) {
   const bool share = can_share_transient(*gang_0_input, *gang_1_input);
   Tensor t1 = gang_0_input->transient_response(i1);
   Tensor t2;
@@ -101,6 +101,6 @@ void Retina::ganglion_inputs(Tensor& i1, Tensor& i2) {
   i2 = gang_1_input->respond(t2);
 }
 
-Tensor Retina::forward(const Tensor& input) { return forward_outputs(input)[0]; }
+Tensor RetinaImpl::forward(const Tensor& input) { return forward_outputs(input)[0]; }
 
 }  // namespace convis::models

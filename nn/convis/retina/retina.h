@@ -2,12 +2,12 @@
 // ON and OFF ganglion inputs and their spiking channels.
 //
 //   using namespace convis::models;
-//   auto retina = std::make_shared<Retina>();                  // opl, bipolar, gang, spikes
+//   Retina retina;                  // opl, bipolar, gang, spikes
 //   Output o = retina->run(video, /*dt=*/100);                 // video (T, X, Y), 0..255
 //   Tensor on = o["ganglion_spikes_ON"];                       // [1, 1, T, X, Y] kBool
-//   auto currents = std::make_shared<Retina>(true, true, true, /*spikes=*/false);
+//   Retina currents(true, true, true, /*spikes=*/false);
 //   Tensor i_on = currents->run(video)[0];                     // ganglion input currents (Hz)
-//   retina->opl->set_filter(std::make_shared<RecursiveOPLFilter>());
+//   retina->opl->set_filter(std::make_shared<RecursiveOPLFilterImpl>());
 //   retina->configure(retina_config_from_xml_file("retina.xml"));
 //
 // Forward, with I1 the OPL output:  I1 <- OPL(L);  I1 <- Bipolar(I1);  I2 <- I1;
@@ -27,9 +27,9 @@
 
 namespace convis::models {
 
-class Retina : public Layer {
+class RetinaImpl : public Layer {
  public:
-  explicit Retina(bool opl = true, bool bipolar = true, bool gang = true, bool spikes = true,
+  explicit RetinaImpl(bool opl = true, bool bipolar = true, bool gang = true, bool spikes = true,
                   const RetinaConfig& config = {});
 
   Output forward_outputs(const Tensor& input) override;
@@ -39,14 +39,17 @@ class Retina : public Layer {
   const RetinaConfig& config() const { return config_; }
 
   // Null where the constructor's flag switched the stage off.
-  std::shared_ptr<OPL> opl;
-  std::shared_ptr<Bipolar> bipolar;
-  std::shared_ptr<GanglionInput> gang_0_input, gang_1_input;
-  std::shared_ptr<GanglionSpiking> gang_0_spikes, gang_1_spikes;
+  std::shared_ptr<OPLImpl> opl;
+  std::shared_ptr<BipolarImpl> bipolar;
+  std::shared_ptr<GanglionInputImpl> gang_0_input, gang_1_input;
+  std::shared_ptr<GanglionSpikingImpl> gang_0_spikes, gang_1_spikes;
 
  private:
   void ganglion_inputs(Tensor& i1, Tensor& i2);  // bipolar signals -> ganglion input currents
   RetinaConfig config_;
 };
+
+// The holders (Note [Module holders] in nn/module_holder.h).
+CONVIS_MODULE(Retina);
 
 }  // namespace convis::models
