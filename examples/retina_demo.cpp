@@ -26,7 +26,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 // Time one run of a fresh Retina on a moving bar; returns the seconds and the output.
 std::pair<double, Output> timed_run(const Tensor& stimulus, int64_t dt) {
-  auto retina = std::make_shared<models::RetinaImpl>();
+  models::Retina retina;
   const auto start = std::chrono::steady_clock::now();
   Output out = retina->run(stimulus, dt);
   return {seconds_since(start), out};
