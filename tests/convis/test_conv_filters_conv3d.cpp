@@ -16,7 +16,7 @@ using convis_test::values;
 namespace {
 
 std::shared_ptr<Conv3dImpl> random_conv(Shape k, int64_t in = 1, int64_t out = 1, DType dtype = kFloat64) {
-  auto conv = std::make_shared<Conv3dImpl>(in, out, k);
+  Conv3d conv(in, out, k);
   conv->to(dtype);
   conv->set_weight(randn({out, in, k[0], k[1], k[2]}, dtype));
   convis_test::set_no_grad(conv->bias, randn({out}, dtype));
@@ -26,7 +26,7 @@ std::shared_ptr<Conv3dImpl> random_conv(Shape k, int64_t in = 1, int64_t out = 1
 }  // namespace
 
 TEST_CASE("Conv3d: zero weight and bias, documented parameters, same-size output", "[convis][conv_filters]") {
-  auto conv = std::make_shared<Conv3dImpl>(1, 1, Shape{10, 5, 4});
+  Conv3d conv(1, 1, Shape{10, 5, 4});
   CHECK(conv->weight.sizes() == Shape{1, 1, 10, 5, 4});
   CHECK(conv->weight.abs().sum().item<double>() == 0.0);
   CHECK(conv->bias.sizes() == Shape{1});
@@ -42,11 +42,11 @@ TEST_CASE("Conv3d: zero weight and bias, documented parameters, same-size output
     auto c = random_conv(k, 1, 1, kFloat32);
     CHECK(c->forward(rand({2, 1, 12, 11, 8})).sizes() == Shape{2, 1, 12, 11, 8});
   }
-  auto nobias = std::make_shared<Conv3dImpl>(2, 3, Shape{1, 1, 1}, false);
+  Conv3d nobias(2, 3, Shape{1, 1, 1}, false);
   CHECK_FALSE(nobias->bias.defined());
   CHECK(nobias->parameters().size() == 1);
   CHECK(nobias->forward(rand({1, 2, 3, 4, 4})).sizes() == Shape{1, 3, 3, 4, 4});
-  auto valid = std::make_shared<Conv3dImpl>(1, 1, Shape{3, 3, 3}, true, /*time_pad=*/false, /*autopad=*/false);
+  Conv3d valid(1, 1, Shape{3, 3, 3}, true, /*time_pad=*/false, /*autopad=*/false);
   CHECK(valid->forward(rand({1, 1, 6, 5, 5})).sizes() == Shape{1, 1, 4, 3, 3});
   std::ostringstream printed;
   printed << *valid;
@@ -59,7 +59,7 @@ TEST_CASE("Conv3d: the impulse response equals the weight, with r = n - 1 - floo
     INFO("kernel " << k);
     manual_seed(int64_t(k[0]));
     Tensor w = randn({k[0], k[1], k[2]}, kFloat64);
-    auto conv = std::make_shared<Conv3dImpl>(1, 1, k);
+    Conv3d conv(1, 1, k);
     conv->to(kFloat64);
     conv->set_weight(w);
     const int64_t T = 24, X = 21, Y = 22, t0 = 6, x0 = 10, y0 = 11;
@@ -100,7 +100,7 @@ TEST_CASE("Conv3d: replicate, reflect and constant spatial padding", "[convis][c
   manual_seed(4);
   Tensor x = randn({1, 1, 3, 7, 6}, kFloat64);
   for (PadMode mode : {PadMode::replicate, PadMode::reflect, PadMode::constant}) {
-    auto conv = std::make_shared<Conv3dImpl>(1, 1, Shape{1, 4, 5}, true, true, true, mode);
+    Conv3d conv(1, 1, Shape{1, 4, 5}, true, true, true, mode);
     conv->to(kFloat64);
     conv->set_weight(randn({4, 5}, kFloat64));
     // pads: floor(n/2) before, n - 1 - floor(n/2) after
@@ -109,7 +109,7 @@ TEST_CASE("Conv3d: replicate, reflect and constant spatial padding", "[convis][c
     CHECK_ALLCLOSE_TOL(conv->forward(x), manual, 0, 1e-12);
   }
   // with constant (zero) padding a constant input falls off at the borders
-  auto zero_pad = std::make_shared<Conv3dImpl>(1, 1, Shape{1, 3, 3}, true, true, true, PadMode::constant);
+  Conv3d zero_pad(1, 1, Shape{1, 3, 3}, true, true, true, PadMode::constant);
   zero_pad->set_weight(1.0);
   auto v = values(zero_pad->forward(ones({1, 1, 1, 4, 4})));
   CHECK(v[0] == 4.0);   // corner: 2 x 2 ones
@@ -211,7 +211,7 @@ TEST_CASE("Conv3d: gradcheck for input, weight and bias (f64)", "[convis][conv_f
 }
 
 TEST_CASE("Conv3d.set_weight: numbers, 1-D, 2-D, 3-D and 5-D kernels; normalize; flip", "[convis][conv_filters]") {
-  auto conv = std::make_shared<Conv3dImpl>(1, 1, Shape{2, 3, 3});
+  Conv3d conv(1, 1, Shape{2, 3, 3});
   conv->set_weight(2.0);
   CHECK(conv->weight.sum().item<double>() == Approx(36.0));
   conv->set_weight(2.0, /*normalize=*/true);
@@ -248,7 +248,7 @@ TEST_CASE("Conv3d.set_weight: numbers, 1-D, 2-D, 3-D and 5-D kernels; normalize;
 }
 
 TEST_CASE("Conv3d: exponential, highpass_exponential and gaussian set the kernel", "[convis][conv_filters]") {
-  auto conv = std::make_shared<Conv3dImpl>();
+  Conv3d conv;
   conv->exponential(0.01);
   CHECK(conv->kernel_size() == Shape{47, 1, 1});
   CHECK(conv->filter_length() == 46);
@@ -268,7 +268,7 @@ TEST_CASE("Conv3d: exponential, highpass_exponential and gaussian set the kernel
 }
 
 TEST_CASE("Conv3d: clear errors for a new frame size, wrong channels and bad arguments", "[convis][conv_filters]") {
-  auto conv = std::make_shared<Conv3dImpl>(1, 1, Shape{3, 1, 1});
+  Conv3d conv(1, 1, Shape{3, 1, 1});
   conv->forward(zeros({1, 1, 4, 5, 5}));
   CHECK_THROWS_WITH(conv->forward(zeros({1, 1, 4, 6, 5})),
                     Catch::Contains("[Conv3d] expected input frames") && Catch::Contains("call clear_state()"));
@@ -279,7 +279,7 @@ TEST_CASE("Conv3d: clear errors for a new frame size, wrong channels and bad arg
   CHECK_THROWS_WITH(conv->forward(zeros({4, 6, 5})), Catch::Contains("[Conv3d] expected a 5-D input"));
   CHECK_THROWS_WITH(Conv3dImpl(1, 1, {3, 3}), Catch::Contains("[Conv3d] expected a kernel_size of three positive values"));
   CHECK_THROWS_WITH(Conv3dImpl(0, 1), Catch::Contains("[Conv3d] expected at least one input and output channel"));
-  auto valid = std::make_shared<Conv3dImpl>(1, 1, Shape{3, 1, 1}, true, false);
+  Conv3d valid(1, 1, Shape{3, 1, 1}, true, false);
   CHECK_THROWS_WITH(valid->forward(zeros({1, 1, 2, 3, 3})), Catch::Contains("at least kT=3 frames"));
 }
 

@@ -8,7 +8,7 @@ using namespace convis::filters;
 
 TEST_CASE("SmoothConv: a sum of spatially filtered low-pass stages; chunking is exact", "[convis][conv_filters]") {
   manual_seed(15);
-  auto sc = std::make_shared<SmoothConvImpl>();
+  SmoothConv sc;
   CHECK(sc->e.size() == 3);
   CHECK(sc->g.size() == 3);
   CHECK(sc->g[0]->kernel_size() == Shape{1, 10, 10});
@@ -29,10 +29,10 @@ TEST_CASE("SmoothConv: a sum of spatially filtered low-pass stages; chunking is 
   CHECK(parts.sizes() == Shape{1, 3, 30, 12, 11});
   CHECK_ALLCLOSE_TOL(parts.sum({1}, true), whole, 1e-5, 1e-6);
   // with a 1x1 spatial filter, stage i is g_i times i + 1 low-passes in a row
-  auto point = std::make_shared<SmoothConvImpl>(2, 0.01, Shape{1, 1});
+  SmoothConv point(2, 0.01, Shape{1, 1});
   Tensor x = rand({1, 1, 20, 2, 2});
-  auto lp1 = std::make_shared<TemporalLowPassFilterRecursiveImpl>();
-  auto lp2 = std::make_shared<TemporalLowPassFilterRecursiveImpl>();
+  TemporalLowPassFilterRecursive lp1;
+  TemporalLowPassFilterRecursive lp2;
   {
     NoGradGuard no_grad;
     lp1->tau.fill_(0.01);

@@ -16,7 +16,7 @@ Tensor ramp(int64_t T) { return arange(0.0, double(T), kFloat64).reshape({1, 1, 
 }  // namespace
 
 TEST_CASE("TimePadding: length history frames in front, frame 0 repeated when fresh", "[convis][conv_filters]") {
-  auto pad = std::make_shared<TimePaddingImpl>(3);
+  TimePadding pad(3);
   Tensor x = ramp(8);
   CHECK(values(pad->forward(x.narrow(2, 0, 5))) == std::vector<double>{0, 0, 0, 0, 1, 2, 3, 4});
   CHECK(values(pad->forward(x.narrow(2, 5, 1))) == std::vector<double>{2, 3, 4, 5});
@@ -39,7 +39,7 @@ TEST_CASE("TimePadding: length history frames in front, frame 0 repeated when fr
   pad->set_length(0);
   CHECK(pad->forward(x).sizes() == Shape{1, 1, 8, 1, 1});
   CHECK_THROWS_WITH(TimePaddingImpl(-1), Catch::Contains("[TimePadding] expected a length >= 0"));
-  auto p2 = std::make_shared<TimePaddingImpl>(2);
+  TimePadding p2(2);
   p2->forward(zeros({1, 1, 2, 3, 3}));
   CHECK_THROWS_WITH(p2->forward(zeros({1, 1, 2, 4, 3})), Catch::Contains("[TimePadding] expected input frames"));
 }
@@ -47,7 +47,7 @@ TEST_CASE("TimePadding: length history frames in front, frame 0 repeated when fr
 TEST_CASE("RF: a 1x1 weight becomes uniform over the input, summing to 1; output [B,out,T,1,1]",
           "[convis][conv_filters]") {
   manual_seed(11);
-  auto rf = std::make_shared<RFImpl>();
+  RF rf;
   Tensor x = rand({1, 1, 200, 20, 20});
   Tensor out = rf->forward(x);
   CHECK(out.sizes() == Shape{1, 1, 200, 1, 1});
@@ -68,7 +68,7 @@ TEST_CASE("RF: a 1x1 weight becomes uniform over the input, summing to 1; output
   CHECK(rf->forward(ones({1, 1, 3, 4, 5})).sizes() == Shape{1, 1, 3, 1, 1});
   CHECK(rf->weight.sizes() == Shape{1, 1, 1, 4, 5});
   // a temporal RF keeps its time axis and history; chunking is exact
-  auto trf = std::make_shared<RFImpl>(1, 1, Shape{5, 1, 1});
+  RF trf(1, 1, Shape{5, 1, 1});
   Tensor v = randn({1, 1, 30, 6, 6}, kFloat64);
   trf->to(kFloat64);
   Tensor whole = trf->forward(v);
@@ -81,7 +81,7 @@ TEST_CASE("RF: a 1x1 weight becomes uniform over the input, summing to 1; output
 
 TEST_CASE("Conv1d: per-pixel causal temporal filter, exact chunking", "[convis][conv_filters]") {
   manual_seed(12);
-  auto c = std::make_shared<Conv1dImpl>(1, 1, 4);
+  Conv1d c(1, 1, 4);
   c->to(kFloat64);
   c->set_weight(tensor({1.0, 2.0, 3.0, 4.0}, kFloat64));
   CHECK(values(c->weight) == std::vector<double>{4, 3, 2, 1});
@@ -99,7 +99,7 @@ TEST_CASE("Conv1d: per-pixel causal temporal filter, exact chunking", "[convis][
     CHECK(equal(chunked(*c, v, dt), whole));
   }
   // gradcheck through input, weight and bias, after a chunk of history
-  auto g = std::make_shared<Conv1dImpl>(2, 2, 3);
+  Conv1d g(2, 2, 3);
   g->to(kFloat64);
   g->set_weight(randn({2, 2, 3}, kFloat64));
   Tensor hist = randn({1, 2, 3, 2, 2}, kFloat64), in = randn({1, 2, 2, 2, 2}, kFloat64).requires_grad_(true);
@@ -119,7 +119,7 @@ TEST_CASE("Conv1d: per-pixel causal temporal filter, exact chunking", "[convis][
 }
 
 TEST_CASE("Conv2d: per-frame spatial filter, replicate borders, impulse response = weight", "[convis][conv_filters]") {
-  auto c = std::make_shared<Conv2dImpl>(1, 1, Shape{3, 3});
+  Conv2d c(1, 1, Shape{3, 3});
   c->to(kFloat64);
   Tensor w = arange(1.0, 11.0, kFloat64).reshape({2, 5});
   c->set_weight(w);
@@ -135,7 +135,7 @@ TEST_CASE("Conv2d: per-frame spatial filter, replicate borders, impulse response
   Tensor flat = c->forward(full({1, 1, 3, 5, 5}, 2.0, kFloat64));
   CHECK_ALLCLOSE(flat, full({1, 1, 3, 5, 5}, 2.0 * c->weight.sum().item<double>(), kFloat64));
   // gradcheck through input, weight and bias
-  auto small = std::make_shared<Conv2dImpl>(2, 1, Shape{2, 3});
+  Conv2d small(2, 1, Shape{2, 3});
   small->to(kFloat64);
   manual_seed(13);
   small->set_weight(randn({1, 2, 2, 3}, kFloat64));

@@ -16,7 +16,7 @@ TEST_CASE("convis layer holders run as their modules do", "[convis][holder]") {
   manual_seed(9);
   models::Retina retina;
   manual_seed(9);
-  auto module = std::make_shared<models::RetinaImpl>();
+  models::Retina module;
   NoGradGuard no_grad;
   Output a = retina->run(video, 10), b = module->run(video, 10);
   CHECK(equal(a[0], b[0]));

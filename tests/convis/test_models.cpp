@@ -32,7 +32,7 @@ void check_chunk_equivalence(Layer& model, const Tensor& x, const std::vector<in
 }  // namespace
 
 TEST_CASE("LN: (T,X,Y) in, [1,1,T,X,Y] out, a Conv3d with zero weight and no bias as `conv`", "[convis][models]") {
-  auto ln = std::make_shared<LNImpl>(Shape{5, 3, 3});
+  LN ln(Shape{5, 3, 3});
   CHECK(ln->dims() == 5);
   CHECK(ln->conv->kernel_size() == Shape{5, 3, 3});
   CHECK_FALSE(ln->conv->bias.defined());
@@ -44,7 +44,7 @@ TEST_CASE("LN: (T,X,Y) in, [1,1,T,X,Y] out, a Conv3d with zero weight and no bia
   CHECK(keys_of(std::make_shared<LNImpl>(Shape{5, 3, 3}, true)->get_parameters()) ==
         std::vector<std::string>{"conv_weight", "conv_bias"});
   // a 5-D kernel_dim gives (out, in) channels
-  auto multi = std::make_shared<LImpl>(Shape{2, 3, 4, 1, 1});
+  L multi(Shape{2, 3, 4, 1, 1});
   CHECK(multi->conv->weight.sizes() == Shape{2, 3, 4, 1, 1});
   CHECK(multi->forward(rand({1, 3, 6, 5, 5})).sizes() == Shape{1, 2, 6, 5, 5});
   CHECK_THROWS_WITH(LNImpl(Shape{5, 3}), Catch::Contains("[models::L] expected a kernel_dim of 3 values"));
@@ -53,8 +53,8 @@ TEST_CASE("LN: (T,X,Y) in, [1,1,T,X,Y] out, a Conv3d with zero weight and no bia
 TEST_CASE("LN rectifies to [0, 1e6]; L is the bare convolution", "[convis][models]") {
   manual_seed(3);
   Tensor kernel = randn({3, 3, 3});
-  auto l = std::make_shared<LImpl>(Shape{3, 3, 3});
-  auto ln = std::make_shared<LNImpl>(Shape{3, 3, 3});
+  L l(Shape{3, 3, 3});
+  LN ln(Shape{3, 3, 3});
   l->conv->set_weight(kernel);
   ln->conv->set_weight(kernel);
   Tensor x = randn({12, 6, 6});
@@ -65,7 +65,7 @@ TEST_CASE("LN rectifies to [0, 1e6]; L is the bare convolution", "[convis][model
   CHECK_ALLCLOSE(rectified, linear.clamp(0.0, 1e6));
   // the upper bound: a huge input saturates at 1e6
   ln->clear_state();
-  auto big = std::make_shared<LNImpl>();
+  LN big;
   big->conv->set_weight(1.0);
   CHECK(values((*big)(full({2, 2, 2}, 1e9))) == std::vector<double>(8, 1e6));
   CHECK(values((*big)(full({1, 2, 2}, -5.0))) == std::vector<double>(4, 0.0));
@@ -74,13 +74,13 @@ TEST_CASE("LN rectifies to [0, 1e6]; L is the bare convolution", "[convis][model
 TEST_CASE("RF and RFN read out one time series, sized to the input (item 16)", "[convis][models]") {
   manual_seed(4);
   Tensor x = rand({200, 20, 20});
-  auto rf = std::make_shared<RFImpl>();
+  RF rf;
   Tensor out = (*rf)(x);
   CHECK(out.sizes() == Shape{1, 1, 200, 1, 1});
   CHECK(rf->conv->weight.sizes() == Shape{1, 1, 1, 20, 20});
   CHECK(rf->conv->weight.sum().item<double>() == Approx(1.0));
   CHECK_ALLCLOSE(out.reshape({200}), x.mean({1, 2}));
-  auto rfn = std::make_shared<RFNImpl>(Shape{10, 1, 1});
+  RFN rfn(Shape{10, 1, 1});
   CHECK((*rfn)(x).sizes() == Shape{1, 1, 200, 1, 1});
   CHECK(dynamic_cast<filters::RFImpl*>(rfn->conv.get()) != nullptr);
   CHECK(dynamic_cast<filters::RFImpl*>(std::make_shared<LNImpl>()->conv.get()) == nullptr);
@@ -90,11 +90,11 @@ TEST_CASE("RF and RFN read out one time series, sized to the input (item 16)", "
 
 TEST_CASE("LNLN, LNLNLN, LNLNLNLN: stages conv1 ... convN, the last an RF without population",
           "[convis][models]") {
-  auto lnln = std::make_shared<LNLNImpl>(Shape{3, 3, 3});
+  LNLN lnln(Shape{3, 3, 3});
   CHECK(keys_of(lnln->get_parameters()) == std::vector<std::string>{"conv1_weight", "conv2_weight"});
   CHECK(lnln->conv1 == lnln->convs[0]);
   CHECK(lnln->forward(rand({1, 1, 9, 5, 5})).sizes() == Shape{1, 1, 9, 5, 5});
-  auto four = std::make_shared<LNLNLNLNImpl>(Shape{2, 1, 1}, false, false);
+  LNLNLNLN four(Shape{2, 1, 1}, false, false);
   CHECK(four->convs.size() == 4);
   CHECK(dynamic_cast<filters::RFImpl*>(four->conv4.get()) != nullptr);
   CHECK(dynamic_cast<filters::RFImpl*>(four->conv3.get()) == nullptr);
@@ -105,8 +105,8 @@ TEST_CASE("LNLN, LNLNLN, LNLNLNLN: stages conv1 ... convN, the last an RF withou
   Tensor k1 = randn({3, 3, 3}), k2 = randn({3, 3, 3}), x = randn({10, 6, 6});
   lnln->conv1->set_weight(k1);
   lnln->conv2->set_weight(k2);
-  auto a = std::make_shared<LNImpl>(Shape{3, 3, 3});
-  auto b = std::make_shared<LNImpl>(Shape{3, 3, 3});
+  LN a(Shape{3, 3, 3});
+  LN b(Shape{3, 3, 3});
   a->conv->set_weight(k1);
   b->conv->set_weight(k2);
   lnln->clear_state();
@@ -114,7 +114,7 @@ TEST_CASE("LNLN, LNLNLN, LNLNLNLN: stages conv1 ... convN, the last an RF withou
 }
 
 TEST_CASE("LNCascade: n stages, add_layer, identity and default rectification", "[convis][models]") {
-  auto cascade = std::make_shared<LNCascadeImpl>(2, Shape{3, 1, 1});
+  LNCascade cascade(2, Shape{3, 1, 1});
   CHECK(cascade->size() == 2);
   CHECK(keys_of(cascade->get_parameters()) ==
         std::vector<std::string>{"linearities_0_weight", "linearities_1_weight"});
@@ -140,7 +140,7 @@ TEST_CASE("LNCascade: n stages, add_layer, identity and default rectification", 
 TEST_CASE("McIntosh: [1,1,T,1,out_channels] with a readout over 16*20*20 features (item 24)",
           "[convis][models]") {
   manual_seed(6);
-  auto m = std::make_shared<McIntoshImpl>();
+  McIntosh m;
   CHECK(m->layer1->weight.sizes() == Shape{8, 1, 10, 5, 5});
   CHECK(m->layer2->weight.sizes() == Shape{16, 8, 1, 1, 1});
   CHECK(m->layer1->weight.sum().item<double>() == Approx(1.0));
@@ -158,7 +158,7 @@ TEST_CASE("McIntosh: [1,1,T,1,out_channels] with a readout over 16*20*20 feature
   CHECK(keys_of(m->get_parameters()) == std::vector<std::string>{"layer1_weight", "layer1_bias", "layer2_weight",
                                                                    "layer2_bias", "readout_weight"});
   // several output channels; another frame size re-creates the readout
-  auto m3 = std::make_shared<McIntoshImpl>(Shape{4, 3, 3}, true, 3);
+  McIntosh m3(Shape{4, 3, 3}, true, 3);
   CHECK((*m3)(rand({5, 6, 7})).sizes() == Shape{1, 1, 5, 1, 3});
   CHECK(m3->readout->weight.sizes() == Shape{3, 16 * 6 * 7});
   m3->clear_state();
@@ -178,31 +178,31 @@ TEST_CASE("Chunked runs equal one call for LN, LNLN, LNCascade and McIntosh", "[
   const std::vector<int64_t> sizes = {1, 2, 3, 7, 10, 40};
   Tensor x = rand({40, 7, 6}, kFloat64);
   SECTION("LN") {
-    auto ln = std::make_shared<LNImpl>(Shape{5, 3, 3}, true);
+    LN ln(Shape{5, 3, 3}, true);
     ln->to(kFloat64);
     ln->conv->set_weight(randn({5, 3, 3}, kFloat64));
     check_chunk_equivalence(*ln, x, sizes, 1e-12);
   }
   SECTION("LNLN") {
-    auto lnln = std::make_shared<LNLNImpl>(Shape{4, 3, 2});
+    LNLN lnln(Shape{4, 3, 2});
     lnln->to(kFloat64);
     lnln->conv1->set_weight(randn({4, 3, 2}, kFloat64));
     lnln->conv2->set_weight(rand({4, 3, 2}, kFloat64));
     check_chunk_equivalence(*lnln, x, sizes, 1e-12);
   }
   SECTION("LNCascade") {
-    auto cascade = std::make_shared<LNCascadeImpl>(3, Shape{3, 2, 2});
+    LNCascade cascade(3, Shape{3, 2, 2});
     cascade->to(kFloat64);
     for (size_t i = 0; i < 3; ++i) cascade->linearities->ptr<filters::Conv3dImpl>(i)->set_weight(randn({3, 2, 2}, kFloat64));
     check_chunk_equivalence(*cascade, x, sizes, 1e-12);
   }
   SECTION("McIntosh") {
-    auto m = std::make_shared<McIntoshImpl>(Shape{6, 3, 3}, true, 2, Shape{2, 1, 1});
+    McIntosh m(Shape{6, 3, 3}, true, 2, Shape{2, 1, 1});
     m->to(kFloat64);
     check_chunk_equivalence(*m, x, sizes, 1e-10);
   }
   SECTION("float32 LN, tolerance 1e-6") {
-    auto ln = std::make_shared<LNImpl>(Shape{5, 3, 3});
+    LN ln(Shape{5, 3, 3});
     ln->conv->set_weight(rand({5, 3, 3}));
     check_chunk_equivalence(*ln, rand({40, 7, 6}), sizes, 1e-6);
   }
@@ -212,7 +212,7 @@ TEST_CASE("get_parameters / save_parameters / load_parameters reproduce outputs 
   manual_seed(8);
   const std::string path = "convis_test_models_params.npz";
   Tensor x = rand({12, 6, 6});
-  auto lnln = std::make_shared<LNLNImpl>(Shape{3, 3, 3}, true);
+  LNLN lnln(Shape{3, 3, 3}, true);
   lnln->conv1->set_weight(randn({3, 3, 3}));
   lnln->conv2->set_weight(rand({3, 3, 3}));
   {
@@ -221,18 +221,18 @@ TEST_CASE("get_parameters / save_parameters / load_parameters reproduce outputs 
   }
   Tensor before = (*lnln)(x);
   lnln->save_parameters(path);
-  auto fresh = std::make_shared<LNLNImpl>(Shape{3, 3, 3}, true);
+  LNLN fresh(Shape{3, 3, 3}, true);
   CHECK(fresh->load_parameters(path).empty());
   CHECK_ALLCLOSE((*fresh)(x), before);
   // an LN takes what fits (conv_weight is not in the file) and reports the rest
-  auto ln = std::make_shared<LNImpl>(Shape{3, 3, 3});
+  LN ln(Shape{3, 3, 3});
   CHECK(ln->load_parameters(path).size() == 4);
   CHECK_THROWS(ln->load_parameters(path, /*strict=*/true));
   // McIntosh: the readout round-trips once it has its size
-  auto m = std::make_shared<McIntoshImpl>(Shape{3, 3, 3});
+  McIntosh m(Shape{3, 3, 3});
   Tensor mo = (*m)(x);
   m->save_parameters(path);
-  auto m2 = std::make_shared<McIntoshImpl>(Shape{3, 3, 3});
+  McIntosh m2(Shape{3, 3, 3});
   m2->resize_readout(6, 6);
   CHECK(m2->load_parameters(path).empty());
   CHECK_ALLCLOSE((*m2)(x), mo);
@@ -241,14 +241,14 @@ TEST_CASE("get_parameters / save_parameters / load_parameters reproduce outputs 
 
 TEST_CASE("List and Parallel: sequential and combined parallel outputs", "[convis][models]") {
   manual_seed(9);
-  auto a = std::make_shared<LNImpl>(Shape{2, 1, 1});
-  auto b = std::make_shared<LImpl>(Shape{1, 3, 3});
+  LN a(Shape{2, 1, 1});
+  L b(Shape{1, 3, 3});
   a->conv->set_weight(tensor({1.0, 0.5}));
   b->conv->set_weight(rand({1, 3, 3}));
   Tensor x = randn({1, 1, 8, 5, 5});
   Tensor ya = a->forward(x), yb = b->forward(x);
   a->clear_state();
-  auto seq = std::make_shared<ListImpl>(std::vector<std::shared_ptr<Layer>>{a, b});
+  List seq(std::vector<std::shared_ptr<Layer>>{a, b});
   CHECK(keys_of(seq->get_parameters()) == std::vector<std::string>{"layer_0_conv_weight", "layer_1_conv_weight"});
   CHECK_ALLCLOSE((*seq)(x), b->forward(ya));
   const std::vector<std::shared_ptr<Layer>> both = {a, b};
@@ -263,12 +263,12 @@ TEST_CASE("List and Parallel: sequential and combined parallel outputs", "[convi
   CHECK(s1.sizes() == Shape{1, 1, 8, 5, 5});
   CHECK_ALLCLOSE(s1, ya + yb);
   a->clear_state();
-  auto custom = std::make_shared<ParallelImpl>(both, [](const std::vector<Tensor>& o) { return o[0] - o[1]; });
+  Parallel custom(both, [](const std::vector<Tensor>& o) { return o[0] - o[1]; });
   CHECK_ALLCLOSE((*custom)(x), ya - yb);
   // chunked runs through a container are exact
   check_chunk_equivalence(*custom, x, {1, 3, 8}, 1e-6);
   // alternating nests
-  auto c = std::make_shared<LImpl>(Shape{1, 1, 1});
+  L c(Shape{1, 1, 1});
   c->conv->set_weight(3.0);
   Tensor yc = c->forward(x);
   a->clear_state();
@@ -308,7 +308,7 @@ TEST_CASE("SampleGenerator: a fixed random LN teacher without gradients", "[conv
 
 TEST_CASE("Gradients of LNLN and McIntosh parameters match finite differences (f64)", "[convis][models]") {
   manual_seed(12);
-  auto lnln = std::make_shared<LNLNImpl>(Shape{2, 2, 2}, true);
+  LNLN lnln(Shape{2, 2, 2}, true);
   lnln->to(kFloat64);
   lnln->conv1->set_weight(randn({2, 2, 2}, kFloat64));
   lnln->conv2->set_weight(rand({2, 2, 2}, kFloat64));
@@ -320,7 +320,7 @@ TEST_CASE("Gradients of LNLN and McIntosh parameters match finite differences (f
   auto r = autograd::gradcheck(lnln_fn, {lnln->conv1->weight, lnln->conv2->weight, x, lnln->conv1->bias});
   INFO(r.message);
   CHECK(r.ok);
-  auto m = std::make_shared<McIntoshImpl>(Shape{2, 2, 2}, true, 2, Shape{1, 1, 1}, 3, 4);
+  McIntosh m(Shape{2, 2, 2}, true, 2, Shape{1, 1, 1}, 3, 4);
   m->to(kFloat64);
   m->resize_readout(3, 3);
   {

@@ -27,7 +27,7 @@ TeacherData teacher_data() {
 
 TEST_CASE("An LN fitted by Adam to an LN teacher lowers the loss at least 10x", "[convis][models][fit]") {
   TeacherData data = teacher_data();
-  auto student = std::make_shared<LNImpl>(Shape{5, 3, 3});
+  LN student(Shape{5, 3, 3});
   const std::vector<double> chunk_losses = student->compute_loss(data.x, data.y, 50);
   const double before = total(chunk_losses);
   CHECK(before > 0.0);
@@ -51,7 +51,7 @@ TEST_CASE("An LN fitted by Adam to an LN teacher lowers the loss at least 10x", 
 
 TEST_CASE("An LN fitted by LBFGS to an LN teacher lowers the loss at least 10x", "[convis][models][fit]") {
   TeacherData data = teacher_data();
-  auto student = std::make_shared<LNImpl>(Shape{5, 3, 3});
+  LN student(Shape{5, 3, 3});
   const double before = total(student->compute_loss(data.x, data.y, 100));
   student->set_optimizer<optim::LBFGS>(optim::LBFGSOptions(1).max_iter(20).line_search_fn("strong_wolfe"));
   for (int pass = 0; pass < 2; ++pass) {

@@ -8,7 +8,7 @@ using namespace convis::models;
 
 TEST_CASE("LNFDLNF: shapes, zero feedback at first, exact chunked runs", "[convis][models]") {
   manual_seed(13);
-  auto m = std::make_shared<LNFDLNFImpl>(Shape{3, 3, 3}, false, 6);
+  LNFDLNF m(Shape{3, 3, 3}, false, 6);
   CHECK(m->feedback1->weight.sizes() == Shape{1, 1, 6, 1, 1});
   CHECK(m->feedback1->weight.abs().sum().item<double>() == 0.0);
   m->to(kFloat64);
@@ -16,8 +16,8 @@ TEST_CASE("LNFDLNF: shapes, zero feedback at first, exact chunked runs", "[convi
   m->conv2->set_weight(rand({3, 3, 3}, kFloat64));
   Tensor x = rand({25, 5, 5}, kFloat64);
   // zero feedback and no delay: LN followed by LN
-  auto a = std::make_shared<LNImpl>(Shape{3, 3, 3});
-  auto b = std::make_shared<LNImpl>(Shape{3, 3, 3});
+  LN a(Shape{3, 3, 3});
+  LN b(Shape{3, 3, 3});
   a->to(kFloat64);
   b->to(kFloat64);
   a->conv->set_weight(m->conv1->weight.flip({2, 3, 4}).reshape({3, 3, 3}));
@@ -32,7 +32,7 @@ TEST_CASE("LNFDLNF: shapes, zero feedback at first, exact chunked runs", "[convi
     m->clear_state();
     CHECK_ALLCLOSE_TOL(m->run(x, dt)[0], whole, 0.0, 1e-12);
   }
-  auto rf = std::make_shared<LNFDLNFImpl>(Shape{2, 1, 1}, false, 50, false);
+  LNFDLNF rf(Shape{2, 1, 1}, false, 50, false);
   CHECK((*rf)(rand({10, 4, 4})).sizes() == Shape{1, 1, 10, 1, 1});
   CHECK(rf->get_parameters().size() >= 4);
 }

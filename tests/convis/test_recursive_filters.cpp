@@ -9,15 +9,15 @@
 #include "convis/nn/convis/filters/recursive.h"
 
 using namespace convis;
-using convis::filters::SpatialRecursiveFilterImpl;
-using convis::filters::TemporalHighPassFilterRecursiveImpl;
-using convis::filters::TemporalLowPassFilterRecursiveImpl;
+using convis::filters::SpatialRecursiveFilter;
+using convis::filters::TemporalHighPassFilterRecursive;
+using convis::filters::TemporalLowPassFilterRecursive;
 using convis_test::chunked;
 using convis_test::set_no_grad;
 using convis_test::values;
 
 TEST_CASE("recursive low-pass: step response of tau = 10 ms (item 12)", "[convis][recursive_filters]") {
-  auto lp = std::make_shared<TemporalLowPassFilterRecursiveImpl>();
+  TemporalLowPassFilterRecursive lp;
   CHECK(lp->tau.requires_grad());
   CHECK(lp->tau.item<double>() == Approx(0.01));
   CHECK(lp->parameter_doc("tau").find("seconds") != std::string::npos);
@@ -36,7 +36,7 @@ TEST_CASE("recursive low-pass: identical output for every chunk size 1..T (items
           "[convis][recursive_filters]") {
   manual_seed(11);
   Tensor x = rand({2, 1, 23, 3, 2}, kFloat64);
-  auto lp = std::make_shared<TemporalLowPassFilterRecursiveImpl>();
+  TemporalLowPassFilterRecursive lp;
   lp->to(kFloat64);
   Tensor whole = lp->forward(x);
   for (int64_t dt = 1; dt <= 23; ++dt) {
@@ -56,7 +56,7 @@ TEST_CASE("recursive low-pass: identical output for every chunk size 1..T (items
 
 TEST_CASE("recursive low-pass: state is the unnormalised y, stored detached (item 10)",
           "[convis][recursive_filters]") {
-  auto lp = std::make_shared<TemporalLowPassFilterRecursiveImpl>();
+  TemporalLowPassFilterRecursive lp;
   lp->forward(ones({1, 1, 1, 1, 1}));
   Tensor y = lp->get_state()["y"];
   CHECK(y.sizes() == Shape{1, 1, 1, 1, 1});
@@ -76,7 +76,7 @@ TEST_CASE("recursive low-pass: state is the unnormalised y, stored detached (ite
 
 TEST_CASE("recursive low-pass: push_state / pop_state restore the state (item 11)", "[convis][recursive_filters]") {
   manual_seed(2);
-  auto lp = std::make_shared<TemporalLowPassFilterRecursiveImpl>();
+  TemporalLowPassFilterRecursive lp;
   lp->forward(rand({1, 1, 8, 2, 2}));
   Tensor b = rand({1, 1, 6, 2, 2});
   lp->push_state();
@@ -87,7 +87,7 @@ TEST_CASE("recursive low-pass: push_state / pop_state restore the state (item 11
 
 TEST_CASE("recursive low-pass: gradcheck in tau and the input (f64)", "[convis][recursive_filters]") {
   manual_seed(4);
-  auto lp = std::make_shared<TemporalLowPassFilterRecursiveImpl>();
+  TemporalLowPassFilterRecursive lp;
   lp->to(kFloat64);
   set_no_grad(lp->tau, 0.004);
   Tensor x = rand({1, 2, 6, 2, 3}, dtype(kFloat64).requires_grad(true));
@@ -103,7 +103,7 @@ TEST_CASE("recursive low-pass: gradcheck in tau and the input (f64)", "[convis][
 }
 
 TEST_CASE("recursive low-pass: errors", "[convis][recursive_filters]") {
-  auto lp = std::make_shared<TemporalLowPassFilterRecursiveImpl>();
+  TemporalLowPassFilterRecursive lp;
   CHECK_THROWS_WITH(lp->forward(ones({2, 3, 4})), Catch::Contains("[TemporalLowPassFilterRecursive] expected a 5-D"));
   lp->forward(ones({1, 1, 3, 4, 4}));
   CHECK_THROWS_WITH(lp->forward(ones({1, 1, 3, 5, 4})), Catch::Contains("call clear_state()"));
@@ -114,7 +114,7 @@ TEST_CASE("recursive low-pass: errors", "[convis][recursive_filters]") {
 }
 
 TEST_CASE("recursive high-pass: step response with k = 1 (item 13)", "[convis][recursive_filters]") {
-  auto hp = std::make_shared<TemporalHighPassFilterRecursiveImpl>();
+  TemporalHighPassFilterRecursive hp;
   CHECK(hp->tau.item<double>() == Approx(0.01));
   CHECK(hp->k.item<double>() == Approx(0.5));
   set_no_grad(hp->k, 1.0);
@@ -123,7 +123,7 @@ TEST_CASE("recursive high-pass: step response with k = 1 (item 13)", "[convis][r
   CHECK(v[1] == Approx(0.8186).margin(1e-4));
   CHECK(v[199] == Approx(-0.0008).margin(1e-4));
   // x[t] - k * low-pass of the one-frame-delayed input (x[-1] = x[0] when fresh)
-  auto lp = std::make_shared<TemporalLowPassFilterRecursiveImpl>();
+  TemporalLowPassFilterRecursive lp;
   auto l = values(lp->forward(ones({1, 1, 200, 1, 1})));
   for (size_t t : {0, 5, 50, 199}) CHECK(v[t] == Approx(1 - l[t]).margin(1e-6));
 }
@@ -131,7 +131,7 @@ TEST_CASE("recursive high-pass: step response with k = 1 (item 13)", "[convis][r
 TEST_CASE("recursive high-pass: identical output for every chunk size 1..T", "[convis][recursive_filters]") {
   manual_seed(12);
   Tensor x = rand({1, 2, 21, 2, 3}, kFloat64);
-  auto hp = std::make_shared<TemporalHighPassFilterRecursiveImpl>();
+  TemporalHighPassFilterRecursive hp;
   hp->to(kFloat64);
   Tensor whole = hp->forward(x);
   for (int64_t dt = 1; dt <= 21; ++dt) {
@@ -150,7 +150,7 @@ TEST_CASE("recursive high-pass: identical output for every chunk size 1..T", "[c
 
 TEST_CASE("recursive high-pass: gradcheck in tau, k and the input (f64)", "[convis][recursive_filters]") {
   manual_seed(6);
-  auto hp = std::make_shared<TemporalHighPassFilterRecursiveImpl>();
+  TemporalHighPassFilterRecursive hp;
   hp->to(kFloat64);
   set_no_grad(hp->tau, 0.005);
   Tensor x = rand({1, 1, 7, 2, 2}, dtype(kFloat64).requires_grad(true));
@@ -167,7 +167,7 @@ TEST_CASE("recursive high-pass: gradcheck in tau, k and the input (f64)", "[conv
 
 TEST_CASE("SpatialRecursiveFilter: a symmetric Gaussian-like blur; gaussian(sigma) sets density",
           "[convis][recursive_filters]") {
-  auto sp = std::make_shared<SpatialRecursiveFilterImpl>();
+  SpatialRecursiveFilter sp;
   CHECK(sp->density.item<double>() == Approx(1.0));
   sp->gaussian(0.2);  // 2 px at 10 px per degree
   CHECK(sp->density.item<double>() == Approx(0.5));
@@ -192,7 +192,7 @@ TEST_CASE("SpatialRecursiveFilter: a symmetric Gaussian-like blur; gaussian(sigm
 }
 
 TEST_CASE("SpatialRecursiveFilter: zero boundary on both sides", "[convis][recursive_filters]") {
-  auto sp = std::make_shared<SpatialRecursiveFilterImpl>();
+  SpatialRecursiveFilter sp;
   sp->to(kFloat64);
   set_no_grad(sp->density, 0.4);
   // A linear filter with zeros outside: an impulse on the border gives the truncated response
@@ -208,7 +208,7 @@ TEST_CASE("SpatialRecursiveFilter: zero boundary on both sides", "[convis][recur
 
 TEST_CASE("SpatialRecursiveFilter: gradcheck in the input and density (f64)", "[convis][recursive_filters]") {
   manual_seed(8);
-  auto sp = std::make_shared<SpatialRecursiveFilterImpl>();
+  SpatialRecursiveFilter sp;
   sp->to(kFloat64);
   set_no_grad(sp->density, 0.7);
   Tensor x = rand({1, 1, 2, 4, 5}, dtype(kFloat64).requires_grad(true));
@@ -226,8 +226,8 @@ TEST_CASE("recursive filters without gradients: the bits of the graph path, one 
   manual_seed(12);
   for (DType dtype : {kFloat32, kFloat64}) {
     Tensor x = rand({2, 3, 29, 4, 5}, dtype);
-    auto graph_lp = std::make_shared<TemporalLowPassFilterRecursiveImpl>(), lp = std::make_shared<TemporalLowPassFilterRecursiveImpl>();
-    auto graph_hp = std::make_shared<TemporalHighPassFilterRecursiveImpl>(), hp = std::make_shared<TemporalHighPassFilterRecursiveImpl>();
+    TemporalLowPassFilterRecursive graph_lp, lp;
+    TemporalHighPassFilterRecursive graph_hp, hp;
     for (auto* m : {static_cast<Layer*>(graph_lp.get()), static_cast<Layer*>(lp.get()), static_cast<Layer*>(graph_hp.get()),
                     static_cast<Layer*>(hp.get())})
       m->to(dtype);
@@ -245,14 +245,14 @@ TEST_CASE("recursive filters without gradients: the bits of the graph path, one 
   }
   NoGradGuard no_grad;
   Tensor x = rand({1, 1, 60, 8, 8});
-  auto lp = std::make_shared<TemporalLowPassFilterRecursiveImpl>();
-  auto hp = std::make_shared<TemporalHighPassFilterRecursiveImpl>();
+  TemporalLowPassFilterRecursive lp;
+  TemporalHighPassFilterRecursive hp;
   lp->forward(x.narrow(2, 0, 10)), hp->forward(x.narrow(2, 0, 10));  // the first chunk sets up the buffers
   const int64_t before = cpu_memory_stats().allocations;
   for (int64_t t = 10; t < 60; t += 10) lp->forward(x.narrow(2, t, 10)), hp->forward(x.narrow(2, t, 10));
   CHECK(cpu_memory_stats().allocations - before == 10);  // the ten outputs
   // pop_state puts copies into the slots: the next chunk continues from them (into a new buffer).
-  auto fresh = std::make_shared<TemporalHighPassFilterRecursiveImpl>();
+  TemporalHighPassFilterRecursive fresh;
   Tensor whole = fresh->forward(x.narrow(2, 0, 20));
   hp->clear_state();
   hp->forward(x.narrow(2, 0, 10));

@@ -6,8 +6,8 @@
 #include "convis/nn/convis/filters/delay.h"
 
 using namespace convis;
-using convis::filters::DelayImpl;
-using convis::filters::VariableDelayImpl;
+using convis::filters::Delay;
+using convis::filters::VariableDelay;
 using convis_test::chunked;
 using convis_test::values;
 
@@ -18,7 +18,7 @@ Tensor ramp(int64_t frames) { return arange(double(frames)).reshape({1, 1, frame
 }  // namespace
 
 TEST_CASE("Delay(10) on a ramp in chunks of 15 (item 15)", "[convis][recursive_filters]") {
-  auto d = std::make_shared<DelayImpl>(10);
+  Delay d(10);
   CHECK(d->delay() == 10);
   auto v = values(d->run(ramp(40), 15)[0]);
   REQUIRE(v.size() == 40);
@@ -30,7 +30,7 @@ TEST_CASE("Delay: the same output for every chunk size 1..T (item 9)", "[convis]
   Tensor x = rand({2, 1, 25, 3, 2});
   for (auto [delay, length] : std::vector<std::pair<int64_t, int64_t>>{{0, 0}, {1, 0}, {7, 0}, {30, 0}, {3, 2}}) {
     INFO("delay " << delay << ", length " << length);
-    auto d = std::make_shared<DelayImpl>(delay, length);
+    Delay d(delay, length);
     Tensor whole = d->forward(x);
     CHECK(whole.size(2) == 25 + length);
     if (length == 0) {
@@ -48,7 +48,7 @@ TEST_CASE("Delay: the same output for every chunk size 1..T (item 9)", "[convis]
 }
 
 TEST_CASE("Delay with length prepends the earlier frames", "[convis][recursive_filters]") {
-  auto d = std::make_shared<DelayImpl>(2, 3);
+  Delay d(2, 3);
   CHECK(d->length() == 3);
   // output[j] = input[j - 5]: five zeros, then 0, 1, ...
   CHECK(values(d->forward(ramp(8))) == std::vector<double>{0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5});
@@ -57,7 +57,7 @@ TEST_CASE("Delay with length prepends the earlier frames", "[convis][recursive_f
 }
 
 TEST_CASE("Delay: state, gradients and errors", "[convis][recursive_filters]") {
-  auto d = std::make_shared<DelayImpl>(3);
+  Delay d(3);
   d->forward(ramp(5));
   Tensor h = d->get_state()["history"];
   CHECK(values(h) == std::vector<double>{2, 3, 4});
@@ -74,13 +74,13 @@ TEST_CASE("Delay: state, gradients and errors", "[convis][recursive_filters]") {
   d->forward(b).sum().backward();
   CHECK_FALSE(a.grad().defined());
   CHECK(values(b.grad()) == std::vector<double>{1, 0, 0, 0});
-  CHECK_THROWS_WITH(std::make_shared<DelayImpl>(-1), Catch::Contains("[Delay] expected a non-negative delay"));
+  CHECK_THROWS_WITH(Delay(-1), Catch::Contains("[Delay] expected a non-negative delay"));
   CHECK_THROWS_WITH(d->forward(ones({1, 1, 2, 2, 1})), Catch::Contains("call clear_state()"));
 }
 
 TEST_CASE("VariableDelay: a delay per pixel, chunk-invariant", "[convis][recursive_filters]") {
   Tensor delays = tensor({0.0, 2.0, 5.0, 1.0}).reshape({2, 2});
-  auto v = std::make_shared<VariableDelayImpl>(delays);
+  VariableDelay v(delays);
   CHECK_FALSE(v->delays.requires_grad());
   Tensor x = arange(1.0, 13.0).reshape({1, 1, 12, 1, 1}).expand({1, 1, 12, 2, 2}).contiguous() +
              tensor({0.0, 100.0, 200.0, 300.0}).reshape({1, 1, 1, 2, 2});
@@ -109,11 +109,11 @@ TEST_CASE("VariableDelay: a delay per pixel, chunk-invariant", "[convis][recursi
 }
 
 TEST_CASE("VariableDelay: defaults and errors", "[convis][recursive_filters]") {
-  auto none = std::make_shared<VariableDelayImpl>();
+  VariableDelay none;
   Tensor x = rand({1, 1, 3, 2, 2});
   CHECK_ALLCLOSE_TOL(none->forward(x), x, 0, 0);
-  auto bad = std::make_shared<VariableDelayImpl>(tensor({1.5}));
+  VariableDelay bad(tensor({1.5}));
   CHECK_THROWS_WITH(bad->forward(x), Catch::Contains("[VariableDelay] expected delays that are non-negative whole"));
-  auto wrong = std::make_shared<VariableDelayImpl>(zeros({3, 3}));
+  VariableDelay wrong(zeros({3, 3}));
   CHECK_THROWS_WITH(wrong->forward(x), Catch::Contains("expected delays of shape [2, 2]"));
 }

@@ -15,7 +15,7 @@ using convis_test::set_no_grad;
 using convis_test::values;
 
 TEST_CASE("NLRectify clamps to [0, 1e6] (item 25)", "[convis][recursive_filters]") {
-  auto nl = std::make_shared<NLRectifyImpl>();
+  NLRectify nl;
   CHECK(nl->parameters().empty());
   Tensor x = tensor({-3.0, 0.0, 0.5, 2e6}).reshape({1, 1, 4, 1, 1});
   CHECK(values(nl->forward(x)) == std::vector<double>{0, 0, 0.5, 1e6});
@@ -25,9 +25,9 @@ TEST_CASE("NLRectify clamps to [0, 1e6] (item 25)", "[convis][recursive_filters]
 
 TEST_CASE("NLRectifyScale, NLSquare, NLRectifySquare with scale and bias", "[convis][recursive_filters]") {
   Tensor x = tensor({-1.0, 0.0, 1.0, 3.0});
-  auto rs = std::make_shared<NLRectifyScaleImpl>();
-  auto sq = std::make_shared<NLSquareImpl>();
-  auto rsq = std::make_shared<NLRectifySquareImpl>();
+  NLRectifyScale rs;
+  NLSquare sq;
+  NLRectifySquare rsq;
   CHECK(rs->scale.item<double>() == 1.0);
   CHECK(rs->bias.item<double>() == 0.0);
   CHECK(rs->named_parameters().size() == 2);
@@ -64,7 +64,7 @@ TEST_CASE("filters::sum concatenates and sums along dim, keeping it", "[convis][
 }
 
 TEST_CASE("ExponentialKernel equals exponential_filter_1d and is differentiable", "[convis][recursive_filters]") {
-  auto k = std::make_shared<ExponentialKernelImpl>(0.01);
+  ExponentialKernel k(0.01);
   Tensor w = k->forward();
   CHECK(w.sizes() == Shape{47});
   CHECK(values(w)[0] == Approx(0.0961).margin(1e-4));
@@ -73,9 +73,9 @@ TEST_CASE("ExponentialKernel equals exponential_filter_1d and is differentiable"
   ExponentialOptions o;
   o.n = 2;
   o.amplification = 0.5;
-  auto k2 = std::make_shared<ExponentialKernelImpl>(0.005, 2, 0.5);
+  ExponentialKernel k2(0.005, 2, 0.5);
   CHECK_ALLCLOSE(k2->forward(), exponential_filter_1d(0.005, o));
-  auto fixed = std::make_shared<ExponentialKernelImpl>(0.01, 0, 1.0, 20);
+  ExponentialKernel fixed(0.01, 0, 1.0, 20);
   CHECK(fixed->forward().size(0) == 20);
   CHECK_ALLCLOSE(fixed->forward(), exponential_filter_1d(0.01).narrow(0, 0, 20));
 

@@ -41,7 +41,7 @@ double relative_difference(const Tensor& a, const Tensor& b) {
 
 TEST_CASE("Retina: two boolean spike outputs ON and OFF of the input's shape (item 21)", "[convis][retina]") {
   manual_seed(1);
-  auto retina = std::make_shared<RetinaImpl>();
+  Retina retina;
   Output o = retina->run(random_video(40, 8, 6, 2));
   REQUIRE(o.size() == 2);
   CHECK(o.keys() == std::vector<std::string>{"ganglion_spikes_ON", "ganglion_spikes_OFF"});
@@ -56,8 +56,8 @@ TEST_CASE("Retina: two boolean spike outputs ON and OFF of the input's shape (it
 
 TEST_CASE("Retina(spikes=false): deterministic ganglion currents (item 21)", "[convis][retina]") {
   Tensor video = random_video(30, 6, 6, 3);
-  auto a = std::make_shared<RetinaImpl>(true, true, true, false);
-  auto b = std::make_shared<RetinaImpl>(true, true, true, false);
+  Retina a(true, true, true, false);
+  Retina b(true, true, true, false);
   Output oa = a->run(video), ob = b->run(video);
   REQUIRE(oa.size() == 2);
   CHECK(oa[0].dtype() == kFloat32);
@@ -92,8 +92,8 @@ TEST_CASE("Ganglion nonlinearity: N(v0) = i0, slope lambda on both sides (item 2
 
 TEST_CASE("GanglionInput: ON and OFF differ only in the sign", "[convis][retina]") {
   Tensor x = random_video(40, 5, 4, 4, 1.0).reshape({1, 1, 40, 5, 4}) - 0.5;
-  auto on = std::make_shared<GanglionInputImpl>(GanglionConfig{}, 1.0);
-  auto off = std::make_shared<GanglionInputImpl>(GanglionConfig{}, -1.0);
+  GanglionInput on(GanglionConfig{}, 1.0);
+  GanglionInput off(GanglionConfig{}, -1.0);
   NoGradGuard no_grad;
   CHECK_ALLCLOSE(on->forward(x), off->forward(-x));
   CHECK(on->transient->kernel_size() == Shape{73, 1, 1});
@@ -108,7 +108,7 @@ TEST_CASE("GanglionInput: ON and OFF differ only in the sign", "[convis][retina]
 TEST_CASE("Bipolar with lambda_amp = 0 follows the exact exponential update (item 23)", "[convis][retina]") {
   const int64_t T = 60, N = 6;
   Tensor input = random_video(T, 2, 3, 5, 1.0).reshape({1, 1, T, 2, 3}).to(kFloat64) - 0.3;
-  auto bip = std::make_shared<BipolarImpl>();
+  Bipolar bip;
   Tensor out;
   {
     NoGradGuard no_grad;
@@ -139,7 +139,7 @@ TEST_CASE("Bipolar: the plain loop and the autograd path agree, with gain contro
   c.lambda_amp = 100.0;
   c.adaptation_sigma = 0.1;
   Tensor input = random_video(25, 5, 4, 6, 1.0).reshape({1, 1, 25, 5, 4}) + 0.2;
-  auto bip = std::make_shared<BipolarImpl>(c);
+  Bipolar bip(c);
   Tensor plain;
   {
     NoGradGuard no_grad;
@@ -153,7 +153,7 @@ TEST_CASE("Bipolar: the plain loop and the autograd path agree, with gain contro
   CHECK(std::abs(bip->lambda_amp.grad().item<double>()) > 0);
   CHECK(std::abs(bip->tau.grad().item<double>()) > 0);
   // the gain control lowers the response to a sustained input
-  auto plain_bip = std::make_shared<BipolarImpl>();
+  Bipolar plain_bip;
   NoGradGuard no_grad;
   CHECK(plain_bip->forward(input).select(2, 24).mean().item<double>() > plain.select(2, 24).mean().item<double>());
 }
@@ -162,7 +162,7 @@ TEST_CASE("Bipolar: gradcheck with respect to the input (f64, gain control on)",
   BipolarConfig c;
   c.lambda_amp = 50.0;
   c.adaptation_sigma = 0.1;
-  auto bip = std::make_shared<BipolarImpl>(c);
+  Bipolar bip(c);
   bip->to(kFloat64);
   manual_seed(7);
   Tensor x = (rand({1, 1, 4, 3, 3}, kFloat64) * 0.1).requires_grad_(true);
@@ -176,7 +176,7 @@ TEST_CASE("Bipolar: gradcheck with respect to the input (f64, gain control on)",
 }
 
 TEST_CASE("GanglionSpiking: refractory LIF, reproducible, chunk-invariant", "[convis][retina]") {
-  auto lif = std::make_shared<GanglionSpikingImpl>(GanglionConfig{}, 9);
+  GanglionSpiking lif(GanglionConfig{}, 9);
   // a strong constant current with no noise: regular firing at the refractory limit
   NoGradGuard no_grad;
   lif->noise_sigma.fill_(0.0);
@@ -194,7 +194,7 @@ TEST_CASE("GanglionSpiking: refractory LIF, reproducible, chunk-invariant", "[co
   Tensor once = chunked_output(*lif, current, 0, 0);
   CHECK(once.to(kFloat64).sum().item<double>() > 10);
   for (int64_t dt : {1, 7, 50}) CHECK(equal(chunked_output(*lif, current, dt, 0), once));
-  auto other = std::make_shared<GanglionSpikingImpl>(GanglionConfig{}, 10);
+  GanglionSpiking other(GanglionConfig{}, 10);
   other->refr_sigma.fill_(0.001);
   CHECK(!equal(other->forward(current), once));
   other->seed(9);
@@ -202,7 +202,7 @@ TEST_CASE("GanglionSpiking: refractory LIF, reproducible, chunk-invariant", "[co
 }
 
 TEST_CASE("Retina(spikes=false): chunked runs equal one call, chunk sizes 1, 7, 50", "[convis][retina]") {
-  auto retina = std::make_shared<RetinaImpl>(true, true, true, false);
+  Retina retina(true, true, true, false);
   Tensor video = random_video(50, 5, 4, 11);
   NoGradGuard no_grad;
   Output once = retina->run(video);
@@ -217,7 +217,7 @@ TEST_CASE("Retina(spikes=false): chunked runs equal one call, chunk sizes 1, 7, 
 TEST_CASE("Retina: clear_state then run gives the fresh output (spikes too)", "[convis][retina]") {
   for (bool spikes : {false, true}) {
     INFO("spikes " << spikes);
-    auto retina = std::make_shared<RetinaImpl>(true, true, true, spikes);
+    Retina retina(true, true, true, spikes);
     Tensor video = random_video(40, 5, 5, 12);
     Output fresh = retina->run(video, 16);
     Output again = retina->run(video, 16);
@@ -235,7 +235,7 @@ TEST_CASE("Retina: clear_state then run gives the fresh output (spikes too)", "[
 }
 
 TEST_CASE("Retina: get_parameters covers every parameter, each with a doc string", "[convis][retina]") {
-  auto retina = std::make_shared<RetinaImpl>();
+  Retina retina;
   auto named = retina->named_parameters();
   auto flat = retina->get_parameters();
   REQUIRE(flat.size() == named.size());
@@ -253,8 +253,8 @@ TEST_CASE("Retina: get_parameters covers every parameter, each with a doc string
   CHECK(flat.contains("gang_1_input_transient_weight"));
   CHECK(flat.contains("gang_0_spikes_refr_mu"));
   // save -> load into a fresh model reproduces the output
-  auto other = std::make_shared<RetinaImpl>(true, true, true, false);
-  auto model = std::make_shared<RetinaImpl>(true, true, true, false);
+  Retina other(true, true, true, false);
+  Retina model(true, true, true, false);
   model->set_parameter("opl_opl_filter_lambda_opl", 20.0);
   model->set_parameter("gang_0_input_i_0", 50.0);
   other->set_parameters(model->get_parameters(), true);
@@ -266,9 +266,9 @@ TEST_CASE("Retina: get_parameters covers every parameter, each with a doc string
 TEST_CASE("OPL variants agree on a smooth stimulus", "[convis][retina]") {
   Tensor video = smooth_video(1000, 12, 12).reshape({1, 1, 1000, 12, 12});
   NoGradGuard no_grad;
-  auto half = std::make_shared<HalfRecursiveOPLFilterImpl>();
-  auto rec = std::make_shared<RecursiveOPLFilterImpl>();
-  auto sep = std::make_shared<SeparableOPLFilterImpl>();
+  HalfRecursiveOPLFilter half;
+  RecursiveOPLFilter rec;
+  SeparableOPLFilter sep;
   Tensor a = half->forward(video).narrow(2, 800, 200);
   Tensor b = rec->forward(video).narrow(2, 800, 200);
   Tensor c = sep->forward(video).narrow(2, 800, 200);
@@ -292,8 +292,8 @@ TEST_CASE("OPL variants agree on a smooth stimulus", "[convis][retina]") {
 TEST_CASE("OPL variants: the full convolution agrees with the recursive filters", "[convis][retina][slow]") {
   Tensor video = smooth_video(500, 12, 12).reshape({1, 1, 500, 12, 12});
   NoGradGuard no_grad;
-  auto rec = std::make_shared<RecursiveOPLFilterImpl>();
-  auto full_conv = std::make_shared<FullConvolutionOPLFilterImpl>();
+  RecursiveOPLFilter rec;
+  FullConvolutionOPLFilter full_conv;
   CHECK(full_conv->conv->kernel_size() == Shape{100, 11, 11});
   Tensor b = rec->forward(video).narrow(2, 300, 200).narrow(3, 4, 4).narrow(4, 4, 4);
   Tensor d = full_conv->forward(video).narrow(2, 300, 200).narrow(3, 4, 4).narrow(4, 4, 4);
@@ -304,7 +304,7 @@ TEST_CASE("OPL variants: the full convolution agrees with the recursive filters"
 
 TEST_CASE("Retina: spike probability near 0.15 per pixel and step for 0-255 random input", "[convis][retina]") {
   manual_seed(21);
-  auto retina = std::make_shared<RetinaImpl>();
+  Retina retina;
   Output o = retina->run(random_video(300, 10, 10, 22), 100);
   double on = o[0].narrow(2, 100, 200).to(kFloat64).mean().item<double>();
   double off = o[1].narrow(2, 100, 200).to(kFloat64).mean().item<double>();
@@ -316,15 +316,15 @@ TEST_CASE("Retina: spike probability near 0.15 per pixel and step for 0-255 rand
 }
 
 TEST_CASE("Retina: stages can be switched off; errors name the stage", "[convis][retina]") {
-  auto opl_only = std::make_shared<RetinaImpl>(true, false, false, false);
+  Retina opl_only(true, false, false, false);
   CHECK(opl_only->bipolar == nullptr);
   Tensor video = random_video(5, 3, 3, 23);
   Output o = opl_only->run(video);
-  auto opl = std::make_shared<OPLImpl>();
+  OPL opl;
   NoGradGuard no_grad;
   CHECK(equal(o[0], opl->forward(video.reshape({1, 1, 5, 3, 3}))));
   CHECK(equal(o[0], o[1]));
-  auto bip = std::make_shared<BipolarImpl>();
+  Bipolar bip;
   bip->forward(zeros({1, 1, 2, 3, 3}));
   CHECK_THROWS_WITH(bip->forward(zeros({1, 1, 2, 4, 3})), Catch::Contains("[Bipolar] expected input frames"));
   CHECK_THROWS_WITH(bip->forward(zeros({2, 3})), Catch::Contains("[Bipolar] expected a floating 5-D input"));
@@ -380,7 +380,7 @@ TEST_CASE("retina_config_from_xml: VirtualRetina attributes into RetinaConfig", 
   CHECK(c.off.refr_stdev == 0.001);
   CHECK(c.on.i_0 == 41);
   CHECK(c.on.transient_tau == 0.02);  // not in the file: the default
-  auto retina = std::make_shared<RetinaImpl>();
+  Retina retina;
   retina->configure(c);
   CHECK(retina->bipolar->lambda_amp.item<double>() == 100);
   CHECK(retina->gang_1_spikes->g_L.item<double>() == 45);
@@ -398,7 +398,7 @@ TEST_CASE("retina_config_from_xml: VirtualRetina attributes into RetinaConfig", 
 
 TEST_CASE("Retina: the OFF pathway reuses the ON transient only when that is exact", "[convis][retina]") {
   Tensor video = random_video(40, 5, 4, 31);
-  auto retina = std::make_shared<RetinaImpl>(true, true, true, false);
+  Retina retina(true, true, true, false);
   Output with_graph = retina->run(video, 15);  // gradients wanted: both transients computed
   CHECK(with_graph[1].requires_grad());
   retina->clear_state();
@@ -410,15 +410,15 @@ TEST_CASE("Retina: the OFF pathway reuses the ON transient only when that is exa
   retina->gang_1_input->transient->highpass_exponential(0.05, 0.7);
   retina->clear_state();
   Output changed = retina->run(video, 15);
-  auto reference = std::make_shared<GanglionInputImpl>(GanglionConfig{}, -1.0);
+  GanglionInput reference(GanglionConfig{}, -1.0);
   reference->transient->highpass_exponential(0.05, 0.7);
-  auto bipolar_out = std::make_shared<RetinaImpl>(true, true, false, false);
+  Retina bipolar_out(true, true, false, false);
   CHECK_ALLCLOSE(changed[1], reference->forward(bipolar_out->run(video)[0]));
   CHECK(equal(changed[0], shared[0]));
 }
 
 TEST_CASE("Retina(spikes=false): gradients reach every stage; input dtypes", "[convis][retina]") {
-  auto retina = std::make_shared<RetinaImpl>(true, true, true, false);
+  Retina retina(true, true, true, false);
   Tensor video = random_video(20, 4, 4, 41);
   Output o = retina->run(video);
   (o[0].sum() + o[1].sum()).backward();
@@ -435,7 +435,7 @@ TEST_CASE("Retina(spikes=false): gradients reach every stage; input dtypes", "[c
   CHECK(equal(retina->run(video.to(kFloat64))[0], f32));
   retina->clear_state();
   CHECK(retina->run(video.to(kInt64))[0].dtype() == kFloat32);
-  auto r64 = std::make_shared<RetinaImpl>(true, true, true, false);
+  Retina r64(true, true, true, false);
   r64->to(kFloat64);
   Tensor out64 = r64->run(video.to(kFloat64))[0];
   CHECK(out64.dtype() == kFloat64);
@@ -450,7 +450,7 @@ TEST_CASE("GanglionSpiking: the threaded path gives the same spikes for 1, 2 and
   std::vector<Tensor> spikes;
   for (int threads : {1, 2, 3}) {
     set_num_threads(threads);
-    auto lif = std::make_shared<GanglionSpikingImpl>(GanglionConfig{}, 21);
+    GanglionSpiking lif(GanglionConfig{}, 21);
     lif->refr_sigma.fill_(0.001);
     spikes.push_back(lif->run(current)[0]);
   }
@@ -463,7 +463,7 @@ TEST_CASE("GanglionSpiking: the threaded path gives the same spikes for 1, 2 and
 TEST_CASE("GanglionInput: gradcheck with respect to the input (f64); the pooling weight gets a gradient", "[convis][retina]") {
   GanglionConfig c;
   c.sigma_pool = 0.1;  // a real spatial pooling kernel, not the 1x1 identity
-  auto gang = std::make_shared<GanglionInputImpl>(c, -1.0);
+  GanglionInput gang(c, -1.0);
   gang->to(kFloat64);
   manual_seed(12);
   Tensor x = (rand({1, 1, 5, 4, 3}, kFloat64) - 0.5).requires_grad_(true);
@@ -479,7 +479,7 @@ TEST_CASE("GanglionInput: gradcheck with respect to the input (f64); the pooling
 }
 
 TEST_CASE("Retina timings: every stage, summed over chunks, with dotted sub-layer stages", "[convis][retina]") {
-  auto retina = std::make_shared<RetinaImpl>();
+  Retina retina;
   Tensor video = random_video(30, 12, 12, 4);
   retina->run(video, 10);
   CHECK(retina->timings().empty());  // off by default
@@ -504,7 +504,7 @@ TEST_CASE("Retina timings: every stage, summed over chunks, with dotted sub-laye
   CHECK(table.find("ganglion_input") != std::string::npos);
   CHECK(table.find("total") != std::string::npos);
   // Timing changes no number (the currents, which draw no random numbers).
-  auto currents = std::make_shared<RetinaImpl>(true, true, true, false);
+  Retina currents(true, true, true, false);
   Tensor plain = currents->run(video, 10)[0];
   currents->clear_state();
   currents->set_timing(true);
@@ -542,7 +542,7 @@ TEST_CASE("Retina stages keep their state in buffers of their own: one allocatio
   // never written to.
   NoGradGuard no_grad;
   Tensor x = rand({1, 1, 70, 9, 8}) * 255.0;
-  auto retina = std::make_shared<RetinaImpl>();
+  Retina retina;
   retina->run(x.narrow(2, 0, 10));
   const Tensor o = retina->opl->forward(x.narrow(2, 10, 10));
   const Tensor b = retina->bipolar->forward(o);

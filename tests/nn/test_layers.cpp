@@ -24,28 +24,28 @@ std::string print(const nn::Module& m) {
 }  // namespace
 
 TEST_CASE("Linear matches torch for 2-D and 3-D inputs", "[nn][layers]") {
-  auto lin = std::make_shared<nn::LinearImpl>(3, 4);
+  nn::Linear lin(3, 4);
   CHECK(lin->weight.sizes() == Shape{4, 3});
   set_no_grad(lin->weight, g("linear_w"));
   set_no_grad(lin->bias, g("linear_b"));
   CHECK_ALLCLOSE(lin->forward(g("linear_x")), g("linear_out"));
   CHECK_ALLCLOSE((*lin)(g("linear_x3")), g("linear_out3"));
   CHECK_THROWS_WITH(lin->forward(ones({2, 5})), Catch::Contains("[Linear] expected an input whose last dim is in_features=3"));
-  auto nobias = std::make_shared<nn::LinearImpl>(nn::LinearOptions(3, 4).bias(false));
+  nn::Linear nobias(nn::LinearOptions(3, 4).bias(false));
   CHECK_FALSE(nobias->bias.defined());
   CHECK(nobias->parameters().size() == 1);
 }
 
 TEST_CASE("default initialisation is uniform in +-1/sqrt(fan_in)", "[nn][layers]") {
   manual_seed(1);
-  auto lin = std::make_shared<nn::LinearImpl>(25, 400);
+  nn::Linear lin(25, 400);
   double bound = 1.0 / 5.0;
   CHECK(lin->weight.abs().max().item<float>() <= bound);
   CHECK(lin->weight.abs().max().item<float>() > 0.95 * bound);
   // uniform on [-b, b]: variance b^2 / 3
   CHECK(std::abs(lin->weight.var().item<float>() - bound * bound / 3) < 0.05 * bound * bound);
   CHECK(lin->bias.abs().max().item<float>() <= bound);
-  auto conv = std::make_shared<nn::Conv3dImpl>(nn::Conv3dOptions(4, 8, {1, 2, 2}).groups(2));
+  nn::Conv3d conv(nn::Conv3dOptions(4, 8, {1, 2, 2}).groups(2));
   CHECK(conv->weight.sizes() == Shape{8, 2, 1, 2, 2});
   double cbound = 1.0 / std::sqrt(8.0);  // fan_in = 2 * 1 * 2 * 2
   CHECK(conv->weight.abs().max().item<float>() <= cbound);
@@ -66,7 +66,7 @@ TEST_CASE("Conv3d matches torch in every padding mode", "[nn][layers]") {
 }
 
 TEST_CASE("Conv1d with dilation and no bias matches torch", "[nn][layers]") {
-  auto conv = std::make_shared<nn::Conv1dImpl>(nn::Conv1dOptions(2, 3, 3).padding(1).dilation(2).bias(false));
+  nn::Conv1d conv(nn::Conv1dOptions(2, 3, 3).padding(1).dilation(2).bias(false));
   set_no_grad(conv->weight, g("conv1d_w"));
   CHECK_ALLCLOSE(conv->forward(g("conv1d_x")), g("conv1d_out"));
   CHECK_THROWS_WITH(std::make_shared<nn::Conv2dImpl>(nn::Conv2dOptions(3, 4, 3).groups(2)),
@@ -74,9 +74,9 @@ TEST_CASE("Conv1d with dilation and no bias matches torch", "[nn][layers]") {
 }
 
 TEST_CASE("MaxPool3d and AvgPool3d match torch", "[nn][layers]") {
-  auto maxp = std::make_shared<nn::MaxPool3dImpl>(nn::MaxPool3dOptions({2, 2, 3}).stride({1, 2, 2}).padding({1, 0, 1}));
+  nn::MaxPool3d maxp(nn::MaxPool3dOptions({2, 2, 3}).stride({1, 2, 2}).padding({1, 0, 1}));
   CHECK_ALLCLOSE(maxp->forward(g("pool_x")), g("maxpool_out"));
-  auto avgp = std::make_shared<nn::AvgPool3dImpl>(nn::AvgPool3dOptions(2).stride(1).padding(1).count_include_pad(false));
+  nn::AvgPool3d avgp(nn::AvgPool3dOptions(2).stride(1).padding(1).count_include_pad(false));
   CHECK_ALLCLOSE(avgp->forward(g("pool_x")), g("avgpool_out"));
   CHECK(maxp->options.dilation() == Shape{1, 1, 1});
 }
@@ -134,7 +134,7 @@ TEST_CASE("Sequential chains forwards; ModuleList and ModuleDict register childr
   named->push_back(std::make_shared<nn::ModuleListImpl>());
   CHECK_THROWS_WITH(named->forward(ones({1, 2})), Catch::Contains("module 2 (convis::nn::ModuleListImpl)"));
 
-  auto list = std::make_shared<nn::ModuleListImpl>(std::make_shared<nn::LinearImpl>(1, 2), std::make_shared<nn::ReLUImpl>());
+  nn::ModuleList list(std::make_shared<nn::LinearImpl>(1, 2), std::make_shared<nn::ReLUImpl>());
   list->push_back(std::make_shared<nn::LinearImpl>(2, 1));
   CHECK(list->named_parameters().keys() == std::vector<std::string>{"0.weight", "0.bias", "2.weight", "2.bias"});
   CHECK(list->at<nn::LinearImpl>(2).options.in_features() == 2);

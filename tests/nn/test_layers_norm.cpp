@@ -17,7 +17,7 @@ Tensor g(const std::string& name) { return golden("module/" + name + ".npy"); }
 }  // namespace
 
 TEST_CASE("BatchNorm1d: two training steps, running stats, then eval", "[nn][layers]") {
-  auto bn = std::make_shared<nn::BatchNorm1dImpl>(3);
+  nn::BatchNorm1d bn(3);
   CHECK(values(bn->running_var) == V{1, 1, 1});
   CHECK(bn->num_batches_tracked.dtype() == kInt64);
   set_no_grad(bn->weight, g("bn1d_w"));
@@ -37,17 +37,17 @@ TEST_CASE("BatchNorm1d: two training steps, running stats, then eval", "[nn][lay
 }
 
 TEST_CASE("BatchNorm2d with momentum None averages cumulatively; BatchNorm3d", "[nn][layers]") {
-  auto bn2 = std::make_shared<nn::BatchNorm2dImpl>(nn::BatchNorm2dOptions(2).momentum(std::nullopt).eps(1e-3));
+  nn::BatchNorm2d bn2(nn::BatchNorm2dOptions(2).momentum(std::nullopt).eps(1e-3));
   bn2->forward(g("bn2d_x1"));
   CHECK_ALLCLOSE_TOL(bn2->forward(g("bn2d_x2")), g("bn2d_y2"), 1e-4, 1e-5);
   CHECK_ALLCLOSE(bn2->running_mean, g("bn2d_mean"));
   CHECK_ALLCLOSE(bn2->running_var, g("bn2d_var"));
-  auto bn3 = std::make_shared<nn::BatchNorm3dImpl>(2);
+  nn::BatchNorm3d bn3(2);
   CHECK_ALLCLOSE_TOL(bn3->forward(g("bn3d_x")), g("bn3d_y"), 1e-4, 1e-5);
   CHECK_ALLCLOSE(bn3->running_mean, g("bn3d_mean"));
   CHECK_ALLCLOSE(bn3->running_var, g("bn3d_var"));
   // Without running stats: no buffers, batch statistics also in eval.
-  auto plain = std::make_shared<nn::BatchNorm1dImpl>(nn::BatchNorm1dOptions(2).track_running_stats(false).affine(false));
+  nn::BatchNorm1d plain(nn::BatchNorm1dOptions(2).track_running_stats(false).affine(false));
   CHECK((plain->buffers().empty() && plain->parameters().empty()));
   plain->eval();
   Tensor y = plain->forward(tensor({1.0, 10.0, 3.0, 30.0}).view({2, 2}));
@@ -55,12 +55,12 @@ TEST_CASE("BatchNorm2d with momentum None averages cumulatively; BatchNorm3d", "
 }
 
 TEST_CASE("LayerNorm matches torch", "[nn][layers]") {
-  auto ln = std::make_shared<nn::LayerNormImpl>(nn::LayerNormOptions({4, 5}));
+  nn::LayerNorm ln(nn::LayerNormOptions({4, 5}));
   set_no_grad(ln->weight, g("ln_w"));
   set_no_grad(ln->bias, g("ln_b"));
   CHECK_ALLCLOSE_TOL(ln->forward(g("ln_x")), g("ln_out"), 1e-4, 1e-5);
   CHECK_THROWS_WITH(ln->forward(ones({3, 5, 4})), Catch::Contains("normalized_shape [4, 5], got shape [3, 5, 4]"));
-  auto bare = std::make_shared<nn::LayerNormImpl>(nn::LayerNormOptions({2}).elementwise_affine(false));
+  nn::LayerNorm bare(nn::LayerNormOptions({2}).elementwise_affine(false));
   CHECK(bare->parameters().empty());
 }
 
@@ -92,7 +92,7 @@ TEST_CASE("activations and their gradients match torch", "[nn][layers]") {
 
 TEST_CASE("Dropout zeroes and rescales in training, is the identity in eval", "[nn][layers]") {
   manual_seed(3);
-  auto drop = std::make_shared<nn::DropoutImpl>(0.25);
+  nn::Dropout drop(0.25);
   Tensor x = ones({4000});
   Tensor y = drop->forward(x);
   std::vector<double> v = values(y);
@@ -111,7 +111,7 @@ TEST_CASE("Dropout zeroes and rescales in training, is the identity in eval", "[
 
 TEST_CASE("gradcheck through Linear, BatchNorm, LayerNorm, GELU and Conv3d in float64", "[nn][layers]") {
   manual_seed(5);
-  auto lin = std::make_shared<nn::LinearImpl>(3, 2);
+  nn::Linear lin(3, 2);
   lin->to(kFloat64);
   Tensor x = randn({4, 3}, dtype(kFloat64).requires_grad(true));
   auto r = autograd::gradcheck([&](const autograd::variable_list& in) { return lin->forward(in[0]); },
@@ -119,7 +119,7 @@ TEST_CASE("gradcheck through Linear, BatchNorm, LayerNorm, GELU and Conv3d in fl
   INFO(r.message);
   CHECK(r.ok);
 
-  auto bn = std::make_shared<nn::BatchNorm1dImpl>(3);
+  nn::BatchNorm1d bn(3);
   bn->to(kFloat64);
   set_no_grad(bn->weight, tensor({0.5, 2.0, -1.0}, kFloat64));
   Tensor xb = randn({5, 3}, dtype(kFloat64).requires_grad(true));
@@ -128,7 +128,7 @@ TEST_CASE("gradcheck through Linear, BatchNorm, LayerNorm, GELU and Conv3d in fl
   INFO(rb.message);
   CHECK(rb.ok);
 
-  auto ln = std::make_shared<nn::LayerNormImpl>(nn::LayerNormOptions({4}));
+  nn::LayerNorm ln(nn::LayerNormOptions({4}));
   ln->to(kFloat64);
   Tensor xl = randn({2, 4}, dtype(kFloat64).requires_grad(true));
   auto rl = autograd::gradcheck([&](const autograd::variable_list& in) { return ln->forward(in[0]); },
@@ -136,13 +136,13 @@ TEST_CASE("gradcheck through Linear, BatchNorm, LayerNorm, GELU and Conv3d in fl
   INFO(rl.message);
   CHECK(rl.ok);
 
-  auto gelu = std::make_shared<nn::GELUImpl>();
+  nn::GELU gelu;
   Tensor xg = randn({6}, dtype(kFloat64).requires_grad(true));
   auto rg = autograd::gradgradcheck([&](const autograd::variable_list& in) { return gelu->forward(in[0]); }, {xg});
   INFO(rg.message);
   CHECK(rg.ok);
 
-  auto conv = std::make_shared<nn::Conv3dImpl>(nn::Conv3dOptions(1, 2, 2).padding(1).padding_mode(kReflect));
+  nn::Conv3d conv(nn::Conv3dOptions(1, 2, 2).padding(1).padding_mode(kReflect));
   conv->to(kFloat64);
   Tensor xc = randn({1, 1, 3, 3, 3}, dtype(kFloat64).requires_grad(true));
   auto rc = autograd::gradcheck([&](const autograd::variable_list& in) { return conv->forward(in[0]); },

@@ -39,7 +39,7 @@ TEST_CASE("loss modules compute their functional with their options", "[nn][loss
 }
 
 TEST_CASE("loss modules are Modules: gradients flow, printing as LibTorch", "[nn][loss_modules]") {
-  auto loss_fn = std::make_shared<nn::MSELossImpl>();
+  nn::MSELoss loss_fn;
   Tensor x = tensor({1.0, 3.0}, requires_grad());
   (*loss_fn)(x, tensor({0.0, 0.0})).backward();
   CHECK(values(x.grad()) == std::vector<double>{1.0, 3.0});  // d/dx mean(x^2) = x

@@ -83,7 +83,7 @@ TEST_CASE("train and eval are recursive", "[nn][module]") {
 }
 
 TEST_CASE("zero_grad clears or zeroes the gradients", "[nn][module]") {
-  auto lin = std::make_shared<nn::LinearImpl>(3, 2);
+  nn::Linear lin(3, 2);
   lin->forward(ones({4, 3})).sum().backward();
   CHECK(values(lin->bias.grad()) == V{4, 4});
   lin->zero_grad(false);

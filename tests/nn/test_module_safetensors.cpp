@@ -113,7 +113,7 @@ TEST_CASE("a PyTorch state dict loads into the same convis model", "[nn][module]
   copy->eval();
   CHECK_ALLCLOSE(copy->forward(golden("module/model_x.npy")), golden("module/model_out.npy"));
   std::remove(path.c_str());
-  auto wrong = std::make_shared<nn::SequentialImpl>(std::make_shared<nn::LinearImpl>(3, 5));
+  nn::Sequential wrong(std::make_shared<nn::LinearImpl>(3, 5));
   CHECK_THROWS_WITH(wrong->load(golden_path("module/model.safetensors")), Catch::Contains("size mismatch for 0.weight"));
 }
 
