@@ -1,4 +1,5 @@
-// python/src/nn.cpp: convis.nn (Linear, Conv1d/2d/3d, activations, losses as functions),
+// python/src/nn.cpp: convis.nn (Linear, Conv1d/2d/3d, activations, BatchNorm1d/2d/3d, MaxPool3d,
+// AvgPool3d, loss modules and functions),
 // Module.state_dict / load_state_dict / save / load (safetensors, readable by PyTorch's
 // safetensors), and convis.save_safetensors / load_safetensors.  convis.nn.Sequential is
 // plain Python (python/convis/__init__.py): it calls the modules in turn.
@@ -44,6 +45,51 @@ void def_activation(nb::module_& nn_module, const char* name) {
       .def(nb::init<>())
       .def("forward", [](Activation& a, const Tensor& x) { return a.forward(x); })
       .def("__call__", [](Activation& a, const Tensor& x) { return a.forward(x); });
+}
+
+// A loss module: Loss(reduction="mean"), called as loss(input, target).
+template <typename Loss>
+void def_loss(nb::module_& nn_module, const char* name) {
+  nb::class_<Loss, nn::Module>(nn_module, name)
+      .def("__init__", [](Loss* self, const std::string& r) { new (self) Loss(reduction(r)); },
+           nb::arg("reduction") = "mean")
+      .def("forward", &Loss::forward, nb::call_guard<nb::gil_scoped_release>())
+      .def("__call__", &Loss::forward, nb::call_guard<nb::gil_scoped_release>());
+}
+
+template <typename BatchNorm>
+void def_batch_norm(nb::module_& nn_module, const char* name) {
+  nb::class_<BatchNorm, nn::Module>(nn_module, name)
+      .def("__init__", [](BatchNorm* self, int64_t features, double eps, std::optional<double> momentum, bool affine,
+                          bool track) {
+        new (self) BatchNorm(nn::BatchNormOptions(features).eps(eps).momentum(momentum).affine(affine)
+                                 .track_running_stats(track));
+      }, nb::arg("num_features"), nb::arg("eps") = 1e-5, nb::arg("momentum").none() = 0.1, nb::arg("affine") = true,
+         nb::arg("track_running_stats") = true)
+      .def("forward", &BatchNorm::forward, nb::call_guard<nb::gil_scoped_release>())
+      .def("__call__", &BatchNorm::forward, nb::call_guard<nb::gil_scoped_release>())
+      .def_rw("weight", &BatchNorm::weight)
+      .def_rw("bias", &BatchNorm::bias)
+      .def_rw("running_mean", &BatchNorm::running_mean)
+      .def_rw("running_var", &BatchNorm::running_var);
+}
+
+// Pooling: kernel_size, stride (None: the kernel size), padding, as torch.nn.MaxPool3d / AvgPool3d.
+void def_pooling(nb::module_& nn_module) {
+  nb::class_<nn::MaxPool3dImpl, nn::Module>(nn_module, "MaxPool3d")
+      .def("__init__", [](nn::MaxPool3dImpl* self, Shape kernel, std::optional<Shape> stride, Shape padding) {
+        nn::MaxPool3dOptions o(kernel);
+        new (self) nn::MaxPool3dImpl(o.stride(stride.value_or(o.kernel_size())).padding(padding));
+      }, nb::arg("kernel_size"), nb::arg("stride").none() = nb::none(), nb::arg("padding") = Shape{0})
+      .def("forward", &nn::MaxPool3dImpl::forward, nb::call_guard<nb::gil_scoped_release>())
+      .def("__call__", &nn::MaxPool3dImpl::forward, nb::call_guard<nb::gil_scoped_release>());
+  nb::class_<nn::AvgPool3dImpl, nn::Module>(nn_module, "AvgPool3d")
+      .def("__init__", [](nn::AvgPool3dImpl* self, Shape kernel, std::optional<Shape> stride, Shape padding) {
+        nn::AvgPool3dOptions o(kernel);
+        new (self) nn::AvgPool3dImpl(o.stride(stride.value_or(o.kernel_size())).padding(padding));
+      }, nb::arg("kernel_size"), nb::arg("stride").none() = nb::none(), nb::arg("padding") = Shape{0})
+      .def("forward", &nn::AvgPool3dImpl::forward, nb::call_guard<nb::gil_scoped_release>())
+      .def("__call__", &nn::AvgPool3dImpl::forward, nb::call_guard<nb::gil_scoped_release>());
 }
 
 }  // namespace
@@ -100,6 +146,17 @@ void bind_nn(nb::module_& m) {
       .def("__call__", &nn::LayerNormImpl::forward)
       .def_rw("weight", &nn::LayerNormImpl::weight)
       .def_rw("bias", &nn::LayerNormImpl::bias);
+  def_batch_norm<nn::BatchNorm1dImpl>(nn_module, "BatchNorm1d");
+  def_batch_norm<nn::BatchNorm2dImpl>(nn_module, "BatchNorm2d");
+  def_batch_norm<nn::BatchNorm3dImpl>(nn_module, "BatchNorm3d");
+  def_pooling(nn_module);
+  def_loss<nn::MSELossImpl>(nn_module, "MSELoss");
+  def_loss<nn::L1LossImpl>(nn_module, "L1Loss");
+  def_loss<nn::NLLLossImpl>(nn_module, "NLLLoss");
+  def_loss<nn::CrossEntropyLossImpl>(nn_module, "CrossEntropyLoss");
+  def_loss<nn::BCELossImpl>(nn_module, "BCELoss");
+  def_loss<nn::BCEWithLogitsLossImpl>(nn_module, "BCEWithLogitsLoss");
+  def_loss<nn::PoissonNLLLossImpl>(nn_module, "PoissonNLLLoss");
   nb::module_ functional = nn_module.def_submodule("functional", "Functions of convis.nn (as torch.nn.functional)");
   functional.def("mse_loss", [](const Tensor& a, const Tensor& b, const std::string& r) {
     return nn::functional::mse_loss(a, b, reduction(r));
@@ -110,6 +167,18 @@ void bind_nn(nb::module_& m) {
   functional.def("cross_entropy", [](const Tensor& a, const Tensor& b, const std::string& r) {
     return nn::functional::cross_entropy(a, b, reduction(r));
   }, nb::arg("input"), nb::arg("target"), nb::arg("reduction") = "mean");
+  functional.def("nll_loss", [](const Tensor& a, const Tensor& b, const std::string& r) {
+    return nn::functional::nll_loss(a, b, reduction(r));
+  }, nb::arg("input"), nb::arg("target"), nb::arg("reduction") = "mean");
+  functional.def("binary_cross_entropy", [](const Tensor& a, const Tensor& b, const std::string& r) {
+    return nn::functional::binary_cross_entropy(a, b, reduction(r));
+  }, nb::arg("input"), nb::arg("target"), nb::arg("reduction") = "mean");
+  functional.def("binary_cross_entropy_with_logits", [](const Tensor& a, const Tensor& b, const std::string& r) {
+    return nn::functional::binary_cross_entropy_with_logits(a, b, reduction(r));
+  }, nb::arg("input"), nb::arg("target"), nb::arg("reduction") = "mean");
+  functional.def("smooth_l1_loss", [](const Tensor& a, const Tensor& b, const std::string& r, double beta) {
+    return nn::functional::smooth_l1_loss(a, b, reduction(r), beta);
+  }, nb::arg("input"), nb::arg("target"), nb::arg("reduction") = "mean", nb::arg("beta") = 1.0);
   functional.def("relu", [](const Tensor& x) { return nn::functional::relu(x); });
   functional.def("softmax", [](const Tensor& x, int64_t d) { return nn::functional::softmax(x, d); }, nb::arg("input"),
                  nb::arg("dim"));

@@ -85,3 +85,34 @@ def test_more_modules_and_optimizers():
             loss.backward()
             opt.step()
         assert (w * w).sum().item() < 1.0
+
+
+def test_batch_norm_pooling_and_loss_modules():
+    x = convis.randn(4, 3, 2, 5, 6)
+    bn = convis.nn.BatchNorm3d(3)
+    y = bn(x).detach().numpy()
+    # training mode: each channel normalised by its batch statistics
+    np.testing.assert_allclose(y.mean(axis=(0, 2, 3, 4)), 0, atol=1e-5)
+    np.testing.assert_allclose(y.var(axis=(0, 2, 3, 4)), 1, atol=1e-3)
+    xn = x.numpy()
+    np.testing.assert_allclose(bn.running_mean.numpy(), 0.1 * xn.mean(axis=(0, 2, 3, 4)), rtol=1e-4, atol=1e-6)
+    bn.eval()
+    assert convis.nn.BatchNorm1d(3, momentum=None)(convis.randn(8, 3)).shape == [8, 3]
+    pooled = convis.nn.MaxPool3d(2)(x).numpy()
+    assert pooled.shape == (4, 3, 1, 2, 3)
+    np.testing.assert_allclose(pooled[0, 0, 0, 0, 0], xn[0, 0, :2, :2, :2].max())
+    averaged = convis.nn.AvgPool3d((1, 2, 2), stride=1)(x).numpy()
+    assert averaged.shape == (4, 3, 2, 4, 5)
+    np.testing.assert_allclose(averaged[1, 2, 1, 3, 4], xn[1, 2, 1, 3:5, 4:6].mean(), rtol=1e-5)
+    a, b = convis.tensor([0.2, 0.9]), convis.tensor([0.0, 1.0])
+    assert convis.nn.MSELoss()(a, b).item() == pytest.approx((0.04 + 0.01) / 2)
+    assert convis.nn.L1Loss(reduction="sum")(a, b).item() == pytest.approx(0.3)
+    assert convis.nn.BCELoss()(a, b).item() == pytest.approx(-(np.log(0.8) + np.log(0.9)) / 2, rel=1e-5)
+    assert F.binary_cross_entropy(a, b).item() == pytest.approx(-(np.log(0.8) + np.log(0.9)) / 2, rel=1e-5)
+    logits = convis.tensor([[1.0, 2.0, 0.5]])
+    target = convis.tensor([1], dtype=convis.int64)
+    expected = -np.log(np.exp(2.0) / np.exp([1.0, 2.0, 0.5]).sum())
+    assert convis.nn.CrossEntropyLoss()(logits, target).item() == pytest.approx(expected, rel=1e-5)
+    assert F.nll_loss(F.log_softmax(logits, 1), target).item() == pytest.approx(expected, rel=1e-5)
+    with pytest.raises(convis.Error, match="reduction"):
+        convis.nn.MSELoss(reduction="average")
