@@ -60,7 +60,7 @@ Output Layer::run_chunks(const std::function<Tensor(int64_t, int64_t)>& next_chu
     CONVIS_CHECK(out.size() == pieces.size(), "Layer::run", "expected {} outputs per chunk, got {}", pieces.size(),
                  out.size());
     for (size_t i = 0; i < out.size(); ++i) pieces[i].push_back(out[i]);
-    keys = out.keys();
+    if (keys.empty()) keys = out.keys();
     progress.update(std::min(start + dt, total));
   }
   std::vector<Tensor> joined;
