@@ -10,6 +10,7 @@
 #include <nanobind/stl/string.h>
 
 #include "bindings.h"
+#include "convis/nn/convis/video.h"
 
 namespace convis::python {
 
@@ -36,6 +37,27 @@ void bind_streams(nb::module_& m) {
       .def("frames", &s::NpyWriter::frames)
       .def("__enter__", [](nb::handle self) { return nb::borrow(self); })
       .def("__exit__", [](s::NpyWriter& w, const nb::args&) { w.close(); });
+  nb::class_<s::VideoReader, s::Stream>(streams, "VideoReader")
+      .def("__init__", [](s::VideoReader* self, const std::string& path, std::optional<std::array<int64_t, 2>> size,
+                          bool rgb, int64_t start_frame, std::optional<int64_t> max_frames, double value_max) {
+        new (self) s::VideoReader(path, s::VideoReaderOptions{size, rgb, start_frame, max_frames, value_max});
+      }, nb::arg("path"), nb::arg("size").none() = nb::none(), nb::arg("rgb") = false, nb::arg("start_frame") = 0,
+         nb::arg("max_frames").none() = nb::none(), nb::arg("value_max") = 1.0,
+         "A movie through FFmpeg, decoded on demand: get(n) gives (n, X, Y) grey or (n, 3, X, Y) RGB frames")
+      .def("get", &s::VideoReader::get, nb::arg("n"), nb::call_guard<nb::gil_scoped_release>())
+      .def("frame_size", &s::VideoReader::frame_size)
+      .def("fps", &s::VideoReader::fps);
+  nb::class_<s::VideoWriter, s::Stream>(streams, "VideoWriter")
+      .def("__init__", [](s::VideoWriter* self, std::string path, double fps, std::string codec, double value_max) {
+        new (self) s::VideoWriter(std::move(path), s::VideoWriterOptions{fps, std::move(codec), value_max});
+      }, nb::arg("path"), nb::arg("fps") = 25.0, nb::arg("codec") = "", nb::arg("value_max") = 1.0,
+         "put() encodes (n, X, Y) or (n, 3, X, Y) frames; close() completes the file (H.264, MPEG-4, or FFV1 in .mkv)")
+      .def("put", &s::VideoWriter::put, nb::arg("frames"), nb::call_guard<nb::gil_scoped_release>())
+      .def("close", &s::VideoWriter::close)
+      .def("frames", &s::VideoWriter::frames)
+      .def("__enter__", [](nb::handle self) { return nb::borrow(self); })
+      .def("__exit__", [](s::VideoWriter& w, const nb::args&) { w.close(); });
+  m.def("video_available", &s::video_available, "Whether this build reads and writes movies (FFmpeg)");
   nb::class_<s::ProcessingStream, s::Stream>(streams, "ProcessingStream")
       .def("__init__", [](s::ProcessingStream* self, std::shared_ptr<s::Stream> input, std::shared_ptr<Layer> model) {
         new (self) s::ProcessingStream(std::move(input), std::move(model));
