@@ -1,5 +1,5 @@
 // tools/convis_retina.cpp: the convis-retina command, VirtualRetina's `Retina -i movie -r
-// retina.xml -outD out/` for convis: runs the Retina on a movie (or a .npy video) in chunks and
+// retina.xml -outD out/` for convis: runs the Retina on a movie (or a .npy or .inr video) in chunks and
 // writes the ON and OFF spikes, their firing rates and a movie of stimulus and activity.
 //
 //   convis-retina --input street.mp4 --output out/ [--config retina.xml] [--chunk 100]
@@ -20,6 +20,7 @@
 #include <string>
 
 #include "convis/convis.h"
+#include "convis/nn/convis/inr.h"
 #include "convis/nn/convis/video.h"
 
 using namespace convis;
@@ -30,7 +31,8 @@ constexpr const char* kHelp = R"(convis-retina: run the convis Retina (VirtualRe
 
 usage: convis-retina --input MOVIE --output DIR [options]
 
-  --input PATH      a movie FFmpeg reads (.mp4, .mkv, .avi, ...) or a (T, X, Y) .npy video
+  --input PATH      a movie FFmpeg reads (.mp4, .mkv, .avi, ...), a (T, X, Y) .npy video or a
+                    VirtualRetina .inr file
   --output DIR      where to write spikes_on.npy, spikes_off.npy, rates.npy and retina.mp4
                     (made if missing)
   --config FILE     VirtualRetina XML configuration (default: the VirtualRetina defaults)
@@ -39,8 +41,8 @@ usage: convis-retina --input MOVIE --output DIR [options]
   --max-frames N    stop after N frames
   --help            this text
 
-Values: movies are read as grey in [0, 255] (the original toolbox's range); a .npy video is
-used as it is.  Progress goes to stderr: a bar on a terminal, plain lines otherwise.
+Values: movies are read as grey in [0, 255] (the original toolbox's range); .npy and .inr
+videos are used as they are.  Progress goes to stderr: a bar on a terminal, plain lines otherwise.
 )";
 
 struct Options {
@@ -134,10 +136,11 @@ Tensor side_by_side(const Tensor& stimulus, const Tensor& on, const Tensor& off,
 
 int run(const Options& o) {
   std::unique_ptr<streams::Stream> input;
-  const bool npy = o.input.size() >= 4 && o.input.compare(o.input.size() - 4, 4, ".npy") == 0;
-  if (npy) {
-    if (o.size) throw Error(fmt::format("[convis-retina] expected --size for a movie only, got it with the .npy video '{}'", o.input));
-    input = std::make_unique<streams::NpyReader>(o.input);
+  const std::string extension = std::filesystem::path(o.input).extension().string();
+  if (extension == ".npy" || extension == ".inr") {
+    if (o.size) throw Error(fmt::format("[convis-retina] expected --size for a movie only, got it with '{}'", o.input));
+    if (extension == ".npy") input = std::make_unique<streams::NpyReader>(o.input);
+    if (extension == ".inr") input = std::make_unique<streams::InrReader>(o.input);
   } else {
     streams::VideoReaderOptions read;
     read.size = o.size;
