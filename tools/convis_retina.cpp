@@ -20,6 +20,7 @@
 #include <string>
 
 #include "convis/convis.h"
+#include "convis/nn/convis/image_sequence.h"
 #include "convis/nn/convis/inr.h"
 #include "convis/nn/convis/video.h"
 
@@ -31,7 +32,8 @@ constexpr const char* kHelp = R"(convis-retina: run the convis Retina (VirtualRe
 
 usage: convis-retina --input MOVIE --output DIR [options]
 
-  --input PATH      a movie FFmpeg reads (.mp4, .mkv, .avi, ...), a (T, X, Y) .npy video or a
+  --input PATH      a movie FFmpeg reads (.mp4, .mkv, .avi, ...), a folder of pictures or a
+                    pattern such as 'frames/*.png' (natural order), a (T, X, Y) .npy video or a
                     VirtualRetina .inr file
   --output DIR      where to write spikes_on.npy, spikes_off.npy, rates.npy and retina.mp4
                     (made if missing)
@@ -41,7 +43,7 @@ usage: convis-retina --input MOVIE --output DIR [options]
   --max-frames N    stop after N frames
   --help            this text
 
-Values: movies are read as grey in [0, 255] (the original toolbox's range); .npy and .inr
+Values: movies and pictures are read as grey in [0, 255] (the original toolbox's range); .npy and .inr
 videos are used as they are.  Progress goes to stderr: a bar on a terminal, plain lines otherwise.
 )";
 
@@ -141,6 +143,9 @@ int run(const Options& o) {
     if (o.size) throw Error(fmt::format("[convis-retina] expected --size for a movie only, got it with '{}'", o.input));
     if (extension == ".npy") input = std::make_unique<streams::NpyReader>(o.input);
     if (extension == ".inr") input = std::make_unique<streams::InrReader>(o.input);
+  } else if (std::filesystem::is_directory(o.input) || o.input.find_first_of("*?") != std::string::npos) {
+    if (o.size) throw Error(fmt::format("[convis-retina] expected --size for a movie only, got it with '{}'", o.input));
+    input = std::make_unique<streams::ImageSequence>(o.input, streams::ImageSequenceOptions{.value_max = 255.0});
   } else {
     streams::VideoReaderOptions read;
     read.size = o.size;

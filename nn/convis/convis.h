@@ -18,6 +18,7 @@
 #include "convis/nn/convis/layer.h"
 #include "convis/nn/convis/output.h"
 #include "convis/nn/convis/samples.h"
+#include "convis/nn/convis/image_sequence.h"
 #include "convis/nn/convis/inr.h"
 #include "convis/nn/convis/streams.h"
 #include "convis/nn/convis/video.h"

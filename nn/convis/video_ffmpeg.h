@@ -11,12 +11,25 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
 #include "convis/core/error.h"
 
 namespace convis::streams::ffmpeg {
+
+// (C, X, Y) floats in [0, value_max] as 8-bit values, channels interleaved (grey, or RGB24);
+// clamped, rounded, NaN as 0.
+inline void to_8bit(const float* values, int64_t channels, int64_t plane, double value_max, uint8_t* out) {
+  const double scale = 255.0 / value_max;
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t p = 0; p < plane; ++p) {
+      const double v = double(values[c * plane + p]) * scale;
+      out[p * channels + c] = v == v ? uint8_t(std::lround(std::clamp(v, 0.0, 255.0))) : 0;
+    }
+}
 
 inline std::string error_text(int code) {
   char text[AV_ERROR_MAX_STRING_SIZE] = {};

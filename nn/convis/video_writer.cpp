@@ -121,13 +121,7 @@ void VideoWriter::Impl::encode(AVFrame* f) {
 
 // One (C, X, Y) frame of floats: 8 bits per value (interleaved for RGB), then the codec's format.
 void VideoWriter::Impl::write_frame(const float* values) {
-  const double scale = 255.0 / options.value_max;
-  const int64_t plane = height * width;
-  for (int64_t c = 0; c < channels; ++c)
-    for (int64_t p = 0; p < plane; ++p) {
-      const double v = std::clamp(double(values[c * plane + p]) * scale, 0.0, 255.0);  // NaN -> 0 below
-      pixels[size_t(p * channels + c)] = v == v ? uint8_t(std::lround(v)) : 0;
-    }
+  ffmpeg::to_8bit(values, channels, height * width, options.value_max, pixels.data());
   AVFrame* f = frame.get();
   CONVIS_CHECK(av_frame_make_writable(f) >= 0, "VideoWriter", "expected a writable frame buffer, got none");
   const uint8_t* planes[4] = {pixels.data(), nullptr, nullptr, nullptr};
