@@ -88,6 +88,7 @@ class CodecContext {
     ctx_ = avcodec_alloc_context3(decoder);
     CONVIS_CHECK(ctx_ != nullptr && avcodec_parameters_to_context(ctx_, parameters) >= 0, "VideoReader",
                  "expected a decoder for '{}', got none", path);
+    ctx_->thread_count = 0;  // as many decoding threads as FFmpeg sees fit (frames and slices)
     const int opened = avcodec_open2(ctx_, decoder, nullptr);
     CONVIS_CHECK(opened >= 0, "VideoReader", "expected to open the decoder of '{}', got: {}", path, error_text(opened));
   }
