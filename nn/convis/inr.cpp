@@ -98,8 +98,10 @@ Tensor load_inr(const std::string& path) {
   CONVIS_CHECK(big || cpu == "decm" || cpu == "pc" || cpu == "alpha", "load_inr",
                "expected CPU decm, pc, alpha, sun or sgi, got '{}' in '{}'", cpu, path);
   const int bytes = bits / 8;
-  const int64_t count = X * Y * Z;  // each factor <= 2^31: the product of three fits only if checked
-  CONVIS_CHECK(X * Y <= (int64_t(1) << 40) / Z && count * bytes <= file_bytes - int64_t(header_bytes), "load_inr",
+  // Each size is at most 2^31, so X * Y fits in 64 bits; X * Y * Z only once this has been checked.
+  const bool plausible = X * Y <= (int64_t(1) << 40) / Z;
+  const int64_t count = plausible ? X * Y * Z : 0;
+  CONVIS_CHECK(plausible && count * bytes <= file_bytes - int64_t(header_bytes), "load_inr",
                "expected {}x{}x{} voxels of {} bytes after the header, got '{}' with {} bytes of data", X, Y, Z, bytes,
                path, file_bytes - int64_t(header_bytes));
   std::vector<unsigned char> raw(size_t(count * bytes));
