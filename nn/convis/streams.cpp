@@ -2,7 +2,11 @@
 // needs a Layer, is in streams_processing.cpp).
 #include "convis/nn/convis/streams.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <utility>
 
 #include "convis/autograd/grad_mode.h"
@@ -126,12 +130,38 @@ std::optional<int64_t> NpyReader::remaining() const { return frames_.remaining()
 
 // ---- NpyWriter ----
 
+namespace {
+
+// The .npy header (format 1.0) of a (T, X, Y) array of `dtype`, padded with spaces to `bytes`
+// bytes in all (0: its own length, rounded up to 64 as NumPy does).  The descr comes from
+// core's own writer, so the two never disagree.
+std::string npy_frames_header(DType dtype, int64_t T, int64_t X, int64_t Y, size_t bytes) {
+  const std::string empty_file = to_npy_bytes(empty({0}, dtype));
+  const size_t at = empty_file.find("'descr': '") + 10;
+  const std::string descr = empty_file.substr(at, empty_file.find('\'', at) - at);
+  std::string dict = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': ({}, {}, {}), }}", descr, T, X, Y);
+  if (bytes == 0) bytes = (10 + dict.size() + 1 + 63) / 64 * 64;
+  CONVIS_CHECK(10 + dict.size() + 1 <= bytes && bytes - 10 <= 0xffff, "NpyWriter", "expected a header of {} bytes, got {}",
+               bytes, 10 + dict.size() + 1);
+  dict.append(bytes - 10 - dict.size() - 1, ' ');
+  dict.push_back('\n');
+  std::string header("\x93NUMPY\x01\x00", 8);
+  header.push_back(char(dict.size() & 0xff));
+  header.push_back(char(dict.size() >> 8));
+  return header + dict;
+}
+
+constexpr int64_t kRoomForFrames = int64_t(1) << 50;  // the placeholder count: any real count is shorter
+
+}  // namespace
+
 NpyWriter::NpyWriter(std::string path) : path_(std::move(path)) {}
 
 NpyWriter::~NpyWriter() {
   try {
     close();
-  } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw; call close() to see errors
+  } catch (...) {  // a destructor must not throw; call close() to see errors
+    std::remove((path_ + ".part").c_str());
   }
 }
 
@@ -142,24 +172,37 @@ Tensor NpyWriter::get(int64_t /*n*/) {
 
 void NpyWriter::put(const Tensor& frames) {
   CONVIS_CHECK(!closed_, "NpyWriter::put", "expected an open writer, got one already closed ({} written)", path_);
-  Tensor f = as_frames(frames, "NpyWriter::put").contiguous().clone();
-  if (!chunks_.empty()) {
-    const Tensor& first = chunks_.front();
-    CONVIS_CHECK(f.size(1) == first.size(1) && f.size(2) == first.size(2), "NpyWriter::put",
-                 "expected frames of {} x {} pixels (those put before), got {} x {}", first.size(1), first.size(2),
-                 f.size(1), f.size(2));
-    f = f.to(first.dtype());
+  Tensor f = as_frames(frames, "NpyWriter::put");
+  if (!file_) {
+    dtype_ = f.dtype(), x_ = f.size(1), y_ = f.size(2);
+    const std::string header = npy_frames_header(dtype_, kRoomForFrames, x_, y_, 0);
+    header_bytes_ = header.size();
+    file_ = std::make_unique<std::ofstream>(path_ + ".part", std::ios::binary | std::ios::trunc);
+    CONVIS_CHECK(file_->good(), "NpyWriter::put", "expected a writable path, got '{}'", path_);
+    file_->write(header.data(), std::streamsize(header.size()));
   }
+  CONVIS_CHECK(f.size(1) == x_ && f.size(2) == y_, "NpyWriter::put",
+               "expected frames of {} x {} pixels (those put before), got {} x {}", x_, y_, f.size(1), f.size(2));
+  f = f.to(dtype_).contiguous();
+  file_->write(static_cast<const char*>(f.data_ptr()), std::streamsize(f.nbytes()));
+  CONVIS_CHECK(file_->good(), "NpyWriter::put", "expected to write '{}.part', got a write error", path_);
   frames_ += f.size(0);
-  chunks_.push_back(std::move(f));
 }
 
 void NpyWriter::close() {
   if (closed_) return;
   closed_ = true;
-  save_npy(path_, chunks_.empty() ? zeros({0, 0, 0}) : cat(chunks_, 0));
-  chunks_.clear();
+  if (!file_) {
+    save_npy(path_, zeros({0, 0, 0}));
+    return;
+  }
+  const std::string header = npy_frames_header(dtype_, frames_, x_, y_, header_bytes_);
+  file_->seekp(0);
+  file_->write(header.data(), std::streamsize(header.size()));
+  file_->close();
+  CONVIS_CHECK(!file_->fail(), "NpyWriter::close", "expected to complete '{}.part', got a write error", path_);
+  CONVIS_CHECK(std::rename((path_ + ".part").c_str(), path_.c_str()) == 0, "NpyWriter::close",
+               "expected to rename '{}.part' to '{}', got an error", path_, path_);
 }
-
 
 }  // namespace convis::streams

@@ -17,6 +17,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
@@ -114,9 +115,12 @@ class NpyReader : public Stream {
   SequenceStream frames_;
 };
 
-// Collects the frames put into it ((n, X, Y) or [1, 1, n, X, Y], all of one X and Y) and
-// writes them as one (T, X, Y) .npy file on close() or, failing that, on destruction.
-// Write-only: get is an Error.
+// Writes the frames put into it ((n, X, Y) or [1, 1, n, X, Y], all of one X and Y, converted to
+// the first put's dtype) as one (T, X, Y) .npy file, completed on close() or, failing that, on
+// destruction.  Each put goes straight to "<path>.part" (memory stays flat however long the
+// run); close() writes the frame count into the header, whose shape was left room for, and
+// renames the file to <path>, so a run that dies leaves no truncated .npy.  Write-only: get is an
+// Error.
 class NpyWriter : public Stream {
  public:
   explicit NpyWriter(std::string path);
@@ -133,7 +137,10 @@ class NpyWriter : public Stream {
 
  private:
   std::string path_;
-  std::vector<Tensor> chunks_;
+  std::unique_ptr<std::ofstream> file_;  // "<path>.part", from the first put to close()
+  DType dtype_ = kFloat32;
+  int64_t x_ = 0, y_ = 0;
+  size_t header_bytes_ = 0;
   int64_t frames_ = 0;
   bool closed_ = false;
 };

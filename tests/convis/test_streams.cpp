@@ -131,6 +131,25 @@ TEST_CASE("streams: NpyReader reads a (T, X, Y) file; NpyWriter collects and wri
   CHECK_THROWS_WITH(w2.put(video), Catch::Contains("already closed"));
   std::remove(path.c_str());
 
+  // Frames go to "<path>.part" as they come (memory flat), the header gets the count at close
+  {
+    std::remove(path.c_str());
+    NpyWriter long_run(path);
+    Tensor frame = ramp_video(5, 64, 64);
+    long_run.put(frame);
+    const int64_t live = cpu_memory_stats().live_bytes;
+    for (int i = 0; i < 200; ++i) long_run.put(frame);
+    CHECK(cpu_memory_stats().live_bytes - live < 64 * 64 * 4);  // nothing kept per frame
+    CHECK_FALSE(std::filesystem::exists(path));
+    CHECK(std::filesystem::exists(path + ".part"));
+    long_run.close();
+    CHECK_FALSE(std::filesystem::exists(path + ".part"));
+    Tensor back = load_npy(path);
+    REQUIRE(back.sizes() == Shape{1005, 64, 64});
+    CHECK(equal(back.narrow(0, 1000, 5), frame));
+    CHECK(std::filesystem::file_size(path) % 64 == 0);  // the header keeps NumPy's alignment
+  }
+
   save_npy(path, zeros({3, 3}));
   CHECK_THROWS_AS(NpyReader(path), Error);
   std::remove(path.c_str());
