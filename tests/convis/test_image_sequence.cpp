@@ -83,6 +83,10 @@ TEST_CASE("ImageSequence: natural order, crop, repeat; the writer's folder reads
   CHECK_THROWS_WITH(mixed.get(10), Contains("f3.png") && Contains("4x4"));
   streams::ImageSequence text((dir / "*.txt").string());
   CHECK_THROWS_WITH(text.get(1), Contains("notes.txt"));
+  CHECK_THROWS_WITH(streams::ImageSequence((dir / "a").string(), {.repeat = 0}),
+                    Contains("[ImageSequence] expected repeat >= 1") && Contains("got 0"));
+  CHECK_THROWS_WITH(streams::ImageSequence((dir / "a").string(), {.crop = {{0, -1, 2, 2}}}),
+                    Contains("got {0, -1, 2, 2}"));
   streams::ImageSequence too_big((dir / "a").string(), {.crop = {{0, 0, 9, 10}}});
   CHECK_THROWS_WITH(too_big.get(1), Contains("inside the picture"));
   std::filesystem::remove_all(dir);

@@ -54,6 +54,10 @@ TEST_CASE("convis-retina: spikes, rates and a movie, the same for any chunk leng
   CHECK(command("--input " + movie) == 2);
   CHECK(command("--input " + movie + " --output " + dir.string() + " --chunk zero") == 2);
   CHECK(command("--bogus 1") == 2);
+  CHECK(command("--input " + movie + " --output " + dir.string() + " --size 12") == 2);  // not XxY
+  save_npy((dir / "video.npy").string(), samples::moving_grating(5, 4, 4));
+  CHECK(command("--input " + (dir / "video.npy").string() + " --output " + (dir / "d").string() + " --size 8x8") == 1);
+  CHECK(command("--input " + (dir / "video.npy").string() + " --output " + (dir / "e").string()) == 0);
   CHECK(command("--input " + (dir / "missing.mp4").string() + " --output " + (dir / "c").string()) == 1);
   std::filesystem::remove_all(dir);
 }

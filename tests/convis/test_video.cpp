@@ -130,6 +130,17 @@ TEST_CASE("video: bad input is an Error naming the file", "[convis][video]") {
   std::ofstream(text) << "this is not a movie\n";
   CHECK_THROWS_WITH(streams::VideoReader(text), Contains("not_a_movie.mp4"));
   std::filesystem::remove(text);
+  const std::string any = scratch("any.mkv");
+  {
+    streams::VideoWriter writer(any);
+    writer.put(zeros({2, 4, 4}));
+  }
+  CHECK_THROWS_WITH(streams::VideoReader(any, {.start_frame = -1}),
+                    Contains("[VideoReader] expected start_frame >= 0") && Contains("got -1"));
+  CHECK_THROWS_WITH(streams::VideoReader(any, {.value_max = 0}), Contains("value_max > 0"));
+  CHECK_THROWS_WITH(streams::VideoReader(any, {.size = {{0, 4}}}), Contains("expected a positive size {X, Y}, got {0, 4}"));
+  CHECK_THROWS_WITH(streams::VideoReader(any).get(-1), Contains("expected a frame count n >= 0, got -1"));
+  std::filesystem::remove(any);
   CHECK_THROWS_WITH(streams::VideoWriter(scratch("x.mp4"), {.codec = "vp9"}), Contains("expected codec"));
   CHECK_THROWS_WITH(streams::VideoWriter(scratch("x.mp4"), {.fps = 0}), Contains("fps"));
   {
