@@ -17,7 +17,8 @@
 // (value_max = 255 gives the 0-255 of the original toolbox).  X is the image's height and Y its
 // width, as in convis' (T, X, Y) frames.  A movie that breaks off in the middle (damaged or
 // truncated data) yields every frame decoded before the damage; the next get() is an Error that
-// says after which frame it stopped.  The writer encodes into "<path>.part" and renames it to
+// says after which frame it stopped (also when the demuxer skipped the damage silently and fewer
+// frames came than the container announced: Note [Damaged movies] in video_reader.cpp).  The writer encodes into "<path>.part" and renames it to
 // <path> in close(), so a failed or abandoned write never leaves a truncated file under the
 // final name; frames are clamped to [0, value_max] and rounded to 8 bits.  Without FFmpeg at
 // build time (CONVIS_VIDEO=OFF) both constructors are Errors that say so.

@@ -32,6 +32,7 @@ struct VideoReader::Impl {
   ffmpeg::Scaler scaler;
   int stream = -1;
   int64_t known_frames = -1;  // from the container, or -1
+  bool exact_count = false;   // known_frames is the stream's own count (not duration x rate)
   int64_t decoded = 0;        // frames out of the decoder (skipped ones included)
   int64_t handed_out = 0;
   bool flushing = false, finished = false;
@@ -41,7 +42,18 @@ struct VideoReader::Impl {
   void open();
   bool next_frame();  // the next decoded frame into `frame`; false at the end (or damage)
   void convert(float* out);
+  void check_complete();  // at the end: damage when frames the container announced are missing
 };
+
+// Note [Damaged movies]: a demuxer meeting garbage may skip to the next readable cluster or stop
+// as if the file ended, without an error.  Frames lost that way show at the end as fewer frames
+// than the container announced; duration x rate may be off by one, so that estimate needs two
+// missing frames.
+void VideoReader::Impl::check_complete() {
+  const int64_t missing = known_frames - decoded;
+  if (known_frames > 0 && (exact_count ? missing > 0 : missing > 1))
+    damage = fmt::format("the container announces {} frames, the data ended after frame {}", known_frames, decoded);
+}
 
 void VideoReader::Impl::open() {
   av_log_set_level(AV_LOG_QUIET);  // errors reach the caller as convis::Errors, not on stderr
@@ -53,6 +65,7 @@ void VideoReader::Impl::open() {
   // The frame count: the stream's when the container has it (mp4, avi), else duration x frame
   // rate (Matroska), else unknown.
   known_frames = s->nb_frames > 0 ? s->nb_frames : -1;
+  exact_count = known_frames > 0;
   const AVRational rate = s->avg_frame_rate.num > 0 ? s->avg_frame_rate : s->r_frame_rate;
   if (known_frames < 0 && rate.num > 0 && rate.den > 0) {
     if (s->duration > 0) {
@@ -74,7 +87,10 @@ bool VideoReader::Impl::next_frame() {
       ++decoded;
       return true;
     }
-    if (received == AVERROR_EOF) return false;
+    if (received == AVERROR_EOF) {
+      check_complete();
+      return false;
+    }
     if (received != AVERROR(EAGAIN)) {
       damage = fmt::format("decoding failed ({})", ffmpeg::error_text(received));
       return false;
@@ -126,6 +142,12 @@ VideoReader::VideoReader(const std::string& path, const VideoReaderOptions& opti
   impl_->open();
   for (int64_t i = 0; i < options.start_frame; ++i)
     if (!impl_->next_frame()) break;
+  CONVIS_CHECK(impl_->damage.empty() || impl_->decoded == options.start_frame, "VideoReader",
+               "expected to reach start_frame {} of '{}', got a movie that broke off after frame {}: {}",
+               options.start_frame, path, impl_->decoded, impl_->damage);
+  CONVIS_CHECK(impl_->decoded == options.start_frame, "VideoReader",
+               "expected start_frame < the frame count of '{}', got start_frame {} and {} frames",
+               path, options.start_frame, impl_->decoded);
 }
 
 VideoReader::~VideoReader() = default;
@@ -149,6 +171,10 @@ Tensor VideoReader::get(int64_t n) {
     ++got;
   }
   m.handed_out += got;
+  CONVIS_CHECK(m.decoded > 0 || !m.damage.empty() || n == 0, "VideoReader",
+               "expected a movie with at least one frame, got '{}', which has none", m.path);
+  CONVIS_CHECK(got > 0 || m.damage.empty(), "VideoReader",
+               "expected a readable movie, got '{}', which broke off after frame {}: {}", m.path, m.decoded, m.damage);
   Tensor frames = out.narrow(0, 0, got);
   return m.options.rgb ? frames : frames.reshape({got, m.height, m.width});
 }

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "helpers.h"
+#include "convis/raw_movie.h"
 
 #include "convis/nn/convis/convis.h"
 #include "convis/nn/convis/video.h"
@@ -187,6 +188,79 @@ TEST_CASE("video: bad input is an Error naming the file", "[convis][video]") {
   }
   CHECK(frames > 0);
   CHECK(frames < 40);
-  std::filesystem::remove(whole);
-  std::filesystem::remove(cut);
+  // garbage in the middle: the frames before it, then an Error that says where reading stopped
+  const std::string garbage = scratch("garbage.mkv");
+  std::filesystem::copy_file(whole, garbage);
+  {
+    std::fstream file(garbage, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(std::streamoff(bytes / 2));
+    for (int i = 0; i < 4096; ++i) file.put(char((i * 7919) % 251));
+  }
+  streams::VideoReader damaged(garbage);
+  int64_t before_damage = 0;
+  std::string message;
+  try {
+    for (int i = 0; i < 10; ++i) before_damage += damaged.get(10).size(0);
+  } catch (const Error& e) {
+    message = e.what();
+  }
+  INFO(message);
+  CHECK(before_damage > 0);
+  CHECK(before_damage < 40);
+  CHECK_THAT(message, Contains("garbage.mkv") && Contains("broke off after frame"));
+  for (const auto& path : {whole, cut, garbage}) std::filesystem::remove(path);
+}
+
+TEST_CASE("video: an unsupported pixel format, zero frames, a start past the end, a layer given another size",
+          "[convis][video]") {
+  if (!have_video()) return;
+  const std::string bgr4 = scratch("bgr4.nut");  // 4-bit packed RGB: FFmpeg decodes it, swscale cannot convert it
+  REQUIRE(testing::write_raw_movie(bgr4, "bgr4", 3, 8, 8));
+  CHECK_THROWS_WITH(streams::VideoReader(bgr4).get(1),
+                    Contains("[VideoReader] expected a pixel format swscale converts, got 'bgr4'") && Contains("bgr4.nut"));
+  const std::string grey = scratch("gray.nut");  // the same container and codec, a format it converts
+  REQUIRE(testing::write_raw_movie(grey, "gray", 3, 8, 6));
+  Tensor frames = streams::VideoReader(grey).get(5);
+  CHECK(frames.sizes() == Shape{3, 6, 8});
+  CHECK(frames.eq(128.0 / 255.0).all().item<bool>());
+  CHECK(streams::VideoReader(grey, {.start_frame = 3}).get(1).size(0) == 0);  // at the end: nothing more
+  CHECK_THROWS_WITH(streams::VideoReader(grey, {.start_frame = 5}),
+                    Contains("expected start_frame < the frame count of") && Contains("got start_frame 5 and 3 frames"));
+  const std::string none = scratch("none.nut");
+  REQUIRE(testing::write_raw_movie(none, "gray", 0, 8, 8));
+  // A header and no frame: FFmpeg finds no stream parameters in it (the reader's own check, "at
+  // least one frame", guards containers that open without any).
+  CHECK_THROWS_WITH(streams::VideoReader(none), Contains("[VideoReader] expected a readable movie, got '") && Contains("none.nut"));
+  // A layer whose state holds 6x8 frames, given the 8x8 frames of another movie: the layer's Error.
+  filters::Conv3d conv(1, 1, Shape{2, 1, 1});
+  streams::VideoReader small(grey);
+  conv->run(small, 2);
+  REQUIRE(testing::write_raw_movie(none, "gray", 2, 8, 8));
+  streams::VideoReader larger(none);
+  CHECK_THROWS_WITH(conv->run(larger, 2), Contains("[Conv3d] expected input frames"));
+  for (const auto& path : {bgr4, grey, none}) std::filesystem::remove(path);
+}
+
+TEST_CASE("VideoReader: memory is bounded by the chunk, not the movie", "[convis][video]") {
+  if (!have_video()) return;
+  const std::string path = scratch("long.mkv");
+  const int64_t frames = 2000, chunk = 50;
+  {
+    streams::VideoWriter writer(path);
+    Tensor block = grating(chunk, 64, 64);
+    for (int64_t i = 0; i < frames / chunk; ++i) writer.put(block);
+  }
+  streams::VideoReader reader(path);
+  const int64_t live_before = cpu_memory_stats().live_bytes;
+  reset_peak_cpu_memory();
+  int64_t read = 0, live_growth = 0;
+  for (Tensor got = reader.get(chunk); got.size(0) > 0; got = reader.get(chunk)) {
+    read += got.size(0);
+    live_growth = std::max(live_growth, cpu_memory_stats().live_bytes - live_before);
+  }
+  CHECK(read == frames);
+  const int64_t chunk_bytes = chunk * 64 * 64 * int64_t(sizeof(float));
+  CHECK(live_growth <= chunk_bytes);                                             // one chunk alive at a time
+  CHECK(cpu_memory_stats().peak_bytes - live_before <= 2 * chunk_bytes);        // the whole movie is 40x this
+  std::filesystem::remove(path);
 }
