@@ -18,16 +18,28 @@ namespace {
 // and a broadcast weight, within the level's registers (32 at avx512, 16 at avx2).  Short
 // kernels (kR <= kChannelRows) with several output channels hold C channels x R rows x V
 // vectors instead: each input vector then feeds C * R multiply-adds (Note [Direct convolution]).
+// Blocks of at most kWideRows rows may be up to kWideVectors wide (Note [Blocks of few rows]).
 #if CONVIS_CPU_LEVEL == 2
-constexpr int kMaxRows = 7, kMaxVectors = 4;
+constexpr int kMaxRows = 7, kMaxVectors = 4, kWideRows = 3, kWideVectors = 8;
 constexpr int kChannels = 4, kChannelRows = 3, kChannelVectors = 2;
 #elif CONVIS_CPU_LEVEL == 1
-constexpr int kMaxRows = 5, kMaxVectors = 2;
+constexpr int kMaxRows = 5, kMaxVectors = 2, kWideRows = 2, kWideVectors = 4;
 constexpr int kChannels = 2, kChannelRows = 2, kChannelVectors = 1;
 #else
-constexpr int kMaxRows = 3, kMaxVectors = 1;
+constexpr int kMaxRows = 3, kMaxVectors = 1, kWideRows = 1, kWideVectors = 4;
 constexpr int kChannels = 2, kChannelRows = 1, kChannelVectors = 1;
 #endif
+// Independent FMA chains that keep the FMA units busy: two units x four cycles of latency.
+constexpr int kChains = 8;
+
+// Note [Blocks of few rows]
+// Each accumulator of a block is one FMA chain: R x V chains, each waiting four cycles for its
+// previous FMA.  A plane of one output row (a pure temporal kernel given one output frame, as
+// a stream frame by frame runs it) had R = 1 and V = 1 on a 400-pixel frame (V = 1 computes the
+// fewest columns): one chain, a quarter of the FMA rate (the Retina's ganglion transient frame
+// by frame, 3.6 us a frame).  So blocks of few rows may be wider, and the shape is chosen by
+// columns computed times the chains missing: R = 1 takes V = 8 on 400 columns (512 computed,
+// 8 chains).  The order of each output's sum does not depend on the block, so neither do the bits.
 
 // Note [One tap per row]
 // GCC keeps the R x V accumulators in registers within the innermost loop only, and reloads
@@ -160,32 +172,38 @@ template <typename T>
 using PlaneRowsFn = void (*)(const PlaneProblem<T>&, const T*, const T*, T*, PlaneBlock, const T*);
 
 // plane_rows for C channels and every R <= Rs, V <= Vs: table[R - 1][V - 1].
-template <typename T, int C, int KC, int... Rs, int... Vs>
+// Only the shapes block_shape may choose are instantiated: V <= MaxV, or R <= WideR.
+template <typename T, int C, int KC, int MaxV, int WideR, int... Rs, int... Vs>
 constexpr auto make_block_table(std::integer_sequence<int, Rs...>, std::integer_sequence<int, Vs...> vs) {
   std::array<std::array<PlaneRowsFn<T>, sizeof...(Vs)>, sizeof...(Rs)> table{};
   unrolled(std::integer_sequence<int, Rs...>(), [&](auto r) {
     unrolled(vs, [&](auto v) {
-      table[decltype(r)::value][decltype(v)::value] =
-          &plane_rows<T, C, decltype(r)::value + 1, decltype(v)::value + 1, KC>;
+      constexpr int R = decltype(r)::value + 1, V = decltype(v)::value + 1;
+      if constexpr (V <= MaxV || R <= WideR) table[R - 1][V - 1] = &plane_rows<T, C, R, V, KC>;
     });
   });
   return table;
 }
 
 // The block shape for planes of `rows` x `cols` outputs and kR tap rows: R as large as the
-// registers (max_rows), kR and the rows allow; V (at most max_vectors) the one that computes
-// the fewest columns (edge blocks overlap), the larger on a tie.  cols >= one vector.
+// registers (max_rows), kR and the rows allow; V (at most max_vectors, or wide_vectors when
+// R <= wide_rows) the one that computes the fewest columns (edge blocks overlap) weighted by
+// the FMA chains it has short of `chains` (Note [Blocks of few rows]), the larger on a tie.
+// cols >= one vector.
 struct BlockShape {
   int rows, vectors;
 };
 template <typename T>
-BlockShape block_shape(int64_t rows, int64_t cols, int64_t kR, int max_rows, int max_vectors) {
+BlockShape block_shape(int64_t rows, int64_t cols, int64_t kR, int max_rows, int max_vectors, int chains = 1,
+                       int wide_rows = 0, int wide_vectors = 0) {
   constexpr int W = Vec<T>::kWidth;
   BlockShape s{int(std::min<int64_t>({max_rows, kR, rows})), 1};
+  const int vectors = s.rows <= wide_rows ? std::max(wide_vectors, max_vectors) : max_vectors;
   int64_t best = -1;
-  for (int v = 1; v <= max_vectors && int64_t(v) * W <= cols; ++v) {
+  for (int v = 1; v <= vectors && int64_t(v) * W <= cols; ++v) {
     const int64_t computed = (cols + v * W - 1) / (v * W) * (v * W);
-    if (best < 0 || computed <= best) best = computed, s.vectors = v;
+    const int64_t cost = computed * std::max<int64_t>(chains, s.rows * v) / (s.rows * v);
+    if (best < 0 || cost <= best) best = cost, s.vectors = v;
   }
   return s;
 }
@@ -194,17 +212,18 @@ BlockShape block_shape(int64_t rows, int64_t cols, int64_t kR, int max_rows, int
 // gives the input, weights, output and bias index of the q-th group of planes.
 template <typename T, typename Where>
 void run_planes(const PlaneProblem<T>& p, int64_t channels, int64_t planes, const Where& where, const T* bias) {
-  static constexpr auto table = make_block_table<T, 1, 0>(std::make_integer_sequence<int, kMaxRows>(),
-                                                          std::make_integer_sequence<int, kMaxVectors>());
-  static constexpr auto one_tap_table = make_block_table<T, 1, 1>(std::make_integer_sequence<int, kMaxRows>(),
-                                                                  std::make_integer_sequence<int, kMaxVectors>());
-  static constexpr auto channel_table = make_block_table<T, kChannels, 0>(
+  constexpr int kVectors = std::max(kMaxVectors, kWideVectors);
+  static constexpr auto table = make_block_table<T, 1, 0, kMaxVectors, kWideRows>(
+      std::make_integer_sequence<int, kMaxRows>(), std::make_integer_sequence<int, kVectors>());
+  static constexpr auto one_tap_table = make_block_table<T, 1, 1, kMaxVectors, kWideRows>(
+      std::make_integer_sequence<int, kMaxRows>(), std::make_integer_sequence<int, kVectors>());
+  static constexpr auto channel_table = make_block_table<T, kChannels, 0, kChannelVectors, 0>(
       std::make_integer_sequence<int, kChannelRows>(), std::make_integer_sequence<int, kChannelVectors>());
-  static constexpr auto channel3_table = make_block_table<T, kChannels, 3>(
+  static constexpr auto channel3_table = make_block_table<T, kChannels, 3, kChannelVectors, 0>(
       std::make_integer_sequence<int, kChannelRows>(), std::make_integer_sequence<int, kChannelVectors>());
   const bool blocked = channels > 1;
   const BlockShape s = blocked ? block_shape<T>(p.rows, p.cols, p.kR, kChannelRows, kChannelVectors)
-                               : block_shape<T>(p.rows, p.cols, p.kR, kMaxRows, kMaxVectors);
+                               : block_shape<T>(p.rows, p.cols, p.kR, kMaxRows, kMaxVectors, kChains, kWideRows, kWideVectors);
   const PlaneRowsFn<T> fn = blocked && p.taps == 3 ? channel3_table[size_t(s.rows - 1)][size_t(s.vectors - 1)]
                             : blocked              ? channel_table[size_t(s.rows - 1)][size_t(s.vectors - 1)]
                             : p.taps == 1 ? one_tap_table[size_t(s.rows - 1)][size_t(s.vectors - 1)]

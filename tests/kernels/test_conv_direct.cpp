@@ -59,6 +59,11 @@ std::vector<DirectCase> direct_cases() {
       // Narrow rows and kT >= 7: folded frames (Note [Folded frames]) at avx512 and avx2.
       {"folded frames", {2, 2, 13, 8, 21}, {3, 2, 7, 3, 5}, {1, 0, 0}, 1},
       {"folded frames, padded, in groups", {1, 4, 16, 7, 19}, {4, 2, 8, 2, 4}, {0, 1, 1}, 2},
+      // Planes of one to three rows: blocks up to 8 vectors wide (Note [Blocks of few rows]),
+      // the last block overlapping its neighbour.
+      {"pure temporal, one output frame", {1, 1, 9, 13, 11}, {1, 1, 9, 1, 1}, {0, 0, 0}, 1},
+      {"pure temporal, two output frames", {2, 1, 6, 9, 31}, {1, 1, 5, 1, 1}, {0, 0, 0}, 1},
+      {"one output row", {1, 1, 2, 3, 150}, {1, 1, 2, 3, 5}, {0, 0, 0}, 1},
   };
 }
 
@@ -144,7 +149,9 @@ TEST_CASE("direct conv3d of a video in chunks of any length gives the bits of on
   AlgorithmGuard algorithm;
   manual_seed(7);
   const int64_t kt = 8, frames = 23;
-  for (const Shape& wshape : {Shape{2, 1, kt, 5, 5}, Shape{4, 2, kt, 3, 2}, Shape{2, 1, kt, 3, 5}}) {
+  // The temporal kernel's single output frames take wide blocks of one row, the whole call
+  // blocks of 7 rows (Note [Blocks of few rows]): the same bits.
+  for (const Shape& wshape : {Shape{2, 1, kt, 5, 5}, Shape{4, 2, kt, 3, 2}, Shape{2, 1, kt, 3, 5}, Shape{1, 1, kt, 1, 1}}) {
     const bool folded = wshape[3] == 3;  // 18 x 19 output frames: folded
     Tensor x = randn({1, wshape[1], frames, 20, folded ? 23 : 34}), w = randn(wshape), b = randn({wshape[0]});
     for (ConvAlgorithm a : {ConvAlgorithm::direct, ConvAlgorithm::automatic}) {
