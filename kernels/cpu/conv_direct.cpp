@@ -20,13 +20,13 @@ namespace {
 // vectors instead: each input vector then feeds C * R multiply-adds (Note [Direct convolution]).
 // Blocks of at most kWideRows rows may be up to kWideVectors wide (Note [Blocks of few rows]).
 #if CONVIS_CPU_LEVEL == 2
-constexpr int kMaxRows = 7, kMaxVectors = 4, kWideRows = 3, kWideVectors = 8;
+constexpr int kMaxRows = 7, kMaxVectors = 4, kWideRows = 3, kWideVectors = 8, kRegisters = 32;
 constexpr int kChannels = 4, kChannelRows = 3, kChannelVectors = 2;
 #elif CONVIS_CPU_LEVEL == 1
-constexpr int kMaxRows = 5, kMaxVectors = 2, kWideRows = 2, kWideVectors = 4;
+constexpr int kMaxRows = 5, kMaxVectors = 2, kWideRows = 2, kWideVectors = 4, kRegisters = 16;
 constexpr int kChannels = 2, kChannelRows = 2, kChannelVectors = 1;
 #else
-constexpr int kMaxRows = 3, kMaxVectors = 1, kWideRows = 1, kWideVectors = 4;
+constexpr int kMaxRows = 3, kMaxVectors = 1, kWideRows = 1, kWideVectors = 4, kRegisters = 16;
 constexpr int kChannels = 2, kChannelRows = 1, kChannelVectors = 1;
 #endif
 // Independent FMA chains that keep the FMA units busy: two units x four cycles of latency.
@@ -173,37 +173,51 @@ using PlaneRowsFn = void (*)(const PlaneProblem<T>&, const T*, const T*, T*, Pla
 
 // plane_rows for C channels and every R <= Rs, V <= Vs: table[R - 1][V - 1].
 // Only the shapes block_shape may choose are instantiated: V <= MaxV, or R <= WideR.
-template <typename T, int C, int KC, int MaxV, int WideR, int... Rs, int... Vs>
+// Only the shapes block_shape may choose are instantiated: V <= MaxV or R <= WideR, and the
+// accumulators, V inputs and a weight within Regs registers (0: any).
+template <typename T, int C, int KC, int MaxV, int WideR, int Regs, int... Rs, int... Vs>
 constexpr auto make_block_table(std::integer_sequence<int, Rs...>, std::integer_sequence<int, Vs...> vs) {
   std::array<std::array<PlaneRowsFn<T>, sizeof...(Vs)>, sizeof...(Rs)> table{};
   unrolled(std::integer_sequence<int, Rs...>(), [&](auto r) {
     unrolled(vs, [&](auto v) {
       constexpr int R = decltype(r)::value + 1, V = decltype(v)::value + 1;
-      if constexpr (V <= MaxV || R <= WideR) table[R - 1][V - 1] = &plane_rows<T, C, R, V, KC>;
+      constexpr bool fits = Regs == 0 || R * V + V + 1 <= Regs;
+      if constexpr (fits && (V <= MaxV || R <= WideR)) table[R - 1][V - 1] = &plane_rows<T, C, R, V, KC>;
     });
   });
   return table;
 }
 
-// The block shape for planes of `rows` x `cols` outputs and kR tap rows: R as large as the
-// registers (max_rows), kR and the rows allow; V (at most max_vectors, or wide_vectors when
-// R <= wide_rows) the one that computes the fewest columns (edge blocks overlap) weighted by
-// the FMA chains it has short of `chains` (Note [Blocks of few rows]), the larger on a tie.
-// cols >= one vector.
+// What block_shape may choose from: R <= max_rows, V <= max_vectors (wide_vectors when R <=
+// wide_rows), R x V accumulators + V inputs + 1 weight <= registers (0: any limit), and
+// `chains` independent FMA chains wanted (Note [Blocks of few rows]).
+struct BlockLimits {
+  int max_rows, max_vectors;
+  int chains = 1, wide_rows = 0, wide_vectors = 0, registers = 0;
+};
 struct BlockShape {
   int rows, vectors;
 };
+
+// The block shape for planes of `rows` x `cols` outputs and kR tap rows: for each V, R as
+// large as the limits, kR and the rows allow; the V whose blocks compute the fewest outputs
+// (edge blocks overlap their neighbours) weighted by the FMA chains they have short of
+// `chains`, the larger on a tie.  cols >= one vector.  (A block whose registers spill runs
+// slower than a shorter one: R = 7 x V = 4 at avx512 spilled one accumulator per input row,
+// and 6 x 4 ran the pure temporal c 4% faster.)
 template <typename T>
-BlockShape block_shape(int64_t rows, int64_t cols, int64_t kR, int max_rows, int max_vectors, int chains = 1,
-                       int wide_rows = 0, int wide_vectors = 0) {
+BlockShape block_shape(int64_t rows, int64_t cols, int64_t kR, const BlockLimits& l) {
   constexpr int W = Vec<T>::kWidth;
-  BlockShape s{int(std::min<int64_t>({max_rows, kR, rows})), 1};
-  const int vectors = s.rows <= wide_rows ? std::max(wide_vectors, max_vectors) : max_vectors;
+  const int tallest = int(std::min<int64_t>({l.max_rows, kR, rows}));
+  const int vectors = tallest <= l.wide_rows ? std::max(l.wide_vectors, l.max_vectors) : l.max_vectors;
+  BlockShape s{tallest, 1};
   int64_t best = -1;
   for (int v = 1; v <= vectors && int64_t(v) * W <= cols; ++v) {
-    const int64_t computed = (cols + v * W - 1) / (v * W) * (v * W);
-    const int64_t cost = computed * std::max<int64_t>(chains, s.rows * v) / (s.rows * v);
-    if (best < 0 || cost <= best) best = cost, s.vectors = v;
+    const int r = l.registers > 0 ? std::min(tallest, (l.registers - 1 - v) / v) : tallest;
+    if (r < 1) continue;
+    const int64_t computed = (cols + v * W - 1) / (v * W) * (v * W) * ((rows + r - 1) / r * r);
+    const int64_t cost = computed * std::max<int64_t>(l.chains, r * v) / (r * v);
+    if (best < 0 || cost <= best) best = cost, s = {r, v};
   }
   return s;
 }
@@ -213,17 +227,18 @@ BlockShape block_shape(int64_t rows, int64_t cols, int64_t kR, int max_rows, int
 template <typename T, typename Where>
 void run_planes(const PlaneProblem<T>& p, int64_t channels, int64_t planes, const Where& where, const T* bias) {
   constexpr int kVectors = std::max(kMaxVectors, kWideVectors);
-  static constexpr auto table = make_block_table<T, 1, 0, kMaxVectors, kWideRows>(
+  static constexpr auto table = make_block_table<T, 1, 0, kMaxVectors, kWideRows, kRegisters>(
       std::make_integer_sequence<int, kMaxRows>(), std::make_integer_sequence<int, kVectors>());
-  static constexpr auto one_tap_table = make_block_table<T, 1, 1, kMaxVectors, kWideRows>(
+  static constexpr auto one_tap_table = make_block_table<T, 1, 1, kMaxVectors, kWideRows, kRegisters>(
       std::make_integer_sequence<int, kMaxRows>(), std::make_integer_sequence<int, kVectors>());
-  static constexpr auto channel_table = make_block_table<T, kChannels, 0, kChannelVectors, 0>(
+  static constexpr auto channel_table = make_block_table<T, kChannels, 0, kChannelVectors, 0, 0>(
       std::make_integer_sequence<int, kChannelRows>(), std::make_integer_sequence<int, kChannelVectors>());
-  static constexpr auto channel3_table = make_block_table<T, kChannels, 3, kChannelVectors, 0>(
+  static constexpr auto channel3_table = make_block_table<T, kChannels, 3, kChannelVectors, 0, 0>(
       std::make_integer_sequence<int, kChannelRows>(), std::make_integer_sequence<int, kChannelVectors>());
   const bool blocked = channels > 1;
-  const BlockShape s = blocked ? block_shape<T>(p.rows, p.cols, p.kR, kChannelRows, kChannelVectors)
-                               : block_shape<T>(p.rows, p.cols, p.kR, kMaxRows, kMaxVectors, kChains, kWideRows, kWideVectors);
+  const BlockShape s = blocked ? block_shape<T>(p.rows, p.cols, p.kR, {kChannelRows, kChannelVectors})
+                               : block_shape<T>(p.rows, p.cols, p.kR,
+                                                {kMaxRows, kMaxVectors, kChains, kWideRows, kWideVectors, kRegisters});
   const PlaneRowsFn<T> fn = blocked && p.taps == 3 ? channel3_table[size_t(s.rows - 1)][size_t(s.vectors - 1)]
                             : blocked              ? channel_table[size_t(s.rows - 1)][size_t(s.vectors - 1)]
                             : p.taps == 1 ? one_tap_table[size_t(s.rows - 1)][size_t(s.vectors - 1)]
