@@ -16,7 +16,7 @@ target_include_directories(convis_cuda PRIVATE ${CONVIS_INCLUDE_ROOT}
                            $<TARGET_PROPERTY:fmt::fmt,INTERFACE_INCLUDE_DIRECTORIES>)
 target_compile_definitions(convis_cuda PRIVATE CONVIS_WITH_CUDA)
 target_compile_options(convis_cuda PRIVATE -Xcompiler=-Wall,-Wextra -Werror=all-warnings
-                       -Xptxas=-warn-spills,-warn-lmem-usage)
+                       -Xptxas=-warn-spills,-warn-lmem-usage --resource-usage)
 set_target_properties(convis_cuda PROPERTIES CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}" CUDA_STANDARD 17
                       POSITION_INDEPENDENT_CODE ON)
 target_sources(convis_core PRIVATE $<TARGET_OBJECTS:convis_cuda>)
