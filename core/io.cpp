@@ -231,14 +231,6 @@ std::string read_file(const std::string& path, const char* op) {
   return std::move(buf).str();
 }
 
-void write_file(const std::string& path, const std::string& bytes, const char* op) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  CONVIS_CHECK(out.good(), op, "cannot open '{}' for writing", path);
-  out.write(bytes.data(), std::streamsize(bytes.size()));
-  out.close();
-  CONVIS_CHECK(out.good(), op, "error while writing '{}'", path);
-}
-
 std::string npy_bytes(const Tensor& t, const char* op) {
   CONVIS_CHECK(t.defined(), op, "expected a defined tensor, got an undefined Tensor()");
   CONVIS_CHECK(t.is_cpu(), op, "expected a CPU tensor, got one on {} (call .cpu() first)", t.device().str());
@@ -265,7 +257,7 @@ std::string npy_bytes(const Tensor& t, const char* op) {
 }  // namespace
 
 std::string to_npy_bytes(const Tensor& t) { return npy_bytes(t, "save_npy"); }
-void save_npy(const std::string& path, const Tensor& t) { write_file(path, npy_bytes(t, "save_npy"), "save_npy"); }
+void save_npy(const std::string& path, const Tensor& t) { write_file_atomically(path, npy_bytes(t, "save_npy"), "save_npy"); }
 
 Tensor from_npy_bytes(const std::string& bytes, const std::string& what) { return parse_npy(bytes, "load_npy", what); }
 Tensor load_npy(const std::string& path) { return parse_npy(read_file(path, "load_npy"), "load_npy", "'" + path + "'"); }
@@ -277,7 +269,7 @@ void save_npz(const std::string& path, const std::vector<std::pair<std::string, 
     CONVIS_CHECK(names.insert(name).second, "save_npz", "expected distinct names, got '{}' twice", name);
     members.emplace_back(name + ".npy", npy_bytes(t, "save_npz"));
   }
-  write_file(path, zip::write_stored(members, "save_npz"), "save_npz");
+  write_file_atomically(path, zip::write_stored(members, "save_npz"), "save_npz");
 }
 
 void save_npz(const std::string& path, const std::map<std::string, Tensor>& tensors) {

@@ -15,11 +15,24 @@
 #include <initializer_list>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "convis/core/tensor.h"
 
 namespace convis {
+
+// Note [Atomic saves]
+// Every save of the library (save_npy, save_npz, save_safetensors, Module::save, a Layer's
+// save_parameters, optimizer state) goes through write_file_atomically: the bytes go to a
+// hidden temporary file in the target's folder (".<name>.tmp-<pid>-<n>"), are flushed to the
+// disk (fsync), and only then does rename() put the file in place, which POSIX makes atomic.
+// So a reader sees the old file or the new one, never a part; a failed write (a full disk, a
+// file size limit, an I/O error) throws a convis::Error naming the file, the bytes written and
+// the system's reason, removes the temporary file and leaves the old file as it was.  A new
+// file takes the old one's permission bits (else 0666 less the umask); a symbolic link is
+// followed, so the file it points to is replaced, not the link.
+void write_file_atomically(const std::string& path, std::string_view bytes, const char* op = "write_file_atomically");
 
 void save_npy(const std::string& path, const Tensor& t);
 Tensor load_npy(const std::string& path);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "convis/core/factory.h"
+#include "convis/core/io.h"
 #include "convis/core/ops.h"
 
 namespace convis {
@@ -208,12 +209,7 @@ TensorDict from_safetensors_bytes(const std::string& bytes, std::map<std::string
 
 void save_safetensors(const std::string& path, const TensorDict& tensors,
                       const std::map<std::string, std::string>& metadata) {
-  std::string bytes = to_safetensors_bytes(tensors, metadata);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  CONVIS_CHECK(out.good(), "save_safetensors", "expected a writable path, got '{}'", path);
-  out.write(bytes.data(), std::streamsize(bytes.size()));
-  CONVIS_CHECK(out.good(), "save_safetensors", "expected to write {} bytes to '{}', the write failed", bytes.size(),
-               path);
+  write_file_atomically(path, to_safetensors_bytes(tensors, metadata), "save_safetensors");
 }
 
 TensorDict load_safetensors(const std::string& path) { return from_safetensors_bytes(read_file(path)); }

@@ -12,6 +12,7 @@
 
 #include "convis/core/error.h"
 #include "convis/core/factory.h"
+#include "convis/core/io.h"
 #include "convis/core/ops.h"
 #include "convis/nn/convis/video.h"
 
@@ -108,14 +109,8 @@ void save_image(const std::string& path, const Tensor& image, double value_max) 
   const bool encoded = avcodec_send_frame(c, f) >= 0 && avcodec_send_frame(c, nullptr) >= 0 &&
                        avcodec_receive_packet(c, packet.get()) >= 0;
   CONVIS_CHECK(encoded, "save_image", "expected a PNG of '{}', got an encoder error", path);
-  const std::string part = path + ".part";
-  {
-    std::ofstream out(part, std::ios::binary);
-    CONVIS_CHECK(out.good(), "save_image", "expected a writable path, got '{}'", path);
-    out.write(reinterpret_cast<const char*>(packet.get()->data), packet.get()->size);
-    CONVIS_CHECK(out.good(), "save_image", "expected to write '{}', got a write error", part);
-  }
-  CONVIS_CHECK(std::rename(part.c_str(), path.c_str()) == 0, "save_image", "expected to rename '{}' to '{}'", part, path);
+  write_file_atomically(path, std::string_view(reinterpret_cast<const char*>(packet.get()->data), size_t(packet.get()->size)),
+                        "save_image");  // Note [Atomic saves]
 }
 
 #else

@@ -12,6 +12,7 @@
 
 #include "convis/core/error.h"
 #include "convis/core/factory.h"
+#include "convis/core/io.h"
 
 namespace convis {
 
@@ -129,13 +130,10 @@ void save_inr(const std::string& path, const Tensor& frames) {
   const size_t end = (header.size() + 4 + kBlock - 1) / kBlock * kBlock;  // room for "##}\n"
   header.resize(end - 4, '\n');
   header += "##}\n";
-  std::ofstream out(path, std::ios::binary);
-  CONVIS_CHECK(out.good(), "save_inr", "expected a writable path, got '{}'", path);
-  out.write(header.data(), std::streamsize(header.size()));
   // Little-endian (CPU=decm) is how this machine stores floats: the data goes out as it is.
   static_assert(std::endian::native == std::endian::little, "save_inr writes CPU=decm data as stored");
-  out.write(static_cast<const char*>(data.data_ptr()), std::streamsize(data.numel() * int64_t(f64 ? 8 : 4)));
-  CONVIS_CHECK(out.good(), "save_inr", "expected to write '{}', got a write error", path);
+  header.append(static_cast<const char*>(data.data_ptr()), size_t(data.numel()) * (f64 ? 8 : 4));
+  write_file_atomically(path, header, "save_inr");  // Note [Atomic saves]
 }
 
 }  // namespace convis

@@ -10,6 +10,7 @@
 //   }
 //   auto saved = opt.state_dict();       // deep copy: options, step counts, buffers
 //   opt.load_state_dict(saved);
+//   opt.save("opt.safetensors");         // the same in a file; opt.load(...) to resume a run
 //   // groups: {w} with the defaults, {b} with its own lr
 //   std::vector<optim::OptimizerParamGroup> groups{{{w}}, {{b}, std::make_unique<optim::SGDOptions>(0.01)}};
 //   optim::SGD opt2(groups, optim::SGDOptions(0.1));
@@ -112,6 +113,12 @@ class Optimizer {
 
   OptimizerStateDict state_dict() const;
   void load_state_dict(const OptimizerStateDict& dict);
+  // The state to and from a safetensors file (Note [Optimizer files] in optimizer_io.cpp):
+  // every parameter's step count, buffers, lists and numbers, and each group's lr.  Saved
+  // atomically (Note [Atomic saves]); load() wants an optimizer of the same type built over
+  // the same parameters, and then continues exactly where the saved one stopped.
+  void save(const std::string& path) const;
+  void load(const std::string& path);
 
  protected:
   // Runs the closure (if any) with grad mode on and returns its loss.

@@ -4,6 +4,7 @@
 #include <nanobind/stl/function.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/shared_ptr.h>
+#include <nanobind/stl/string.h>
 #include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
@@ -31,7 +32,11 @@ void bind_optim(nb::module_& m) {
   nb::module_ optim = m.def_submodule("optim", "Optimizers over a list of tensors (as torch.optim)");
   nb::class_<optim::Optimizer>(optim, "Optimizer")
       .def("step", [](optim::Optimizer& o) { o.step(); }, nb::call_guard<nb::gil_scoped_release>())
-      .def("zero_grad", [](optim::Optimizer& o) { o.zero_grad(); });
+      .def("zero_grad", [](optim::Optimizer& o) { o.zero_grad(); })
+      .def("save", &optim::Optimizer::save, nb::arg("path"),
+           "Writes the state (step counts, buffers, each group's lr) to a safetensors file, atomically")
+      .def("load", &optim::Optimizer::load, nb::arg("path"),
+           "Reads what save() wrote, into an optimizer of the same type over the same parameters");
   def_optimizer<optim::SGD>(
       optim, "SGD", 0.01,
       +[](double lr, double momentum, double dampening, double weight_decay, bool nesterov) {

@@ -116,3 +116,34 @@ def test_batch_norm_pooling_and_loss_modules():
     assert F.nll_loss(F.log_softmax(logits, 1), target).item() == pytest.approx(expected, rel=1e-5)
     with pytest.raises(convis.Error, match="reduction"):
         convis.nn.MSELoss(reduction="average")
+
+
+def test_optimizer_save_and_load_resume_a_run(tmp_path):
+    def make():
+        convis.manual_seed(3)
+        return convis.nn.Linear(2, 1)
+
+    def train(net, opt, steps, first):
+        for i in range(first, first + steps):
+            convis.manual_seed(50 + i)
+            x, y = convis.randn(8, 2), convis.randn(8, 1)
+            opt.zero_grad()
+            F.mse_loss(net(x), y).backward()
+            opt.step()
+
+    whole = make()
+    whole_opt = convis.optim.Adam(whole.parameters(), lr=0.05)
+    train(whole, whole_opt, 6, 0)
+    half = make()
+    half_opt = convis.optim.Adam(half.parameters(), lr=0.05)
+    train(half, half_opt, 3, 0)
+    half.save(str(tmp_path / "model.safetensors"))
+    half_opt.save(str(tmp_path / "opt.safetensors"))
+    resumed = make()
+    resumed_opt = convis.optim.Adam(resumed.parameters(), lr=0.05)
+    resumed.load(str(tmp_path / "model.safetensors"))
+    resumed_opt.load(str(tmp_path / "opt.safetensors"))
+    train(resumed, resumed_opt, 3, 3)
+    for a, b in zip(whole.parameters(), resumed.parameters()):
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.safetensors", "opt.safetensors"]
