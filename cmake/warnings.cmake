@@ -1,4 +1,5 @@
-# Our own code builds with -Wall -Wextra -Werror; CONVIS_SANITIZE adds ASan + UBSan everywhere.
+# Our own code builds with -Wall -Wextra -Werror; CONVIS_SANITIZE adds ASan + UBSan everywhere,
+# CONVIS_SANITIZE_THREAD ThreadSanitizer.
 function(convis_warnings target)
   target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Werror>)
 endfunction()
@@ -9,4 +10,11 @@ if(CONVIS_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
                       -Wno-maybe-uninitialized)
   add_link_options(-fsanitize=address,undefined)
+endif()
+
+if(CONVIS_SANITIZE_THREAD)
+  # ThreadSanitizer (scripts/sanitize_thread.sh).  The caching allocator and the object pools
+  # stay on, so their per-thread lists and cross-thread frees are what TSan watches.
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
 endif()

@@ -40,6 +40,7 @@ struct ReduceParams {
   int64_t correction = 1;  // var: out = sum of squared deviations / max(n - correction, 0)
   bool take_sqrt = false;  // var: return the square root (std)
   double p = 2;            // norm: the order, +-infinity allowed
+  bool count_into_int64 = false;  // sum of bool: int64 outputs that count the true inputs
 };
 
 struct ReduceArgs {

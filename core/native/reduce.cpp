@@ -30,8 +30,15 @@ DType accumulate_dtype(const Tensor& x, std::optional<DType> dtype) {
   return is_integral(x.dtype(), /*include_bool=*/true) ? kInt64 : x.scalar_type();
 }
 
+// A sum of bool into int64 counts in the kernel, reading the bools where they are: casting
+// first made an int64 copy eight times the input's size (17 GB for 2^31 bools).
 Tensor sum_like(OpKind op, const Tensor& x, const DimMask& mask, bool keepdim, std::optional<DType> dtype) {
   DType dt = accumulate_dtype(x, dtype);
+  if (op == OpKind::sum && x.dtype() == kBool && dt == kInt64) {
+    ReduceParams count;
+    count.count_into_int64 = true;
+    return detail::run_reduce({op, kInt64, count}, x, mask, keepdim);
+  }
   return detail::run_reduce({op, dt}, native::to(x, dt), mask, keepdim);
 }
 

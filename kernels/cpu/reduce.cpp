@@ -28,6 +28,12 @@ template <typename T>
 template <typename T>
 void sum_kernel(const ReduceArgs& a) {
   using Acc = reduce_acc_t<T>;
+  if constexpr (std::is_same_v<T, bool>) {
+    if (a.params.count_into_int64) {  // bool in, int64 out: no int64 copy of the input
+      sum_outputs<int64_t, uint64_t, bool>(a, [](bool x) { return uint64_t(x); }, [](uint64_t acc) { return int64_t(acc); });
+      return;
+    }
+  }
   const double divisor = a.params.divisor;
   sum_outputs<T, Acc, T>(a, [](T x) { return Acc(x); }, [divisor](Acc acc) {
     if constexpr (std::is_floating_point_v<T>) return T(acc / divisor);
