@@ -85,14 +85,7 @@ int main(int argc, char** argv) {
   }
   setup_threads();
   convis_bench::CollectingReporter reporter;
-  std::vector<char*> args(argv, argv + argc);
-  std::string reps = "--benchmark_repetitions=5";
-  bool has_reps = false;
-  for (int i = 1; i < argc; ++i) has_reps = has_reps || std::string(argv[i]).find("repetitions") != std::string::npos;
-  if (!has_reps) args.push_back(reps.data());
-  int n = int(args.size());
-  benchmark::Initialize(&n, args.data());
-  benchmark::RunSpecifiedBenchmarks(&reporter);
+  convis_bench::run_benchmarks(argc, argv, reporter);
   auto per_frame = [&](const char* work) { return convis_bench::median(reporter.times["BM_convis_" + std::string(work)]); };
   const double decode_big = per_frame("decode_640x480_to_128x128"), decode_small = per_frame("decode_128x128");
   const double model = per_frame("retina_128x128"), whole = per_frame("command_128x128");

@@ -56,7 +56,9 @@ inline double median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
-inline int run(int argc, char** argv, const char* unit) {
+// Runs every benchmark the command line selects (5 repetitions unless it says otherwise),
+// reporting to `reporter`.
+inline void run_benchmarks(int argc, char** argv, CollectingReporter& reporter) {
   std::vector<char*> args(argv, argv + argc);
   std::string reps = "--benchmark_repetitions=5";
   bool has_reps = false;
@@ -64,8 +66,12 @@ inline int run(int argc, char** argv, const char* unit) {
   if (!has_reps) args.push_back(reps.data());
   int n = int(args.size());
   benchmark::Initialize(&n, args.data());
-  CollectingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
+}
+
+inline int run(int argc, char** argv, const char* unit) {
+  CollectingReporter reporter;
+  run_benchmarks(argc, argv, reporter);
   std::printf("\n%-28s %14s %14s %10s   (%s, median of repetitions, min-max in brackets)\n", "work", "convis",
               "LibTorch", "ratio", unit);
   for (auto& [name, convis_times] : reporter.times) {

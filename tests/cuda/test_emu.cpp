@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cuda/emu_order.h"
 #include "helpers.h"
 
 #include "convis/kernels/cuda/compat.h"
@@ -15,11 +16,6 @@ using Catch::Contains;
 namespace emu = convis::cuda_emu;
 
 namespace {
-
-struct OrderGuard {
-  bool before = emu::config().reverse;
-  ~OrderGuard() { emu::config().reverse = before; }
-};
 
 // Each block reverses its 64 values through shared memory.
 __global__ void reverse_block(const int* in, int* out) {
@@ -82,7 +78,7 @@ __global__ void nothing(int*) {}
 }  // namespace
 
 TEST_CASE("cuda_emu: a block barrier orders shared memory, in either thread order", "[cuda_emu]") {
-  OrderGuard order;
+  convis_test::EmuOrderGuard order;
   std::vector<int> in(192), out(192), want(192);
   std::iota(in.begin(), in.end(), 0);
   for (int i = 0; i < 192; ++i) want[size_t(i)] = i / 64 * 64 + 63 - i % 64;
@@ -95,7 +91,7 @@ TEST_CASE("cuda_emu: a block barrier orders shared memory, in either thread orde
 }
 
 TEST_CASE("cuda_emu: catches a missing __syncthreads, an early return and barriers at different lines", "[cuda_emu]") {
-  OrderGuard order;
+  convis_test::EmuOrderGuard order;
   std::vector<int> in(128), out(128);
   std::iota(in.begin(), in.end(), 0);
   for (bool reverse : {false, true}) {
@@ -124,7 +120,7 @@ TEST_CASE("cuda_emu: an index one past the end shows in the guard after the outp
 }
 
 TEST_CASE("cuda_emu: warp shuffles down, xor and from one lane, in a block of several warps", "[cuda_emu]") {
-  OrderGuard order;
+  convis_test::EmuOrderGuard order;
   std::vector<float> in(96), down(96), butterfly(96), broadcast(96);
   for (int i = 0; i < 96; ++i) in[size_t(i)] = float(i % 7) + 0.5f * float(i / 32);
   for (bool reverse : {false, true}) {

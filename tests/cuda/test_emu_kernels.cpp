@@ -4,6 +4,7 @@
 #include <cstring>
 #include <vector>
 
+#include "cuda/emu_order.h"
 #include "helpers.h"
 
 #include "convis/core/ops.h"
@@ -17,11 +18,6 @@ using convis_test::same_bits;
 namespace emu = convis::cuda_emu;
 
 namespace {
-
-struct OrderGuard {
-  bool before = emu::config().reverse;
-  ~OrderGuard() { emu::config().reverse = before; }
-};
 
 // The kernel's view of out = a op b: sizes of out, element strides of each (0 where broadcast).
 BinaryStrides strides_of(const Tensor& out, const Tensor& a, const Tensor& b) {
@@ -49,7 +45,7 @@ Tensor sum_on_emulator(const Tensor& x) {
 
 TEST_CASE("cuda kernels (emulated): binary ops with broadcasts and strided outputs equal the CPU ops bit for bit",
           "[cuda_emu]") {
-  OrderGuard order;
+  convis_test::EmuOrderGuard order;
   manual_seed(11);
   Tensor a = randn({3, 1, 5}), b = randn({1, 4, 5}) + 2.0;
   for (bool reverse : {false, true}) {
@@ -86,7 +82,7 @@ TEST_CASE("cuda kernels (emulated): binary ops with broadcasts and strided outpu
 }
 
 TEST_CASE("cuda kernels (emulated): the sum is deterministic and close to the float64 sum", "[cuda_emu]") {
-  OrderGuard order;
+  convis_test::EmuOrderGuard order;
   manual_seed(12);
   for (int64_t n : {1, 31, 2048, 2049, 12345, 300001}) {
     Tensor x = randn({n});
@@ -103,7 +99,7 @@ TEST_CASE("cuda kernels (emulated): the sum is deterministic and close to the fl
 }
 
 TEST_CASE("cuda kernels (emulated): conv3d of one channel equals the CPU conv3d on odd shapes", "[cuda_emu]") {
-  OrderGuard order;
+  convis_test::EmuOrderGuard order;
   manual_seed(13);
   struct Case {
     int batch, t, h, w, kt, kh, kw;
