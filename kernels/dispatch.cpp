@@ -20,15 +20,24 @@ Table& raw_table() {
   return table;
 }
 
-// Fills the table on first use (see Note [One dispatch table]).
+// Fills the table on first use (see Note [One dispatch table]).  A registration that fails (a
+// CONVIS_CPU_CAPABILITY this processor lacks) is remembered and thrown again at every lookup;
+// it is caught inside the one-time initialisation, because an exception that leaves
+// std::call_once hangs the next caller under ThreadSanitizer's pthread_once (and some libstdc++
+// targets: GCC bug 66146).
 Table& table() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    register_cpu_kernels();
+  static const std::string failure = [] {
+    try {
+      register_cpu_kernels();
 #ifdef CONVIS_WITH_CUDA
-    register_cuda_kernels();
+      register_cuda_kernels();
 #endif
-  });
+      return std::string();
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+  }();
+  if (!failure.empty()) throw Error(failure);
   return raw_table();
 }
 
