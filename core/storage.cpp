@@ -1,6 +1,7 @@
 #include "convis/core/storage.h"
 
 #include "convis/core/allocator.h"
+#include "convis/core/cuda.h"
 #include "convis/core/error.h"
 
 namespace convis {
@@ -19,9 +20,14 @@ Storage::Storage(size_t nbytes, Device device) : nbytes_(nbytes), device_(device
     return;
   }
   const DeviceAllocator& a = g_device_allocators[int(device.type())];
-  CONVIS_CHECK(a.allocate != nullptr, "allocate",
-               "expected a {} allocator, got none: this build has no CUDA support (configure with -DCONVIS_CUDA=ON)",
-               device.str());
+  if (a.allocate == nullptr) {
+    CONVIS_CHECK(cuda::is_built(), "allocate", "expected memory on {}, got a build without CUDA (configure with "
+                 "-DCONVIS_CUDA=ON on a machine with nvcc)", device.str());
+    CONVIS_CHECK(cuda::device_count() > 0, "allocate", "expected memory on {}, got no CUDA device on this machine "
+                 "(cudaGetDeviceCount finds none)", device.str());
+    CONVIS_CHECK(false, "allocate", "expected memory on {}, got a build whose CUDA backend has kernels but no "
+                 "CUDA tensors yet (issue 13)", device.str());
+  }
   data_ = nbytes ? a.allocate(nbytes) : nullptr;
 }
 

@@ -121,6 +121,10 @@ class Tensor {
     return to(DType(dtype), non_blocking, copy);
   }
   Tensor to(Device device, bool non_blocking = false, bool copy = false) const;
+  // t.to(kCUDA) as in LibTorch (without it, Device and TensorOptions both convert: ambiguous).
+  Tensor to(DeviceType device, bool non_blocking = false, bool copy = false) const {
+    return to(Device(device), non_blocking, copy);
+  }
   Tensor to(Device device, DType dtype, bool non_blocking = false, bool copy = false) const;
   Tensor to(const TensorOptions& options, bool non_blocking = false, bool copy = false) const;
   Tensor to(const Tensor& other) const;  // other's dtype and device
