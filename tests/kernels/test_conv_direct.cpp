@@ -124,7 +124,10 @@ TEST_CASE("direct conv3d gives the same bits for 1, 2 and 3 threads", "[conv][di
   ThreadGuard threads;
   set_conv_algorithm(ConvAlgorithm::direct);
   manual_seed(5);
-  for (const Shape& wshape : {Shape{1, 1, 5, 9, 9}, Shape{2, 1, 17, 1, 1}, Shape{8, 2, 3, 3, 3}, Shape{1, 1, 8, 3, 5}}) {
+  // {1, 1, 40, 1, 1}: one output frame of a temporal kernel, blocks of one row 8 vectors wide
+  // (Note [Blocks of few rows]) split into column chunks between the threads.
+  for (const Shape& wshape :
+       {Shape{1, 1, 5, 9, 9}, Shape{2, 1, 17, 1, 1}, Shape{8, 2, 3, 3, 3}, Shape{1, 1, 8, 3, 5}, Shape{1, 1, 40, 1, 1}}) {
     const bool folded = wshape[2] == 8;  // 19-pixel output rows: folded frames
     Tensor x = randn({2, wshape[1], 40, folded ? 10 : 45, folded ? 23 : 47}), w = randn(wshape), b = randn({wshape[0]});
     Tensor out = conv3d(x, w, b);

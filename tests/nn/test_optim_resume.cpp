@@ -96,6 +96,13 @@ TEST_CASE("Optimizer::load: the saved lr, and files that do not fit", "[nn][opti
                                           Catch::Contains("to hold 2 parameters, got 4"));
   save_safetensors(path, TensorDict("Tensor"));
   CHECK_THROWS_WITH(other.load(path), Catch::Contains("expected an optimizer file saved by Optimizer::save"));
+  TensorDict foreign("Tensor");
+  foreign.insert("weight", ones({2}));
+  save_safetensors(path, foreign, {{"convis.optimizer", "1"}, {"groups", "1"}, {"group.0.params", "4"}, {"group.0.lr", "0.1"}});
+  CHECK_THROWS_WITH(other.load(path), Catch::Contains("[Optimizer.load] expected tensors named state.<i>.buffer.<name>") &&
+                                          Catch::Contains("got 'weight'"));
+  save_safetensors(path, TensorDict("Tensor"), {{"convis.optimizer", "1"}, {"groups", "two"}});
+  CHECK_THROWS_WITH(other.load(path), Catch::Contains("expected a count for 'groups'") && Catch::Contains("got 'two'"));
   CHECK_THROWS_WITH(other.load(scratch("missing.safetensors")), Catch::Contains("missing.safetensors"));
   std::filesystem::remove(path);
 }

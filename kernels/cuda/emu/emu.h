@@ -88,6 +88,9 @@ T shuffle(T value, int source, const char* file, int line) {
 
 void check_mask(unsigned mask, const char* op);
 
+// The calling thread's lane in its warp (threads numbered x fastest, then y, then z).
+inline int lane_id() { return int((threadIdx.x + blockDim.x * (threadIdx.y + blockDim.y * threadIdx.z)) % warpSize); }
+
 template <typename... Params, typename... Args>
 void launch(void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t dynamic_bytes, Args&&... args) {
   const std::tuple<std::decay_t<Params>...> params(std::forward<Args>(args)...);
@@ -120,14 +123,14 @@ template <typename T>
 T __shfl_sync(unsigned mask, T value, int source, int width = warpSize, const char* file = __builtin_FILE(),
               int line = __builtin_LINE()) {
   convis::cuda_emu::check_mask(mask, "__shfl_sync");
-  const int lane = int((threadIdx.x + blockDim.x * (threadIdx.y + blockDim.y * threadIdx.z)) % warpSize);
+  const int lane = convis::cuda_emu::lane_id();
   return convis::cuda_emu::shuffle(value, lane / width * width + source % width, file, line);
 }
 template <typename T>
 T __shfl_down_sync(unsigned mask, T value, unsigned delta, int width = warpSize, const char* file = __builtin_FILE(),
                    int line = __builtin_LINE()) {
   convis::cuda_emu::check_mask(mask, "__shfl_down_sync");
-  const int lane = int((threadIdx.x + blockDim.x * (threadIdx.y + blockDim.y * threadIdx.z)) % warpSize);
+  const int lane = convis::cuda_emu::lane_id();
   const int source = lane % width + int(delta) < width ? lane + int(delta) : lane;
   return convis::cuda_emu::shuffle(value, source, file, line);
 }
@@ -135,7 +138,7 @@ template <typename T>
 T __shfl_xor_sync(unsigned mask, T value, int lane_mask, int width = warpSize, const char* file = __builtin_FILE(),
                   int line = __builtin_LINE()) {
   convis::cuda_emu::check_mask(mask, "__shfl_xor_sync");
-  const int lane = int((threadIdx.x + blockDim.x * (threadIdx.y + blockDim.y * threadIdx.z)) % warpSize);
+  const int lane = convis::cuda_emu::lane_id();
   const int source = lane ^ lane_mask;
   return convis::cuda_emu::shuffle(value, source / width == lane / width ? source : lane, file, line);
 }
