@@ -17,6 +17,7 @@ namespace {
 std::atomic<int64_t> g_live{0};
 std::atomic<int64_t> g_peak{0};
 std::atomic<int64_t> g_count{0};
+std::atomic<int64_t> g_system_count{0};
 
 constexpr size_t kSmallLimit = 512;  // multiples of 64 up to here, then 4 classes per power of two
 constexpr int kNumClasses = 8 + (std::bit_width(kMaxCachedBlock - 1) - 9) * 4;
@@ -57,6 +58,7 @@ bool caching_from_environment() {
 void* system_allocate(size_t block, size_t nbytes) {
   void* p = std::aligned_alloc(kCpuAlignment, block);
   CONVIS_CHECK(p != nullptr, "allocate", "expected to allocate {} bytes of CPU memory, got out of memory", nbytes);
+  g_system_count.fetch_add(1, std::memory_order_relaxed);
   return p;
 }
 
@@ -161,7 +163,7 @@ size_t cpu_block_size(size_t nbytes) {
 }
 
 MemoryStats cpu_memory_stats() {
-  return MemoryStats{g_live.load(), g_peak.load(), g_count.load(), g_cache.cached_bytes.load()};
+  return MemoryStats{g_live.load(), g_peak.load(), g_count.load(), g_cache.cached_bytes.load(), g_system_count.load()};
 }
 
 void reset_peak_cpu_memory() { g_peak.store(g_live.load()); }

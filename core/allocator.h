@@ -48,6 +48,9 @@ struct MemoryStats {
   int64_t peak_bytes = 0;    // the largest live_bytes since start or reset_peak_memory
   int64_t allocations = 0;   // number of allocations since start (cache hits included)
   int64_t cached_bytes = 0;  // freed blocks kept for reuse (by their size class)
+  // Blocks taken from the system (aligned_alloc): the allocations the cache could not serve.
+  // A loop that runs without new system blocks after its first rounds allocates nothing new.
+  int64_t system_allocations = 0;
 };
 
 MemoryStats cpu_memory_stats();

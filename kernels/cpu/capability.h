@@ -48,8 +48,15 @@
 #define CONVIS_CPU_TARGET
 #endif
 
+// The generic level changes no code generation, so it opens only its namespace: other
+// compilers (clang, for the fuzz build: fuzz/README.md) build that level without GCC's pragmas.
+#if CONVIS_CPU_LEVEL == 0
+#define CONVIS_CPU_BEGIN namespace convis::cpu::CONVIS_CPU_NS {
+#define CONVIS_CPU_END }
+#else
 #define CONVIS_CPU_BEGIN \
   _Pragma("GCC push_options") CONVIS_CPU_TARGET namespace convis::cpu::CONVIS_CPU_NS {
 #define CONVIS_CPU_END \
   }                    \
   _Pragma("GCC pop_options")
+#endif

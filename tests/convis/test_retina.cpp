@@ -517,6 +517,26 @@ TEST_CASE("Retina timings: every stage, summed over chunks, with dotted sub-laye
   CHECK(retina->timings().empty());
 }
 
+TEST_CASE("OPL without gradients: the bits of the graph path, four tensors fewer per chunk", "[convis][retina]") {
+  // Note [OPL without gradients]: lambda_OPL in place, the combination as one sub with alpha.
+  for (DType dtype : {kFloat32, kFloat64}) {
+    INFO(dtype_name(dtype));
+    OPL graph, plain;
+    graph->to(dtype), plain->to(dtype);
+    const Tensor x = rand({1, 1, 12, 9, 11}, dtype) * 255.0;
+    std::vector<Tensor> want;
+    for (int64_t t = 0; t < 12; t += 4) want.push_back(graph->forward(x.narrow(2, t, 4)));
+    REQUIRE(want[0].requires_grad());
+    NoGradGuard no_grad;
+    for (int64_t t = 0; t < 12; t += 4) {
+      const int64_t before = cpu_memory_stats().allocations;
+      const Tensor got = plain->forward(x.narrow(2, t, 4));
+      if (t > 0) CHECK(cpu_memory_stats().allocations - before == 6);  // one output per filter
+      CHECK(same_bits(got, want[size_t(t / 4)].detach()));
+    }
+  }
+}
+
 TEST_CASE("GanglionInput without gradients: the bits of the graph path, one allocation", "[convis][retina]") {
   // Note [Ganglion response without gradients]; values across the threshold v_0 on both sides.
   for (DType dtype : {kFloat32, kFloat64}) {
@@ -532,6 +552,26 @@ TEST_CASE("GanglionInput without gradients: the bits of the graph path, one allo
       Tensor got = g->respond(x);
       CHECK(cpu_memory_stats().allocations - before == 1);
       CHECK(same_bits(got, want.detach()));
+    }
+  }
+}
+
+TEST_CASE("Retina without gradients: a chunk takes nothing new from the system after the first ones",
+          "[convis][retina]") {
+  // Every chunk allocates its stages' outputs (13 tensors: the OPL's six filters, bipolar,
+  // the shared transient, two responses, two spike trains) and the caching allocator serves
+  // them all from the blocks the chunks before freed (Note [Caching allocator]).
+  NoGradGuard no_grad;
+  const Tensor x = rand({1, 1, 60, 20, 20}) * 255.0;
+  for (int64_t dt : {1, 7, 20}) {
+    Retina retina;
+    for (int64_t t = 0; t + dt <= x.size(2); t += dt) {
+      const MemoryStats before = cpu_memory_stats();
+      Output o = retina->forward_outputs(x.narrow(2, t, dt));
+      const MemoryStats after = cpu_memory_stats();
+      if (t < 2 * dt) continue;  // the first chunks make the windows and state buffers
+      CHECK(after.allocations - before.allocations == 13);
+      if (cpu_caching_enabled()) CHECK(after.system_allocations == before.system_allocations);
     }
   }
 }

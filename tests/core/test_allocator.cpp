@@ -54,6 +54,23 @@ TEST_CASE("a freed block is reused for the next request of its size class", "[al
   CHECK(cpu_memory_stats().live_bytes == base.live_bytes);
 }
 
+TEST_CASE("system_allocations counts the blocks the cache could not serve", "[allocator]") {
+  empty_cache();
+  const int64_t base = cpu_memory_stats().system_allocations;
+  void* a = cpu_allocate(100000);
+  CHECK(cpu_memory_stats().system_allocations == base + 1);  // an empty cache: from the system
+  cpu_free(a, 100000);
+  void* b = cpu_allocate(99000);  // the same class: the cached block when caching is on
+  CHECK(cpu_memory_stats().system_allocations == base + (cpu_caching_enabled() ? 1 : 2));
+  void* c = cpu_allocate(99000);  // the cache is empty again
+  CHECK(cpu_memory_stats().system_allocations == base + (cpu_caching_enabled() ? 2 : 3));
+  cpu_free(b, 99000);
+  cpu_free(c, 99000);
+  void* big = cpu_allocate(kMaxCachedBlock + 1);  // never cached, always from the system
+  cpu_free(big, kMaxCachedBlock + 1);
+  CHECK(cpu_memory_stats().system_allocations == base + (cpu_caching_enabled() ? 3 : 4));
+}
+
 TEST_CASE("cached bytes grow on free and empty_cache releases them all", "[allocator]") {
   empty_cache();
   CHECK(cpu_memory_stats().cached_bytes == 0);

@@ -19,6 +19,7 @@
 
 #include <memory>
 
+#include "convis/autograd/grad_mode.h"
 #include "convis/nn/convis/filters/conv3d.h"
 #include "convis/nn/convis/filters/recursive.h"
 #include "convis/nn/convis/layer.h"
@@ -37,14 +38,26 @@ class OPLFilter : public Layer {
  protected:
   // The OPL equations over the stages of `f` (a filter with center_G, center_E,
   // center_undershoot, surround_G, surround_E, lambda_opl and relative_weight), each timed.
+  // Note [OPL without gradients]: with grad mode off, lambda_OPL scales the Gaussian's fresh
+  // output in place and the combination is one sub with alpha = w_OPL: two tensors fewer per
+  // chunk, the same bits (a - alpha * b rounds alpha * b first, as the graph path's product).
   template <typename Filter>
   Tensor opl_stages(Filter& f, const Tensor& input) {
-    Tensor x = timed("center_G", [&] { return f.center_G->forward(input) * f.lambda_opl; });
+    const bool plain = !GradMode::is_enabled();
+    Tensor x = timed("center_G", [&] {
+      Tensor g = f.center_G->forward(input);
+      const bool fresh = g.storage() != input.storage() && g.storage().use_count() == 1;
+      if (plain && fresh) return g.mul_(f.lambda_opl);
+      return g * f.lambda_opl;
+    });
     x = timed("center_E", [&] { return f.center_E->forward(x); });
     f.center_signal = timed("center_undershoot", [&] { return f.center_undershoot->forward(x); });
     Tensor s = timed("surround_G", [&] { return f.surround_G->forward(f.center_signal); });
     f.surround_signal = timed("surround_E", [&] { return f.surround_E->forward(s); });
-    return timed("combine", [&] { return f.center_signal - f.relative_weight * f.surround_signal; });
+    return timed("combine", [&] {
+      if (plain) return f.center_signal.sub(f.surround_signal, f.relative_weight.item());
+      return f.center_signal - f.relative_weight * f.surround_signal;
+    });
   }
 
   OPLConfig config_;
