@@ -12,6 +12,16 @@ if(CONVIS_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+if(CONVIS_FUZZ)
+  # libFuzzer's coverage hooks in the whole library, ASan + UBSan as in CONVIS_SANITIZE; the
+  # fuzz executables add -fsanitize=fuzzer (libFuzzer's main) at link time (fuzz/CMakeLists.txt).
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "CONVIS_FUZZ needs clang (libFuzzer): scripts/fuzz.sh configures it")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 if(CONVIS_SANITIZE_THREAD)
   # ThreadSanitizer (scripts/sanitize_thread.sh).  The caching allocator and the object pools
   # stay on, so their per-thread lists and cross-thread frees are what TSan watches.

@@ -146,7 +146,9 @@ uint32_t crc32(std::string_view data, uint32_t crc) {
 std::string write_stored(const std::vector<std::pair<std::string, std::string>>& members, const char* op) {
   CONVIS_CHECK(members.size() < 0xffff, op, "expected fewer than 65535 members, got {}", members.size());
   std::string out, central;
-  for (const auto& [name, contents] : members) {
+  for (const auto& member : members) {
+    const std::string& name = member.first;  // not a structured binding: the lambda below uses it
+    const std::string& contents = member.second;
     CONVIS_CHECK(!name.empty() && name.size() < 0xffff, op, "expected a member name of 1 to 65534 bytes, got {}",
                  name.size());
     CONVIS_CHECK(out.size() + kLocalSize + name.size() + contents.size() < 0xffffffffu, op,

@@ -11,6 +11,7 @@
 // fresh optimizer over the same parameters takes step n + 1 exactly as the first run would.
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdlib>
 
 #include "convis/core/error.h"
@@ -35,19 +36,31 @@ int64_t whole_number(const std::map<std::string, std::string>& meta, const std::
   return int64_t(v);
 }
 
-// "state.<i>.<kind>.<rest>" -> i, kind, rest; false for other keys.
+// A number written by number_text: the whole text, finite.
+double real_number(const std::map<std::string, std::string>& meta, const std::string& key, const std::string& path) {
+  auto it = meta.find(key);
+  CONVIS_CHECK(it != meta.end(), "Optimizer.load", "expected '{}' in the metadata of '{}', got none", key, path);
+  char* end = nullptr;
+  const double v = std::strtod(it->second.c_str(), &end);
+  CONVIS_CHECK(end != it->second.c_str() && *end == '\0' && std::isfinite(v), "Optimizer.load",
+               "expected a finite number for '{}' in '{}', got '{}'", key, path, it->second);
+  return v;
+}
+
+// "state.<i>.<kind>.<rest>" -> i, kind, rest; false for other keys (i: 1 to 18 digits).
 bool split_state_key(const std::string& key, int64_t& index, std::string& kind, std::string& rest) {
   if (key.rfind("state.", 0) != 0) return false;
   const size_t dot1 = key.find('.', 6);
-  if (dot1 == std::string::npos) return false;
-  index = std::atoll(key.substr(6, dot1 - 6).c_str());
+  if (dot1 == std::string::npos || dot1 == 6 || dot1 - 6 > 18) return false;
+  if (key.find_first_not_of("0123456789", 6) != dot1) return false;
+  index = std::stoll(key.substr(6, dot1 - 6));
   const size_t dot2 = key.find('.', dot1 + 1);
   kind = key.substr(dot1 + 1, dot2 == std::string::npos ? std::string::npos : dot2 - dot1 - 1);
   rest = dot2 == std::string::npos ? "" : key.substr(dot2 + 1);
   return true;
 }
 
-void read_metadata_state(const std::map<std::string, std::string>& meta, const std::string& path,
+void read_metadata_state(const std::map<std::string, std::string>& meta, const std::string& path, int64_t tensors,
                          std::map<int64_t, OptimizerParamState>& state) {
   for (const auto& [key, value] : meta) {
     int64_t i = 0;
@@ -55,9 +68,14 @@ void read_metadata_state(const std::map<std::string, std::string>& meta, const s
     if (!split_state_key(key, i, kind, rest)) continue;
     OptimizerParamState& s = state[i];
     if (kind == "step") s.step = whole_number(meta, key, path);
-    if (kind == "number") s.numbers[rest] = std::strtod(value.c_str(), nullptr);
+    if (kind == "number") s.numbers[rest] = real_number(meta, key, path);
     if (kind == "buffer" && value == "undefined") s.buffers[rest] = Tensor();
-    if (kind == "list") s.lists[rest].resize(size_t(whole_number(meta, key, path)));
+    if (kind == "list") {  // its items are tensors of the file: no longer than the file's count
+      const int64_t length = whole_number(meta, key, path);
+      CONVIS_CHECK(length <= tensors, "Optimizer.load", "expected a list length of at most {} (the tensors of '{}'), got {}",
+                   tensors, path, length);
+      s.lists[rest].resize(size_t(length));
+    }
   }
 }
 
@@ -99,10 +117,10 @@ void Optimizer::load(const std::string& path) {
     const int64_t params = whole_number(meta, fmt::format("group.{}.params", g), path);
     CONVIS_CHECK(params == int64_t(dict.param_groups[g].params.size()), "Optimizer.load",
                  "expected group {} of '{}' to hold {} parameters, got {}", g, path, dict.param_groups[g].params.size(), params);
-    dict.param_groups[g].options->set_lr(std::strtod(meta.at(fmt::format("group.{}.lr", g)).c_str(), nullptr));
+    dict.param_groups[g].options->set_lr(real_number(meta, fmt::format("group.{}.lr", g), path));
   }
   dict.state.clear();
-  read_metadata_state(meta, path, dict.state);
+  read_metadata_state(meta, path, int64_t(tensors.size()), dict.state);
   for (const auto& item : tensors) {
     int64_t i = 0;
     std::string kind, rest;
@@ -115,8 +133,11 @@ void Optimizer::load(const std::string& path) {
     }
     const size_t dot = rest.rfind('.');
     auto& list = dict.state[i].lists[rest.substr(0, dot)];
-    const size_t k = size_t(std::atoll(rest.substr(dot + 1).c_str()));
-    CONVIS_CHECK(dot != std::string::npos && k < list.size(), "Optimizer.load",
+    const std::string item_number = dot == std::string::npos ? "" : rest.substr(dot + 1);
+    const bool digits = !item_number.empty() && item_number.size() <= 18 &&
+                        item_number.find_first_not_of("0123456789") == std::string::npos;
+    const size_t k = digits ? size_t(std::stoll(item_number)) : list.size();
+    CONVIS_CHECK(k < list.size(), "Optimizer.load",
                  "expected list items within their list's length, got '{}' in '{}'", item.key(), path);
     list[k] = item.value();
   }

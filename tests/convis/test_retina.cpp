@@ -2,6 +2,7 @@
 #include "helpers.h"
 
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <string>
 
@@ -331,30 +332,10 @@ TEST_CASE("Retina: stages can be switched off; errors name the stage", "[convis]
 }
 
 TEST_CASE("retina_config_from_xml: VirtualRetina attributes into RetinaConfig", "[convis][retina]") {
-  const std::string xml = R"(<?xml version="1.0" encoding="ISO-8859-1"?>
-<!-- a VirtualRetina file -->
-<retina-description-file>
-  <retina temporal-step__sec="0.005" input-luminosity-range="255" pixels-per-degree="5.0">
-    <outer-plexiform-layer>
-      <linear-version center-sigma__deg="0.1" surround-sigma__deg="0.2" center-tau__sec="0.02"
-                      surround-tau__sec="0.005" opl-amplification="12" opl-relative-weight="0.9"
-                      leaky-heat-equation="1">
-        <undershoot relative-weight="0.5" tau__sec="0.15"/>
-      </linear-version>
-    </outer-plexiform-layer>
-    <contrast-gain-control opl-amplification__Hz='60' bipolar-inert-leaks__Hz="40"
-                           adaptation-sigma__deg="0.1" adaptation-tau__sec="0.01"
-                           adaptation-feedback-amplification__Hz="100"/>
-    <ganglion-layer sign="-1" transient-tau__sec="0.03" transient-relative-weight="0.6"
-                    bipolar-linear-threshold="0.1" value-at-linear-threshold__Hz="30"
-                    bipolar-amplification__Hz="90" sigma-pool__deg="0.0">
-      <spiking-channel g-leak__Hz="45" sigma-V="0.2" refr-mean__sec="0.004" refr-stdev__sec="0.001">
-        <square-array size-x__deg="4" size-y__deg="4" uniform-density__inv-deg="20"/>
-      </spiking-channel>
-    </ganglion-layer>
-    <ganglion-layer sign="+1" value-at-linear-threshold__Hz="41"/>
-  </retina>
-</retina-description-file>)";
+  // A VirtualRetina file (also the seed of the retina_xml fuzz target: fuzz/seeds.cpp).
+  std::ifstream file(convis_test::golden_path("virtual_retina.xml"));
+  const std::string xml((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  REQUIRE(xml.find("<retina-description-file>") != std::string::npos);
   RetinaConfig c = retina_config_from_xml(xml);
   CHECK(c.opl.sigma_center == 0.1);
   CHECK(c.opl.sigma_surround == 0.2);

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -104,5 +105,25 @@ TEST_CASE("Optimizer::load: the saved lr, and files that do not fit", "[nn][opti
   save_safetensors(path, TensorDict("Tensor"), {{"convis.optimizer", "1"}, {"groups", "two"}});
   CHECK_THROWS_WITH(other.load(path), Catch::Contains("expected a count for 'groups'") && Catch::Contains("got 'two'"));
   CHECK_THROWS_WITH(other.load(scratch("missing.safetensors")), Catch::Contains("missing.safetensors"));
+  // Found by the fuzz target optimizer_load (fuzz/regressions/optimizer_load): a missing lr was
+  // std::out_of_range from map::at; a text lr or number read as 0; a list length of 2^62 was
+  // a resize to exabytes; an index past int64 was undefined behaviour in atoll.
+  const std::map<std::string, std::string> head{{"convis.optimizer", "1"}, {"groups", "1"}, {"group.0.params", "4"}};
+  auto with = [&](std::map<std::string, std::string> extra) {
+    extra.insert(head.begin(), head.end());
+    save_safetensors(path, TensorDict("Tensor"), extra);
+  };
+  with({});
+  CHECK_THROWS_WITH(other.load(path), Catch::Contains("expected 'group.0.lr' in the metadata"));
+  with({{"group.0.lr", "fast"}});
+  CHECK_THROWS_WITH(other.load(path), Catch::Contains("expected a finite number for 'group.0.lr'"));
+  with({{"group.0.lr", "0.1"}, {"state.0.number.beta", "1e999"}});
+  CHECK_THROWS_WITH(other.load(path), Catch::Contains("expected a finite number for 'state.0.number.beta'"));
+  with({{"group.0.lr", "0.1"}, {"state.0.list.history", "4611686018427387904"}});
+  CHECK_THROWS_WITH(other.load(path), Catch::Contains("expected a list length of at most 0"));
+  with({{"group.0.lr", "0.1"}, {"state.99999999999999999999.step", "1"}});
+  other.load(path);  // not a state key (more than 18 digits): ignored, as any other metadata
+  with({{"group.0.lr", "0.1"}, {"state.7.step", "1"}});
+  CHECK_THROWS_WITH(other.load(path), Catch::Contains("expected states of parameters 0..3, got parameter 7"));
   std::filesystem::remove(path);
 }

@@ -29,6 +29,7 @@ struct Element {
 
 class XmlReader {
  public:
+  static constexpr size_t kMaxDepth = 256;
   explicit XmlReader(const std::string& text) : s_(text) {}
 
   std::unique_ptr<Element> parse() {
@@ -60,6 +61,10 @@ class XmlReader {
         Element* raw = element.get();
         open.back()->children.push_back(std::move(element));
         if (!self_closing) open.push_back(raw);
+        // The tree is searched and freed recursively: a hostile depth must not overflow the stack.
+        CONVIS_CHECK(open.size() <= kMaxDepth + 1, "retina_config_from_xml",
+                     "expected elements nested at most {} deep (VirtualRetina's nest 5), got deeper at offset {}",
+                     kMaxDepth, pos_);
       }
     }
     CONVIS_CHECK(open.size() == 1, "retina_config_from_xml", "expected every element closed, got <{}> open at the end",
