@@ -36,9 +36,10 @@ Optimizer::Optimizer(std::vector<OptimizerParamGroup> param_groups, std::unique_
 void Optimizer::add_param_group(const OptimizerParamGroup& group) {
   OptimizerParamGroup copy(group);
   if (!copy.has_options()) copy.set_options(defaults_->clone());
-  CONVIS_CHECK(typeid(copy.options()) == typeid(*defaults_), "add_param_group",
-               "expected the group's options to be of the optimizer's options type, got {}",
-               typeid(copy.options()).name());
+  const OptimizerOptions& given = copy.options();  // typeid of a plain reference: nothing evaluated twice
+  const OptimizerOptions& own = *defaults_;
+  CONVIS_CHECK(typeid(given) == typeid(own), "add_param_group",
+               "expected the group's options to be of the optimizer's options type, got {}", typeid(given).name());
   for (const Tensor& p : copy.params()) {
     CONVIS_CHECK(p.defined(), "add_param_group", "expected defined parameters, got an undefined Tensor()");
     CONVIS_CHECK(p.is_leaf(), "add_param_group", "expected leaf tensors as parameters, got a non-leaf");
@@ -115,7 +116,9 @@ void Optimizer::load_state_dict(const OptimizerStateDict& dict) {
     CONVIS_CHECK(dict.param_groups[i].params.size() == param_groups_[i].params().size(), "load_state_dict",
                  "expected group {} to hold {} parameters, got {}", i, param_groups_[i].params().size(),
                  dict.param_groups[i].params.size());
-    CONVIS_CHECK(typeid(*dict.param_groups[i].options) == typeid(*defaults_), "load_state_dict",
+    const OptimizerOptions& given = *dict.param_groups[i].options;
+    const OptimizerOptions& own = *defaults_;
+    CONVIS_CHECK(typeid(given) == typeid(own), "load_state_dict",
                  "expected options of this optimizer's type in group {}, got another type", i);
   }
   state_.clear();
