@@ -12,6 +12,10 @@ struct Coefficients {
   double b0, b1, a1, a2;
 };
 
+}  // namespace
+
+namespace {
+
 // y[n] = b0 x[n] + b1 x[n-1] + a1 y[n-1] + a2 y[n-2] over [outer, n, inner] contiguous data.
 template <typename T>
 void recursion_kernel(const T* x, const T* y0, T* y, int64_t outer, int64_t n, int64_t inner, Coefficients c) {
@@ -37,22 +41,30 @@ void recursion_kernel(const T* x, const T* y0, T* y, int64_t outer, int64_t n, i
   }
 }
 
-// recursion_kernel's arithmetic for b1 = a2 = 0, with x delayed by one frame when `previous`
-// is given (x[-1] = previous).
+// recursion_kernel's arithmetic for b1 = a2 = 0, streamed (Note [Streamed recursion]): the
+// raw y of each frame lives in `state` ([outer, inner], y[-1] unless `fresh`) and is written
+// back there; the output gets (y * scale) / tau, or x - ((y * scale) / tau) * k for the
+// high-pass, where xp is x delayed by one frame (xp[0] = previous) when `previous` is given.
 template <typename T>
-void first_order_kernel(const T* x, const T* previous, const T* y0, T* y, int64_t outer, int64_t n, int64_t inner,
-                        Coefficients c) {
-  const T b0 = T(c.b0), a1 = T(c.a1);
+void first_order_stream_kernel(const T* x, const T* previous, T* state, bool fresh, T* out, int64_t outer, int64_t n,
+                               int64_t inner, const FirstOrderStream& f) {
+  const T b0 = T(f.a), a1 = T(f.e), scale = T(f.scale), tau = T(f.tau), k = T(f.k);
   for (int64_t o = 0; o < outer; ++o) {
     const T* xo = x + o * n * inner;
-    T* yo = y + o * n * inner;
+    T* so = state + o * inner;
+    T* oo = out + o * n * inner;
     for (int64_t i = 0; i < n; ++i) {
-      const T* xi = !previous ? xo + i * inner : i == 0 ? previous + o * inner : xo + (i - 1) * inner;
-      const T* y1 = i >= 1 ? yo + (i - 1) * inner : y0 ? y0 + o * inner : nullptr;
-      T* yi = yo + i * inner;
-      for (int64_t j = 0; j < inner; ++j) yi[j] = b0 * xi[j];
-      if (y1)
-        for (int64_t j = 0; j < inner; ++j) yi[j] += a1 * y1[j];
+      const T* xi = xo + i * inner;
+      const T* xp = !previous ? xi : i == 0 ? previous + o * inner : xi - inner;
+      T* oi = oo + i * inner;
+      const bool has_y1 = i > 0 || !fresh;
+      for (int64_t j = 0; j < inner; ++j) {
+        T y = b0 * xp[j];
+        if (has_y1) y += a1 * so[j];
+        so[j] = y;
+        const T low = (y * scale) / tau;
+        oi[j] = f.highpass ? xi[j] - low * k : low;
+      }
     }
   }
 }
@@ -161,24 +173,27 @@ Tensor linear_recursion(const Tensor& x, const Tensor& b0, const Tensor& b1, con
   return LinearRecursion::apply(x, b0, b1, a1, a2, y0, dim);
 }
 
-Tensor first_order_recursion_no_grad(const Tensor& x_in, double a, double e, const Tensor& y0_in,
-                                     const Tensor& previous_in) {
-  CONVIS_CHECK(x_in.defined() && x_in.dim() == 5 && x_in.is_floating_point(), "first_order_recursion",
-               "expected a floating 5-D [B, C, T, X, Y] input, got {}",
+Tensor first_order_stream(const Tensor& x_in, Tensor& state, bool fresh, const Tensor& previous_in,
+                          const FirstOrderStream& f) {
+  CONVIS_CHECK(x_in.defined() && x_in.dim() == 5 && x_in.is_floating_point() && x_in.is_cpu(), "first_order_recursion",
+               "expected a floating 5-D [B, C, T, X, Y] CPU input, got {}",
                x_in.defined() ? fmt::format("shape {}", x_in.sizes()) : std::string("an undefined tensor"));
-  const Tensor x = x_in.cpu().contiguous();
-  const Tensor y0 = y0_in.defined() ? y0_in.to(x.dtype()).cpu().contiguous() : Tensor();
-  const Tensor previous = previous_in.defined() ? previous_in.to(x.dtype()).cpu().contiguous() : Tensor();
-  Tensor y = empty(x.sizes(), x.options());
+  Shape frame = x_in.sizes();
+  frame[2] = 1;
+  CONVIS_CHECK(state.defined() && state.sizes() == frame && state.dtype() == x_in.dtype() && state.is_contiguous(),
+               "first_order_recursion", "expected a contiguous state frame of shape {} and dtype {}, got {}", frame,
+               dtype_name(x_in.dtype()), state.defined() ? fmt::format("shape {}", state.sizes()) : std::string("none"));
+  const Tensor x = x_in.contiguous();
+  const Tensor previous = previous_in.defined() ? previous_in.to(x.dtype()).contiguous() : Tensor();
+  Tensor out = empty(x.sizes(), x.options());
   const int64_t outer = x.size(0) * x.size(1), n = x.size(2), inner = x.size(3) * x.size(4);
-  const Coefficients c{a, 0, e, 0};
   if (x.dtype() == kFloat64)
-    first_order_kernel(x.data_ptr<double>(), previous.defined() ? previous.data_ptr<double>() : nullptr,
-                       y0.defined() ? y0.data_ptr<double>() : nullptr, y.data_ptr<double>(), outer, n, inner, c);
+    first_order_stream_kernel(x.data_ptr<double>(), previous.defined() ? previous.data_ptr<double>() : nullptr,
+                              state.data_ptr<double>(), fresh, out.data_ptr<double>(), outer, n, inner, f);
   else
-    first_order_kernel(x.data_ptr<float>(), previous.defined() ? previous.data_ptr<float>() : nullptr,
-                       y0.defined() ? y0.data_ptr<float>() : nullptr, y.data_ptr<float>(), outer, n, inner, c);
-  return x_in.is_cpu() ? y : y.to(x_in.device());
+    first_order_stream_kernel(x.data_ptr<float>(), previous.defined() ? previous.data_ptr<float>() : nullptr,
+                              state.data_ptr<float>(), fresh, out.data_ptr<float>(), outer, n, inner, f);
+  return out;
 }
 
 Tensor first_order_recursion(const Tensor& x, const Tensor& a, const Tensor& e, const Tensor& y0) {

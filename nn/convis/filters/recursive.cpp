@@ -75,9 +75,10 @@ Tensor TemporalLowPassFilterRecursiveImpl::forward(const Tensor& input_) {
 Tensor TemporalLowPassFilterRecursiveImpl::forward_no_grad(const Tensor& input) {
   const char* op = "TemporalLowPassFilterRecursive";
   const RecursionCoefficients& c = coefficients(coefficients_, tau, input, op);
-  Tensor y = first_order_recursion_no_grad(input, c.a, c.e, frame_state(state("y"), input, op, "y"), Tensor());
-  state_buffer("y", y_buffer_, y.narrow(2, input.size(2) - 1, 1));
-  return y.mul_(default_resolution.dt() / 2.0).div_(tau.to(input.dtype()));
+  const Tensor y0 = frame_state(state("y"), input, op, "y");
+  // The filter's own frame for y[-1] (Note [State buffers]); on a first chunk its values are unused.
+  Tensor& y = state_buffer("y", y_buffer_, y0.defined() ? y0 : input.narrow(2, 0, 1));
+  return first_order_stream(input, y, !y0.defined(), Tensor(), {c.a, c.e, default_resolution.dt() / 2.0, c.tau});
 }
 
 // ---- TemporalHighPassFilterRecursive ----
@@ -117,12 +118,13 @@ Tensor TemporalHighPassFilterRecursiveImpl::forward_no_grad(const Tensor& input)
   const RecursionCoefficients& c = coefficients(coefficients_, tau, input, op);
   Tensor previous = frame_state(state("last_input"), input, op, "last_input");
   if (!previous.defined()) previous = input.narrow(2, 0, 1);
-  Tensor z = first_order_recursion_no_grad(input, c.a, c.e, frame_state(state("z"), input, op, "z"), previous);
-  state_buffer("z", z_buffer_, z.narrow(2, frames - 1, 1));
+  const Tensor z0 = frame_state(state("z"), input, op, "z");
+  Tensor& z = state_buffer("z", z_buffer_, z0.defined() ? z0 : input.narrow(2, 0, 1));
+  const double weight = k.to(input.dtype()).item<double>();
+  Tensor out = first_order_stream(input, z, !z0.defined(), previous,
+                                  {c.a, c.e, default_resolution.dt() / 2.0, c.tau, weight, /*highpass=*/true});
   state_buffer("last_input", last_input_buffer_, input.narrow(2, frames - 1, 1));
-  // input - z dt / (2 tau) k, in z's memory: -(z dt / (2 tau) k) + input is the same number.
-  z.mul_(default_resolution.dt() / 2.0).div_(tau.to(input.dtype())).mul_(k.to(input.dtype()));
-  return z.neg_().add_(input);
+  return out;
 }
 
 // ---- SpatialRecursiveFilter ----
