@@ -151,8 +151,11 @@ template <typename T, int V>
   }
 }
 
+// `b` by reference: passed by value, the caller stored its four fields one by one and the
+// callee read them back as one 32-byte load, which cannot be forwarded from the stores (a
+// stall on every call, a tenth of a single-frame conv3d).
 template <typename T, int C, int R, int V, int KC>
-[[gnu::noinline]] void plane_rows(const PlaneProblem<T>& p, const T* in, const T* w, T* out, PlaneBlock b,
+[[gnu::noinline]] void plane_rows(const PlaneProblem<T>& p, const T* in, const T* w, T* out, const PlaneBlock& b,
                                   const T* bias) {
   constexpr int64_t block_cols = int64_t(V) * Vec<T>::kWidth;
   for (int64_t c0 = b.col_begin; c0 < b.col_end; c0 += block_cols) {
@@ -171,7 +174,7 @@ template <typename T, int C, int R, int V, int KC>
 }
 
 template <typename T>
-using PlaneRowsFn = void (*)(const PlaneProblem<T>&, const T*, const T*, T*, PlaneBlock, const T*);
+using PlaneRowsFn = void (*)(const PlaneProblem<T>&, const T*, const T*, T*, const PlaneBlock&, const T*);
 
 // plane_rows for C channels and every R <= Rs, V <= Vs: table[R - 1][V - 1].
 // Only the shapes block_shape may choose are instantiated: V <= MaxV, or R <= WideR.
