@@ -1,6 +1,7 @@
 // fuzz/seeds.cpp: the seed corpus of every target, written by the library's own savers
 // (valid by construction) plus near-valid variants.  `convis-fuzz-replay --write-seeds DIR`
-// runs it; scripts/make_fuzz_corpus.sh refreshes fuzz/corpus/ with it.
+// runs it; `./build/fuzz/convis-fuzz-replay --write-seeds fuzz/corpus` refreshes the
+// committed seeds.
 #include <fstream>
 #include <functional>
 #include <map>
