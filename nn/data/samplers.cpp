@@ -29,7 +29,7 @@ std::optional<std::vector<size_t>> ListSampler::next(size_t batch_size) {
 SequentialSampler::SequentialSampler(size_t size) : size_(size) { reset(); }
 
 void SequentialSampler::reset(std::optional<size_t> new_size) {
-  size_ = new_size.value_or(size_);
+  if (new_size) size_ = *new_size;
   indices_.resize(size_);
   std::iota(indices_.begin(), indices_.end(), size_t(0));
   position_ = 0;
@@ -40,7 +40,7 @@ RandomSampler::RandomSampler(size_t size, uint64_t seed) : size_(size), seed_(se
 }
 
 void RandomSampler::reset(std::optional<size_t> new_size) {
-  size_ = new_size.value_or(size_);
+  if (new_size) size_ = *new_size;
   indices_ = permutation(size_, seed_, ++epoch_);
   position_ = 0;
 }
@@ -59,7 +59,7 @@ size_t DistributedSampler::local_sample_count() const {
 }
 
 void DistributedSampler::reset(std::optional<size_t> new_size) {
-  size_ = new_size.value_or(size_);
+  if (new_size) size_ = *new_size;
   std::vector<size_t> order(size_);
   if (shuffle_) {
     order = permutation(size_, seed_, epoch_);

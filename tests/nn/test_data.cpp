@@ -188,6 +188,8 @@ TEST_CASE("DataLoader: the same batches in the same order for 0, 1, 2 and 4 work
   CHECK(examples == 5);
   CHECK_THROWS_WITH(make_data_loader(Probe(5), DataLoaderOptions().batch_size(0)),
                     Catch::Contains("[DataLoader] expected a batch size of at least 1, got 0"));
+  CHECK_THROWS_WITH(make_data_loader(Probe(5), DataLoaderOptions().workers(2).max_jobs(0)),
+                    Catch::Contains("[DataLoader] expected max_jobs >= 1, got 0"));
 }
 
 TEST_CASE("DataLoader: a worker's exception reaches the caller at its batch; bounded prefetch; stop mid-epoch",
