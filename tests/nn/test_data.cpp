@@ -154,6 +154,8 @@ TEST_CASE("TensorDataset, map: Stack, Normalize per channel, Lambda", "[data]") 
   CHECK_THROWS_WITH(transforms::Normalize<>({1.0, 2.0, 3.0}, {1.0, 1.0, 1.0}).apply(e),
                     Catch::Contains("[Normalize] expected data with 3 channels along dim 0, got shape [2, 3]"));
   CHECK_THROWS_WITH(transforms::Normalize<>(0.0, 0.0), Catch::Contains("[Normalize] expected non-zero standard deviations"));
+  CHECK_THROWS_WITH(transforms::Normalize<>({0.0, 1.0}, {1.0}),
+                    Catch::Contains("[Normalize] expected as many means as standard deviations (at least one), got 2 and 1"));
   CHECK_THROWS_WITH(transforms::Stack<>().apply_batch({}), Catch::Contains("[Stack] expected a batch of at least one example"));
 }
 
@@ -188,6 +190,12 @@ TEST_CASE("DataLoader: the same batches in the same order for 0, 1, 2 and 4 work
   CHECK(examples == 5);
   CHECK_THROWS_WITH(make_data_loader(Probe(5), DataLoaderOptions().batch_size(0)),
                     Catch::Contains("[DataLoader] expected a batch size of at least 1, got 0"));
+  struct Endless : datasets::Dataset<Endless, Example<>> {
+    Example<> get(size_t) override { return {}; }
+    std::optional<size_t> size() const override { return std::nullopt; }
+  };
+  CHECK_THROWS_WITH(make_data_loader(Endless()),
+                    Catch::Contains("[make_data_loader] expected a dataset that knows its size, got one without"));
   CHECK_THROWS_WITH(make_data_loader(Probe(5), DataLoaderOptions().workers(2).max_jobs(0)),
                     Catch::Contains("[DataLoader] expected max_jobs >= 1, got 0"));
 }
