@@ -42,6 +42,7 @@
 #include "convis/nn/activation.h"
 #include "convis/nn/containers.h"
 #include "convis/nn/data/data.h"
+#include "convis/nn/distributed/distributed.h"
 #include "convis/nn/conv.h"
 #include "convis/nn/dropout.h"
 #include "convis/nn/functional.h"

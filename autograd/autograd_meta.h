@@ -5,6 +5,7 @@
 //   core never looks inside; it only carries the pointers (Note [History on the TensorImpl]).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct AutogradMeta {
   uint32_t view_version = 0;
   bool view_made_without_grad = false;  // a view of a tensor that requires grad, made under NoGradGuard
   std::vector<Node::PreHook> leaf_hooks;  // hooks on a leaf (run by its AccumulateGrad)
+  std::vector<std::function<void(const Tensor&)>> post_accumulate_hooks;  // run after .grad is updated
 };
 
 // The meta of `t`, created if absent.

@@ -42,6 +42,23 @@ bool sums_back_to(const Shape& got, const Shape& want) {
 
 }  // namespace convis::autograd
 
+namespace convis::detail {
+namespace {
+
+// The backward now running on this thread (a hook may start a nested one).
+thread_local GraphTask* current_task = nullptr;
+
+struct CurrentTask {
+  explicit CurrentTask(GraphTask* task) : previous(current_task) { current_task = task; }
+  ~CurrentTask() { current_task = previous; }
+  CurrentTask(const CurrentTask&) = delete;
+  CurrentTask& operator=(const CurrentTask&) = delete;
+  GraphTask* previous;
+};
+
+}  // namespace
+}  // namespace convis::detail
+
 // ---- the engine's private state: autograd/detail/graph_task.h ----
 namespace convis::detail {
 
@@ -261,8 +278,23 @@ variable_list GraphTask::run_node(Node& node, const Slot& slot, variable_list gr
   return out;
 }
 
+// Runs the queued callbacks (those they queue too) once no Node is left; false when none was.
+bool GraphTask::run_callbacks() {
+  if (callbacks_.empty()) return false;
+  while (!callbacks_.empty()) {
+    std::vector<std::function<void()>> now = std::move(callbacks_);
+    callbacks_.clear();
+    for (auto& callback : now) callback();
+  }
+  return true;
+}
+
 bool GraphTask::step() {
-  if (ready_.empty()) return false;
+  CurrentTask running(this);
+  if (ready_.empty()) {
+    run_callbacks();
+    return false;
+  }
   std::pop_heap(ready_.begin(), ready_.end());
   last_node_ = std::move(ready_.back().node);
   Slot& slot = slots_[size_t(ready_.back().slot)];
@@ -289,6 +321,13 @@ bool GraphTask::step() {
 }  // namespace convis::detail
 
 namespace convis::autograd {
+
+void queue_callback(std::function<void()> callback) {
+  CONVIS_CHECK(detail::current_task != nullptr, "queue_callback",
+               "expected a call during a backward pass (from a hook or a Node), got one outside any backward");
+  CONVIS_CHECK(callback != nullptr, "queue_callback", "expected a callback, got an empty std::function");
+  detail::current_task->queue_callback(std::move(callback));
+}
 
 void backward(const variable_list& tensors, const variable_list& grad_tensors, std::optional<bool> retain_graph,
               bool create_graph) {

@@ -19,12 +19,16 @@
 //    check shape, dtype and device, add it into the target's buffer and decrement the target's count; at zero it becomes ready.
 // 4. Without retain_graph, a Node's saved tensors are freed right after it ran, so memory
 //    falls as backward proceeds; running it again throws and says to pass retain_graph.
+// 5. Callbacks queued during the run (queue_callback) run once no Node is left, in the order
+//    they were queued, before backward() returns: DistributedDataParallel waits for its last
+//    allreduce there (Note [Buckets and hooks] in nn/distributed/ddp.h).
 // There is no recursion anywhere: a chain of 100 000 nodes is a loop of 100 000 steps.
 // Per-node state (the count, the gradient buffer) lives in one vector of slots, indexed by
 // a flat Node* -> slot table built in step 2, so running a node allocates no map entries
 // (autograd/detail/graph_task.h, the engine's private state).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -44,6 +48,10 @@ void backward(const variable_list& tensors, const variable_list& grad_tensors = 
 variable_list grad(const variable_list& outputs, const variable_list& inputs, const variable_list& grad_outputs = {},
                    std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
                    bool allow_unused = false);
+
+// Runs `callback` when the backward now running has run its last Node (PyTorch's
+// Variable._execution_engine.queue_callback); an Error outside a backward.
+void queue_callback(std::function<void()> callback);
 
 // backward() one Node at a time, for teaching and debugging (see the example above).
 class BackwardStepper {

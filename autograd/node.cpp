@@ -122,6 +122,7 @@ variable_list AccumulateGrad::apply(variable_list&& grad_outputs) {
   } else {
     m.grad = m.grad + g;
   }
+  for (const auto& hook : m.post_accumulate_hooks) hook(leaf_tensor);
   return {};
 }
 

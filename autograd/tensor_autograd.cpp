@@ -63,4 +63,14 @@ void Tensor::register_hook_impl(std::function<Tensor(const Tensor&)> hook) {
   }
 }
 
+void Tensor::register_post_accumulate_grad_hook(std::function<void(const Tensor&)> fn) const {
+  CONVIS_CHECK(requires_grad(), "register_post_accumulate_grad_hook",
+               "expected a tensor that requires grad, got one that does not");
+  CONVIS_CHECK(is_leaf(), "register_post_accumulate_grad_hook",
+               "expected a leaf tensor (its .grad is what the hook sees), got a non-leaf tensor with grad_fn {}",
+               grad_fn()->name());
+  CONVIS_CHECK(fn != nullptr, "register_post_accumulate_grad_hook", "expected a hook, got an empty std::function");
+  meta(*this).post_accumulate_hooks.push_back(std::move(fn));
+}
+
 }  // namespace convis

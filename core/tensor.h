@@ -322,6 +322,9 @@ class Tensor {
   // fn: Tensor(const Tensor&) returning a replacement gradient, or void(const Tensor&).
   template <typename F>
   void register_hook(F&& fn);
+  // fn(leaf) runs after a backward has added this leaf's gradient into .grad (PyTorch's
+  // register_post_accumulate_grad_hook; what DistributedDataParallel listens to).
+  void register_post_accumulate_grad_hook(std::function<void(const Tensor&)> fn) const;
   uint32_t _version() const { return storage()->version(); }
 
   // In-place operators, as in LibTorch.

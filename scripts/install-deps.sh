@@ -3,7 +3,7 @@
 # Only what is missing is installed; nothing else is downloaded.
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config catch2 libfmt-dev nlohmann-json3-dev libbenchmark-dev
-          python3-dev python3-venv libavformat-dev libavcodec-dev libswscale-dev libavutil-dev)
+          python3-dev python3-venv libopenmpi-dev openmpi-bin libavformat-dev libavcodec-dev libswscale-dev libavutil-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -2,6 +2,7 @@
 // autograd/engine.cpp; not installed).  Note [The engine] in autograd/engine.h tells the story.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <tuple>
 #include <utility>
@@ -51,6 +52,8 @@ class GraphTask {
   const variable_list& last_inputs() const { return last_inputs_; }
   const variable_list& last_outputs() const { return last_outputs_; }
   void keep_step_inputs() { keep_inputs_ = true; }
+  // A callback to run once no Node is left (autograd::queue_callback).
+  void queue_callback(std::function<void()> callback) { callbacks_.push_back(std::move(callback)); }
   // Gradients captured for `inputs` (autograd::grad), undefined where none arrived.
   const variable_list& captured() const { return captured_; }
 
@@ -71,6 +74,7 @@ class GraphTask {
   void mark_needed(const edge_list& input_edges);
   void deliver(const Edge& edge, Tensor grad, const Node& producer, size_t index);
   variable_list run_node(Node& node, const Slot& slot, variable_list grads);
+  bool run_callbacks();
 
   bool keep_graph_;
   bool create_graph_;
@@ -83,6 +87,7 @@ class GraphTask {
   std::vector<std::tuple<const Node*, uint32_t, size_t>> capture_;
   bool capture_mode_ = false;
   variable_list captured_;
+  std::vector<std::function<void()>> callbacks_;
   std::shared_ptr<Node> last_node_;
   variable_list last_inputs_, last_outputs_;
 };

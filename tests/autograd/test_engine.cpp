@@ -120,6 +120,45 @@ TEST_CASE("hooks see and may replace gradients; retain_grad keeps a non-leaf's",
   CHECK(values(x.grad()) == V{20, 40});
 }
 
+TEST_CASE("post-accumulate hooks see the accumulated .grad; queued callbacks run after the last node",
+          "[autograd]") {
+  Tensor x = leaf({1, 2}), w = leaf({3, 4});
+  std::vector<std::string> order;
+  std::vector<V> grads_seen;
+  x.register_post_accumulate_grad_hook([&](const Tensor& leaf_tensor) {
+    order.push_back("x");
+    grads_seen.push_back(values(leaf_tensor.grad()));
+    queue_callback([&] {
+      order.push_back("callback 1");
+      queue_callback([&] { order.push_back("callback 3 (queued by callback 1)"); });
+    });
+    queue_callback([&] { order.push_back("callback 2"); });
+  });
+  w.register_post_accumulate_grad_hook([&](const Tensor&) { order.push_back("w"); });
+  Total::apply(ScaledSquare::apply(x, 1.0) * w).backward();  // x.grad = 2 x w; w's node runs first
+  Total::apply(ScaledSquare::apply(x, 1.0)).backward();      // + 2 x: the hook sees the sum
+  CHECK(grads_seen == std::vector<V>{{6, 16}, {8, 20}});
+  CHECK(order == std::vector<std::string>{"w", "x", "callback 1", "callback 2", "callback 3 (queued by callback 1)",
+                                          "x", "callback 1", "callback 2", "callback 3 (queued by callback 1)"});
+  // A callback that throws: backward throws, and the next backward starts clean.
+  Tensor y = leaf({1});
+  bool first = true;
+  y.register_post_accumulate_grad_hook([&](const Tensor&) {
+    if (first) queue_callback([] { throw Error("[test] a failing callback"); });
+    first = false;
+  });
+  CHECK_THROWS_WITH(Total::apply(y).backward(), Catch::Contains("a failing callback"));
+  Total::apply(y).backward();
+  CHECK(values(y.grad()) == V{2});
+  // Outside a backward, and on tensors without a .grad of their own.
+  CHECK_THROWS_WITH(queue_callback([] {}), Catch::Contains("[queue_callback] expected a call during a backward pass"));
+  Tensor h = ScaledSquare::apply(x, 1.0);
+  CHECK_THROWS_WITH(h.register_post_accumulate_grad_hook([](const Tensor&) {}),
+                    Catch::Contains("expected a leaf tensor") && Catch::Contains("ScaledSquare"));
+  CHECK_THROWS_WITH(ones({2}).register_post_accumulate_grad_hook([](const Tensor&) {}),
+                    Catch::Contains("expected a tensor that requires grad"));
+}
+
 TEST_CASE("NoGradGuard stops recording; detach shares storage without history", "[autograd]") {
   Tensor x = leaf({1, 2});
   {
