@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "convis/core/error.h"
+#include "convis/nn/arg.h"
 #include "convis/nn/data/datasets.h"
 #include "convis/nn/data/samplers.h"
 #include "convis/nn/data/transforms.h"
@@ -40,18 +41,10 @@
 namespace convis::data {
 
 struct DataLoaderOptions {
-#define CONVIS_DATA_OPTION(type, name, init)       \
-  DataLoaderOptions& name(type value) {            \
-    name##_ = value;                               \
-    return *this;                                  \
-  }                                                \
-  type name() const { return name##_; }            \
-  type name##_ = init;
-  CONVIS_DATA_OPTION(size_t, batch_size, 1)
-  CONVIS_DATA_OPTION(size_t, workers, 0)
-  CONVIS_DATA_OPTION(std::optional<size_t>, max_jobs, std::nullopt)  // default 2 x workers
-  CONVIS_DATA_OPTION(bool, drop_last, false)
-#undef CONVIS_DATA_OPTION
+  CONVIS_ARG(size_t, batch_size) = 1;
+  CONVIS_ARG(size_t, workers) = 0;
+  CONVIS_ARG(std::optional<size_t>, max_jobs) = std::nullopt;  // default 2 x workers
+  CONVIS_ARG(bool, drop_last) = false;
 };
 
 template <typename Dataset, typename SamplerType>

@@ -45,6 +45,7 @@
 #include <utility>
 #include <vector>
 
+#include "convis/nn/arg.h"
 #include "convis/nn/distributed/process_group.h"
 #include "convis/nn/module.h"
 #include "convis/nn/module_holder.h"
@@ -52,18 +53,10 @@
 namespace convis::distributed {
 
 struct DistributedDataParallelOptions {
-#define CONVIS_DDP_OPTION(type, name, init)             \
-  DistributedDataParallelOptions& name(type value) {    \
-    name##_ = value;                                    \
-    return *this;                                       \
-  }                                                     \
-  type name() const { return name##_; }                 \
-  type name##_ = init;
-  CONVIS_DDP_OPTION(double, bucket_cap_mb, 25.0)
-  CONVIS_DDP_OPTION(bool, broadcast_buffers, true)
-  CONVIS_DDP_OPTION(bool, find_unused_parameters, false)
-  CONVIS_DDP_OPTION(bool, overlap, true)
-#undef CONVIS_DDP_OPTION
+  CONVIS_ARG(double, bucket_cap_mb) = 25.0;
+  CONVIS_ARG(bool, broadcast_buffers) = true;
+  CONVIS_ARG(bool, find_unused_parameters) = false;
+  CONVIS_ARG(bool, overlap) = true;
 };
 
 // What the last synchronised backward did, for tests and benchmarks.
