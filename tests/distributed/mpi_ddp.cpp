@@ -7,6 +7,7 @@
 //                relative), bitwise the same on every rank
 //   overlap      a bucket's allreduce is queued and started before backward has ended
 //   no_sync      two backwards, the first under no_sync: the average of the summed gradients
+//   buffers      rank 0's buffers at construction and before each forward (broadcast_buffers)
 //   unused       find_unused_parameters: a head used on one rank only, one used nowhere; and
 //                the Error without the option
 //   mismatch     different models on the ranks: the same Error on every rank
@@ -260,6 +261,30 @@ void case_unused() {
                "find_unused_parameters(true)", "the Error without find_unused_parameters");
 }
 
+// Rank 0's buffers at construction and before each forward (broadcast_buffers), not with the
+// option off; a module holder as the module.
+void case_buffers() {
+  const int rank = group->rank();
+  auto set_mean = [](nn::BatchNorm1d& bn, double v) {
+    NoGradGuard no_grad;
+    bn->running_mean.fill_(v);
+  };
+  nn::BatchNorm1d bn(nn::BatchNormOptions(3).momentum(0.0));  // forward leaves the running stats
+  bn->to(kFloat64);
+  set_mean(bn, rank + 1);
+  DistributedDataParallel ddp(bn, group);
+  expect(bn->running_mean.equal(full({3}, 1.0, kFloat64)), "rank 0's buffers at construction");
+  set_mean(bn, rank + 5);
+  ddp(randn({4, 3}, kFloat64));
+  expect(bn->running_mean.equal(full({3}, 5.0, kFloat64)), "rank 0's buffers before a forward");
+  nn::BatchNorm1d own(nn::BatchNormOptions(3).momentum(0.0));
+  own->to(kFloat64);
+  DistributedDataParallel quiet(own, group, DistributedDataParallelOptions().broadcast_buffers(false));
+  set_mean(own, rank + 5);
+  quiet(randn({4, 3}, kFloat64));
+  expect(own->running_mean.equal(full({3}, rank + 5.0, kFloat64)), "broadcast_buffers(false) keeps each rank's");
+}
+
 void case_mismatch() {
   auto net = std::make_shared<NetImpl>(16, group->rank() == 1 ? 4 : 3);
   expect_error([&] { DistributedDataParallel ddp(net, group); }, "expected the same module on every rank",
@@ -297,14 +322,15 @@ int main(int argc, char** argv) {
   const std::map<std::string, std::function<void()>> cases{
       {"collectives", case_collectives}, {"equivalence", case_equivalence}, {"overlap", case_overlap},
       {"no_sync", case_no_sync},         {"unused", case_unused},           {"mismatch", case_mismatch},
+      {"buffers", case_buffers},
       {"stalled", case_stalled},         {"throws", case_throws}};
   if (!distributed::mpi_available()) {
     std::cout << "convis was built without MPI: skipped" << std::endl;
     return 77;
   }
   if (!cases.count(which)) {
-    std::cerr << "usage: mpirun -np N mpi_ddp <case>; cases: collectives equivalence overlap no_sync unused "
-                 "mismatch stalled throws\n";
+    std::cerr << "usage: mpirun -np N mpi_ddp <case>; cases: collectives equivalence overlap no_sync buffers "
+                 "unused mismatch stalled throws\n";
     return 2;
   }
   group = ProcessGroupMPI::create(which == "stalled" ? std::chrono::milliseconds(2000) : distributed::kDefaultTimeout);
