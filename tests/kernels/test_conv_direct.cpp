@@ -44,8 +44,8 @@ std::vector<DirectCase> direct_cases() {
       {"padding in every dim", {1, 1, 5, 13, 17}, {1, 1, 3, 4, 3}, {1, 2, 1}, 1},
       {"pure temporal", {2, 1, 23, 5, 7}, {1, 1, 9, 1, 1}, {0, 0, 0}, 1},
       {"pure temporal, padded in time", {1, 2, 11, 3, 13}, {3, 2, 4, 1, 1}, {2, 0, 0}, 1},
-      // Several column chunks of pixels (Note [Temporal weight gradient]: 128 floats, 64
-      // doubles), the last one partial, tap blocks of 8 and 4 with a short last one, groups.
+      // A plane of 156-pixel rows (the weight gradient's view of a pure temporal kernel: rows
+      // are frames) ending in a partial vector, 13 tap rows in blocks with a short last one, groups.
       {"pure temporal, chunks of pixels, groups", {2, 4, 30, 12, 13}, {2, 2, 13, 1, 1}, {1, 0, 0}, 2},
       {"pure spatial, two channels", {1, 2, 3, 18, 35}, {2, 2, 1, 7, 7}, {0, 3, 3}, 1},
       {"groups", {2, 4, 3, 10, 36}, {4, 2, 2, 3, 3}, {0, 1, 1}, 2},
