@@ -139,11 +139,7 @@ void Reducer::install_hooks() {
 }
 
 void Reducer::prepare_forward() {
-  if (in_backward_) {  // a backward that threw before its end: forget it
-    for (Bucket& b : buckets_)
-      if (b.work) b.work->wait();
-    in_backward_ = false;
-  }
+  in_backward_ = false;  // a backward that threw before its end is forgotten (start_backward waits)
   if (options_.broadcast_buffers()) broadcast_from_rank0(*group_, module_->buffers());
 }
 
@@ -152,6 +148,7 @@ void Reducer::start_backward() {
   next_launch_ = 0;
   std::fill(got_gradient_.begin(), got_gradient_.end(), 0);
   for (Bucket& b : buckets_) {
+    if (b.work) b.work->wait();  // left running by a backward that threw: it still uses b.flat
     b.pending = b.params.size();
     b.work.reset();
   }

@@ -166,32 +166,36 @@ void case_equivalence() {
   }
 }
 
+// A bucket is queued during backward whatever the scheduler does (deterministic); that its
+// allreduce also starts before backward ends needs the group's thread to get a core while the
+// rank's backward runs, which a loaded machine may delay: so up to 10 backwards are tried, and
+// the model leaves most of its backward after the first bucket (wide early layers).
 void case_overlap() {
   manual_seed(3);
-  auto net = std::make_shared<NetImpl>(256, 256);
+  auto net = std::make_shared<NetImpl>(512, 64);
   DistributedDataParallel ddp(net, group, DistributedDataParallelOptions().bucket_cap_mb(0.25));
-  Tensor x = randn({64, 5}, kFloat64), y = randn({64, 256}, kFloat64);
-  for (int i = 0; i < 3; ++i) F::mse_loss(ddp(x), y).backward();
-  const distributed::DdpTrace& trace = ddp.last_trace();
-  int queued_early = 0, started_early = 0;
-  for (const auto& b : trace.buckets) {
-    queued_early += b.queued < trace.backward_end;
-    started_early += b.started < trace.backward_end;
-    const auto us = [&](auto t) {
-      return std::chrono::duration_cast<std::chrono::microseconds>(t - trace.backward_end).count();
-    };
-    std::cout << "rank " << group->rank() << ": bucket of " << b.bytes << " bytes queued " << us(b.queued)
-              << " us, started " << us(b.started) << " us, finished " << us(b.finished)
-              << " us relative to the end of backward" << std::endl;
+  Tensor x = randn({256, 5}, kFloat64), y = randn({256, 64}, kFloat64);
+  bool started_early_somewhere = false;
+  for (int attempt = 0; attempt < 10 && !started_early_somewhere; ++attempt) {
+    F::mse_loss(ddp(x), y).backward();
+    const distributed::DdpTrace& trace = ddp.last_trace();
+    int queued_early = 0, started_early = 0;
+    for (const auto& b : trace.buckets) {
+      queued_early += b.queued < trace.backward_end;
+      started_early += b.started < trace.backward_end;
+      const auto us = [&](auto t) {
+        return std::chrono::duration_cast<std::chrono::microseconds>(t - trace.backward_end).count();
+      };
+      std::cout << "rank " << group->rank() << ": bucket of " << b.bytes << " bytes queued " << us(b.queued)
+                << " us, started " << us(b.started) << " us, finished " << us(b.finished)
+                << " us relative to the end of backward" << std::endl;
+    }
+    expect(trace.buckets.size() >= 3, "several buckets");
+    expect(queued_early >= 1, "an allreduce queued before backward ended");
+    for (const Tensor& count : gather(tensor({int64_t(started_early)}, kInt64)))
+      started_early_somewhere = started_early_somewhere || count.item<int64_t>() > 0;
   }
-  expect(trace.buckets.size() >= 3, "several buckets");
-  expect(queued_early >= 1, "an allreduce queued before backward ended");
-  // Started early on some rank: with 2 cores for 2 ranks, a rank's group thread may only get a
-  // core once its backward is over, while the other rank's MPI waits busy.
-  int ranks_started_early = 0;
-  for (const Tensor& count : gather(tensor({int64_t(started_early)}, kInt64)))
-    ranks_started_early += count.item<int64_t>() > 0;
-  expect(ranks_started_early >= 1, "an allreduce started before backward ended on some rank");
+  expect(started_early_somewhere, "an allreduce started before backward ended, on some rank, in 10 tries");
 }
 
 void case_no_sync() {
@@ -309,7 +313,10 @@ void case_stalled() {
 }
 
 void case_throws() {
-  if (group->rank() == 1) throw Error("[test] rank 1 gives up before the allreduce");
+  if (group->rank() == 1) {
+    std::cout << "rank 1: throws before the allreduce" << std::endl;
+    throw Error("[test] rank 1 gives up before the allreduce");
+  }
   std::vector<Tensor> t{ones({3})};
   group->allreduce(t)->wait();
   expect(false, "the allreduce with a dead rank returned");

@@ -14,6 +14,13 @@ export OMP_NUM_THREADS=1                                          # NP ranks sha
 start=$(date +%s)
 out=$(timeout 150 "$mpiexec" --oversubscribe --bind-to none -np "$np" "$program" "$case" 2>&1)
 rc=$?
+if [ "$rc" -ne 0 ] && ! grep -q "^rank " <<< "$out"; then
+  # No rank printed a line: mpirun could not start the job (a launcher failure, not the test's).
+  echo "$out"
+  echo "mpirun failed to start the job (exit code $rc); trying once more"
+  out=$(timeout 150 "$mpiexec" --oversubscribe --bind-to none -np "$np" "$program" "$case" 2>&1)
+  rc=$?
+fi
 elapsed=$(( $(date +%s) - start ))
 echo "$out"
 echo "mpirun exit code $rc after $elapsed s"
