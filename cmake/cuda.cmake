@@ -1,11 +1,13 @@
 # The CUDA backend (CONVIS_CUDA=ON).  nvcc builds every .cu under kernels/cuda; we link the
 # CUDA runtime, never libcuda (a binary linked to the driver would not start on a machine
 # without one; see docs/ARCHITECTURE.md, "CUDA").
-enable_language(CUDA)
-find_package(CUDAToolkit REQUIRED)
-if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES OR CMAKE_CUDA_ARCHITECTURES STREQUAL "52")
+# sm_80 and sm_90 unless the user names others: set before enable_language, which otherwise
+# stores nvcc's own default (sm_75 for CUDA 13) and nothing after it can tell the two apart.
+if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
   set(CMAKE_CUDA_ARCHITECTURES 80 90)
 endif()
+enable_language(CUDA)
+find_package(CUDAToolkit REQUIRED)
 file(GLOB CONVIS_CUDA_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/kernels/cuda/*.cu)
 
 # The .cu files are an object library of their own, compiled as C++17: CMake 3.25 does not

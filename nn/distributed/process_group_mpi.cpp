@@ -248,21 +248,30 @@ std::shared_ptr<Work> ProcessGroupMPI::barrier() {
 
 bool mpi_available() { return false; }
 
+namespace {
+[[noreturn]] void no_mpi(const char* op) {
+  detail::throw_error(op, "convis was built without MPI (CONVIS_MPI=OFF): install libopenmpi-dev and openmpi-bin "
+                          "(scripts/install-deps.sh does) and configure again");
+}
+}  // namespace
+
 std::shared_ptr<ProcessGroupMPI> ProcessGroupMPI::create(std::chrono::milliseconds) {
-  detail::throw_error("ProcessGroupMPI::create",
-                      "convis was built without MPI (CONVIS_MPI=OFF): install libopenmpi-dev and openmpi-bin "
-                      "(scripts/install-deps.sh does) and configure again");
+  no_mpi("ProcessGroupMPI::create");
 }
 
+// Never reached (create() throws, so no group exists); defined for the class to link.
 ProcessGroupMPI::ProcessGroupMPI(std::shared_ptr<State> state, std::chrono::milliseconds timeout)
     : state_(std::move(state)), timeout_(timeout) {}
-
-std::shared_ptr<Work> ProcessGroupMPI::allreduce(std::vector<Tensor>&, const AllreduceOptions&) { return nullptr; }
-std::shared_ptr<Work> ProcessGroupMPI::broadcast(std::vector<Tensor>&, const BroadcastOptions&) { return nullptr; }
-std::shared_ptr<Work> ProcessGroupMPI::allgather(std::vector<std::vector<Tensor>>&, std::vector<Tensor>&) {
-  return nullptr;
+std::shared_ptr<Work> ProcessGroupMPI::allreduce(std::vector<Tensor>&, const AllreduceOptions&) {
+  no_mpi("ProcessGroupMPI::allreduce");
 }
-std::shared_ptr<Work> ProcessGroupMPI::barrier() { return nullptr; }
+std::shared_ptr<Work> ProcessGroupMPI::broadcast(std::vector<Tensor>&, const BroadcastOptions&) {
+  no_mpi("ProcessGroupMPI::broadcast");
+}
+std::shared_ptr<Work> ProcessGroupMPI::allgather(std::vector<std::vector<Tensor>>&, std::vector<Tensor>&) {
+  no_mpi("ProcessGroupMPI::allgather");
+}
+std::shared_ptr<Work> ProcessGroupMPI::barrier() { no_mpi("ProcessGroupMPI::barrier"); }
 
 #endif
 

@@ -157,6 +157,12 @@ TEST_CASE("post-accumulate hooks see the accumulated .grad; queued callbacks run
                     Catch::Contains("expected a leaf tensor") && Catch::Contains("ScaledSquare"));
   CHECK_THROWS_WITH(ones({2}).register_post_accumulate_grad_hook([](const Tensor&) {}),
                     Catch::Contains("expected a tensor that requires grad"));
+  CHECK_THROWS_WITH(x.register_post_accumulate_grad_hook(nullptr),
+                    Catch::Contains("[register_post_accumulate_grad_hook] expected a hook, got an empty std::function"));
+  Tensor z = leaf({1});
+  z.register_post_accumulate_grad_hook([](const Tensor&) { queue_callback(nullptr); });
+  CHECK_THROWS_WITH(Total::apply(z).backward(),
+                    Catch::Contains("[queue_callback] expected a callback, got an empty std::function"));
 }
 
 TEST_CASE("NoGradGuard stops recording; detach shares storage without history", "[autograd]") {

@@ -102,6 +102,19 @@ void case_collectives() {
   std::vector<Tensor> none;
   expect_error([&] { group->allreduce(none); }, "expected at least one tensor", "no tensor");
   expect_error([&] { group->broadcast(ts, {.rootRank = size}); }, "expected a root rank in [0,", "a bad root");
+  std::vector<Tensor> one_input{zeros({2})};
+  std::vector<std::vector<Tensor>> too_few(1, std::vector<Tensor>{zeros({2})});
+  if (size > 1)
+    expect_error([&] { group->allgather(too_few, one_input); }, "outputs for input 0 (one per rank), got 1",
+                 "allgather with too few outputs");
+  std::vector<std::vector<Tensor>> misshaped(1, std::vector<Tensor>(size_t(size), zeros({3})));
+  expect_error([&] { group->allgather(misshaped, one_input); }, "shaped [2] and of dtype float32, got one of shape [3]",
+               "allgather with misshaped outputs");
+  std::vector<std::vector<Tensor>> no_lists;
+  expect_error([&] { group->allgather(no_lists, one_input); }, "expected 1 output lists (one per input), got 0",
+               "allgather without output lists");
+  expect_error([] { ProcessGroupMPI::create(std::chrono::milliseconds(0)); }, "expected a positive timeout, got 0 ms",
+               "a zero timeout");
 }
 
 struct NetImpl : nn::Module {
@@ -293,6 +306,12 @@ void case_mismatch() {
   auto net = std::make_shared<NetImpl>(16, group->rank() == 1 ? 4 : 3);
   expect_error([&] { DistributedDataParallel ddp(net, group); }, "expected the same module on every rank",
                "different models");
+  expect_error([&] { DistributedDataParallel ddp(net, group, DistributedDataParallelOptions().bucket_cap_mb(0)); },
+               "expected bucket_cap_mb > 0, got 0", "an empty bucket cap");
+  expect_error([&] { DistributedDataParallel ddp(std::shared_ptr<NetImpl>(), group); },
+               "expected a module, got a null pointer", "no module");
+  expect_error([&] { DistributedDataParallel ddp(net, std::shared_ptr<ProcessGroupMPI>()); },
+               "expected a process group, got a null pointer", "no group");
 }
 
 void case_stalled() {
