@@ -1,13 +1,11 @@
-// core/cuda_stub.cpp: the answers of core/cuda.h in a build without CUDA (CONVIS_CUDA=OFF).
-// With CONVIS_CUDA=ON, kernels/cuda/device.cu answers instead.
-#include "convis/core/cuda.h"
+// core/cuda_stub.cpp: the real devices' runtime in a build without CUDA (CONVIS_CUDA=OFF):
+// none.  With CONVIS_CUDA=ON, kernels/cuda/device.cu defines it.
+#include "convis/kernels/cuda/runtime.h"
 
 #ifndef CONVIS_WITH_CUDA
-namespace convis::cuda {
+namespace convis::cuda_runtime {
 
-bool is_available() { return false; }
-int64_t device_count() { return 0; }
-bool is_built() { return false; }
+const Runtime* device_runtime() { return nullptr; }
 
-}  // namespace convis::cuda
+}  // namespace convis::cuda_runtime
 #endif

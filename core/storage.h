@@ -57,11 +57,4 @@ class Storage {
   const char* last_writer_ = "";
 };
 
-// The device allocator seam: the CUDA issue registers its functions here.
-struct DeviceAllocator {
-  void* (*allocate)(size_t nbytes) = nullptr;
-  void (*free)(void* ptr, size_t nbytes) = nullptr;
-};
-void set_device_allocator(DeviceType type, DeviceAllocator allocator);
-
 }  // namespace convis

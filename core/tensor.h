@@ -129,6 +129,7 @@ class Tensor {
   Tensor to(const TensorOptions& options, bool non_blocking = false, bool copy = false) const;
   Tensor to(const Tensor& other) const;  // other's dtype and device
   Tensor cpu() const;
+  Tensor cuda() const;  // to(kCUDA): the current CUDA device
   Tensor& copy_(const Tensor& src, bool non_blocking = false) const;
   Tensor& fill_(const Scalar& value) const;
   Tensor& fill_(const Tensor& value) const;  // a 0-dim tensor

@@ -29,9 +29,7 @@ Table& table() {
   static const std::string failure = [] {
     try {
       register_cpu_kernels();
-#ifdef CONVIS_WITH_CUDA
       register_cuda_kernels();
-#endif
       return std::string();
     } catch (const std::exception& e) {
       return std::string(e.what());

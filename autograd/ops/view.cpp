@@ -234,6 +234,7 @@ Tensor Tensor::to(Device dev, DType dt, bool non_blocking, bool copy) const {
 }
 Tensor Tensor::to(const Tensor& other) const { return to(other.options()); }
 Tensor Tensor::cpu() const { return to(Device(kCPU)); }
+Tensor Tensor::cuda() const { return to(Device(kCUDA)); }
 Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
   CONVIS_CHECK(x.dim() > 0, "narrow", "expected a tensor with at least 1 dim, got a 0-dim tensor");
   int64_t d = normalize_dim(dim, x.dim(), "narrow");

@@ -2,6 +2,7 @@
 // the strided loop, so any strides, broadcasts and dtype pairs work.  clone, copy_, fill_ and
 // to(options) are native:: (core/native/view.h): the public ones, which record, are in
 // autograd/ops/view.cpp, with zero_ and fill_(Tensor).
+#include "convis/core/cuda_memory.h"
 #include "convis/core/factory.h"
 #include "convis/core/native/join.h"
 #include "convis/core/native/view.h"
@@ -17,16 +18,34 @@ void copy_into(const Tensor& dst, const Tensor& src) {
   Tensor expanded = native::expand(src, dst.sizes());
   run_elementwise(OpKind::copy, dst.dtype(), {&dst, &expanded});
 }
+// Note [Transfers]
+// A copy between devices moves bytes once, contiguous, in the source's dtype when it leaves a
+// device and in the target's when it enters one: host -> device casts and packs on the host,
+// then one host-to-device copy; device -> host packs on the device (the CUDA copy kernel),
+// one device-to-host copy, then casts on the host; device -> device packs on the source.  So
+// any strides and dtype pairs work, and the runtime only ever copies plain bytes.
+Tensor transfer(const Tensor& x, Device device, DType dtype) {
+  const size_t nbytes = size_t(x.numel()) * size_t(dtype_size(x.is_cpu() ? dtype : x.scalar_type()));
+  if (x.is_cpu()) {
+    const Tensor src = native::contiguous(dtype == x.scalar_type() ? x : native::to(x, dtype));
+    Tensor out = empty(x.sizes(), TensorOptions(dtype).device(device));
+    cuda_memory::copy_to_device(device, out.data_ptr(), src.data_ptr(), nbytes);
+    return out;
+  }
+  const Tensor src = native::contiguous(x);
+  Tensor out = empty(x.sizes(), TensorOptions(x.scalar_type()).device(device));
+  if (device.is_cpu()) cuda_memory::copy_to_host(x.device(), out.data_ptr(), src.data_ptr(), nbytes);
+  else cuda_memory::copy_on_device(device, out.data_ptr(), src.data_ptr(), nbytes);
+  return dtype == x.scalar_type() ? out : native::to(out, dtype);
+}
 }  // namespace
 
 const Tensor& native::copy_(const Tensor& self, const Tensor& src) {
   CONVIS_CHECK(src.defined(), "copy_", "expected a defined source tensor, got an undefined Tensor()");
-  CONVIS_CHECK(self.device() == src.device(), "copy_", "expected a source on {}, got one on {}",
-               self.device().str(), src.device().str());
   Shape target = broadcast_shapes(self.sizes(), src.sizes(), "copy_");
   CONVIS_CHECK(target == self.sizes(), "copy_", "expected a source broadcastable to {}, got shape {}", self.sizes(),
                src.sizes());
-  copy_into(self, src);
+  copy_into(self, src.device() == self.device() ? src : transfer(src, self.device(), src.dtype()));
   self.storage()->bump_version("copy_");
   return self;
 }
@@ -57,10 +76,10 @@ Tensor native::clone(const Tensor& x) {
 Tensor native::to(const Tensor& x, const TensorOptions& options, bool copy) {
   DType dt = options.has_dtype() ? options.dtype() : x.scalar_type();
   Device dev = options.device();
+  if (dev.is_cuda()) cuda_memory::checked_index(dev, "to");
   if (!copy && dt == x.dtype() && dev == x.device()) return x;
+  if (dev != x.device()) return transfer(x, dev, dt);
   Tensor out = empty(x.sizes(), TensorOptions(dt).device(dev));
-  CONVIS_CHECK(dev == x.device(), "to", "expected a copy between tensors on one device, got {} -> {} (the CUDA "
-               "backend adds transfers)", x.device().str(), dev.str());
   copy_into(out, x);
   return out;
 }

@@ -1,4 +1,5 @@
-// kernels/cuda/device.cu: device discovery for the CUDA backend.
+// kernels/cuda/device.cu: the real devices' runtime (Note [Two CUDA runtimes] in
+// kernels/cuda/runtime.h): discovery, memory, copies, synchronisation, through cudart.
 //
 // cudaGetDeviceCount fails with cudaErrorInsufficientDriver (35) on a machine without a
 // driver and cudaErrorNoDevice (100) on one without a GPU; both mean "no device" here, so
@@ -6,29 +7,72 @@
 // ../shared/reference/cuda-without-gpu.md).  We link the runtime only, never libcuda.
 #include <cuda_runtime.h>
 
-#include "convis/core/cuda.h"
-#include "convis/kernels/dispatch.h"
+#include <cstdio>
+
+#include "convis/core/error.h"
+#include "convis/kernels/cuda/runtime.h"
 
 namespace convis {
 
-namespace cuda {
+void register_device_cuda_kernels();  // kernels/cuda/kernels.cu
 
-int64_t device_count() {
+namespace cuda_runtime {
+
+namespace {
+
+// Throws an Error naming the call, the device and CUDA's message when `status` is not success.
+// (The message is formatted into a buffer: std::string temporaries here would make the core
+// library take std::string's members from higher layers' objects; tests/layers/check_layers.sh.)
+void check(cudaError_t status, const char* call, int device) {
+  if (status == cudaSuccess) return;
+  cudaGetLastError();  // clear the sticky error so later calls start clean
+  char message[320];
+  std::snprintf(message, sizeof(message), "[%s] expected success on cuda:%d, got %s (%s)", call, device,
+                cudaGetErrorName(status), cudaGetErrorString(status));
+  throw Error(message);
+}
+
+std::int64_t count() {
   int n = 0;
   if (cudaGetDeviceCount(&n) != cudaSuccess) {
-    cudaGetLastError();  // clear the sticky error so later calls start clean
+    cudaGetLastError();
     return 0;
   }
   return n;
 }
 
-bool is_available() { return device_count() > 0; }
-bool is_built() { return true; }
+void* allocate(int device, std::size_t nbytes) {
+  check(cudaSetDevice(device), "cudaSetDevice", device);
+  void* p = nullptr;
+  check(cudaMalloc(&p, nbytes), "cudaMalloc", device);
+  return p;
+}
 
-}  // namespace cuda
+void release(int device, void* ptr) {
+  check(cudaSetDevice(device), "cudaSetDevice", device);
+  check(cudaFree(ptr), "cudaFree", device);
+}
 
-// The CUDA kernels arrive with the CUDA issue; until then the table has no CUDA entries and
-// a lookup on a CUDA tensor names the CPU kernels that exist (see Note [One dispatch table]).
-void register_cuda_kernels() {}
+void copy(int device, void* dst, const void* src, std::size_t nbytes, CopyKind kind) {
+  check(cudaSetDevice(device), "cudaSetDevice", device);
+  const cudaMemcpyKind k = kind == CopyKind::host_to_device   ? cudaMemcpyHostToDevice
+                           : kind == CopyKind::device_to_host ? cudaMemcpyDeviceToHost
+                                                              : cudaMemcpyDeviceToDevice;
+  check(cudaMemcpy(dst, src, nbytes, k), "cudaMemcpy", device);
+}
+
+void synchronize(int device) {
+  check(cudaSetDevice(device), "cudaSetDevice", device);
+  check(cudaDeviceSynchronize(), "cudaDeviceSynchronize", device);
+}
+
+}  // namespace
+
+const Runtime* device_runtime() {
+  static const Runtime runtime{"cuda", &count, &allocate, &release, &copy, &synchronize, &register_device_cuda_kernels};
+  return &runtime;
+}
+
+}  // namespace cuda_runtime
 
 }  // namespace convis

@@ -3,6 +3,10 @@
 // through kernels/cuda/emu), so what is tested there is what runs here.
 #include <cstdio>
 
+#define CONVIS_CUDA_NS device_kernels
+#define CONVIS_CUDA_GRID_CAP 4096
+#include "convis/kernels/cuda/backend_kernels.h"
+
 #include "convis/core/error.h"
 #include "convis/kernels/cuda/conv3d.cuh"
 #include "convis/kernels/cuda/elementwise.cuh"
@@ -13,16 +17,7 @@ namespace convis::cuda_launch {
 
 namespace {
 
-// (The message is formatted into a buffer: std::string temporaries here would make the core
-// library take std::string's members from higher layers' objects; tests/layers/check_layers.sh.)
-void check_launch(const char* kernel) {
-  const cudaError_t error = cudaGetLastError();
-  if (error == cudaSuccess) return;
-  char message[256];
-  std::snprintf(message, sizeof(message), "[cuda] expected the kernel %s to launch, got: %s", kernel,
-                cudaGetErrorString(error));
-  throw Error(message);
-}
+using device_kernels::check_launch;
 
 template <typename Op>
 void binary(float* out, const float* a, const float* b, std::int64_t n, const char* name) {
@@ -71,3 +66,9 @@ void conv3d_one_channel(const double* x, const double* w, double* y, const cuda_
 }
 
 }  // namespace convis::cuda_launch
+
+namespace convis {
+
+void register_device_cuda_kernels() { device_kernels::register_kernels(); }
+
+}  // namespace convis

@@ -102,7 +102,7 @@ TEST_CASE("every misuse throws an Error naming the op, the expectation and what 
        [&] { autograd::gradcheck([](const std::vector<Tensor>& x) { return x[0] * 2; }, {ones({2}, TensorOptions().requires_grad(true))}); },
        "[gradcheck] expected float64 inputs"},
       // devices and files
-      {"to(kCUDA) here", [&] { m23.to(kCUDA); }, "[allocate] expected memory on cuda"},
+      {"to(kCUDA) here", [&] { m23.to(kCUDA); }, "[to] expected a CUDA device, got"},
       {"npz missing file", [&] { load_npz("/nonexistent/x.npz"); }, "[load_npz] cannot open '/nonexistent/x.npz'"},
       {"npz duplicate names", [&] { save_npz("/nonexistent/x.npz", {{"a", m23}, {"a", m23}}); }, "[save_npz] expected distinct names"},
       {"safetensors too short", [&] { from_safetensors_bytes("abc"); }, "[load_safetensors] expected at least 8 bytes"},
