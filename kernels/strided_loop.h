@@ -54,6 +54,9 @@ struct StridedLoop {
   char* data[kMaxOperands] = {};
   int64_t strides[kMaxOperands][kMaxDims];  // bytes
   DType dtypes[kMaxOperands] = {};
+  // Bit k: operand k is a plain number in a host buffer (stride 0), not tensor memory; a device
+  // kernel takes its value from there (kernels/cuda/backend_kernels.h).
+  unsigned host_scalars = 0;
   OpParams params;  // alpha for add/sub, min/max for clamp, value for fill
 
   int64_t numel() const {

@@ -174,6 +174,7 @@ Tensor flat_op(const Plan& plan, Args args) {
       write_scalar(a.scalar, plan.compute, scalars[k - 1]);
       L.data[k] = reinterpret_cast<char*>(scalars[k - 1]);
       L.strides[k][0] = 0;
+      L.host_scalars |= 1u << k;
     } else {
       L.data[k] = static_cast<char*>(a.tensor->data_ptr());
       L.strides[k][0] = dtype_size(plan.compute);
@@ -234,6 +235,7 @@ Tensor run_op(const Plan& plan, Args args, const Tensor* self) {
       if (a.is_scalar()) {
         L.data[k + 1] = reinterpret_cast<char*>(scalars[k]);
         L.dtypes[k + 1] = dtypes[k];
+        L.host_scalars |= 1u << (k + 1);
         for (int d = 0; d < L.ndim; ++d) L.strides[k + 1][d] = 0;
       }
       ++k;

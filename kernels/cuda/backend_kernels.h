@@ -14,10 +14,12 @@
 #pragma once
 
 #include <cstdio>
+#include <cstring>
 
 #include "convis/core/error.h"
 #include "convis/kernels/cuda/elementwise.cuh"
 #include "convis/kernels/cuda/strided.cuh"
+#include "convis/kernels/elementwise_list.h"
 #include "convis/kernels/strided_loop.h"
 
 namespace convis::CONVIS_CUDA_NS {
@@ -45,29 +47,34 @@ inline cuda_kernels::Loop device_loop(const StridedLoop& s) {
   for (int k = 0; k < s.ntensors; ++k) {
     L.data[k] = s.data[k];
     for (int d = 0; d < s.ndim; ++d) L.strides[k][d] = s.strides[k][d];
+    if ((s.host_scalars >> k) & 1u) {  // a plain number in a host buffer: into the parameters
+      L.scalar_mask |= 1u << k;
+      std::memcpy(&L.scalars[k], s.data[k], std::size_t(dtype_size(s.dtypes[k])));
+    }
   }
   return L;
 }
 
 inline unsigned grid_for(std::int64_t n) { return cuda_kernels::elementwise_blocks(n, CONVIS_CUDA_GRID_CAP); }
 
-template <typename Out, typename In>
-void launch_copy(const StridedLoop& s, std::int64_t n) {
-  klaunch(cuda_kernels::copy_strided<Out, In>, dim3(grid_for(n)), dim3(cuda_kernels::kElementwiseThreads), 0,
-          device_loop(s), n);
-  check_launch("copy_strided");
+// out = f(in...) over the loop.
+template <typename Out, typename... In, typename F>
+void launch_map(const StridedLoop& s, const F& f) {
+  const std::int64_t n = s.numel();
+  if (n == 0) return;
+  klaunch(cuda_kernels::map_strided<Out, F, In...>, dim3(grid_for(n)), dim3(cuda_kernels::kElementwiseThreads), 0,
+          device_loop(s), n, f);
+  check_launch("map_strided");
 }
 
 // copy, keyed by the output's dtype; the input's is s.dtypes[1].
 template <typename Out>
 void copy_kernel(const StridedLoop& s) {
-  const std::int64_t n = s.numel();
-  if (n == 0) return;
   switch (s.dtypes[1]) {
-    case DType::Bool: return launch_copy<Out, bool>(s, n);
-    case DType::Int64: return launch_copy<Out, std::int64_t>(s, n);
-    case DType::Float32: return launch_copy<Out, float>(s, n);
-    case DType::Float64: return launch_copy<Out, double>(s, n);
+    case DType::Bool: return launch_map<Out, bool>(s, cuda_kernels::Convert<Out, bool>{});
+    case DType::Int64: return launch_map<Out, std::int64_t>(s, cuda_kernels::Convert<Out, std::int64_t>{});
+    case DType::Float32: return launch_map<Out, float>(s, cuda_kernels::Convert<Out, float>{});
+    case DType::Float64: return launch_map<Out, double>(s, cuda_kernels::Convert<Out, double>{});
   }
 }
 
@@ -75,11 +82,44 @@ template <typename T>
 void fill_kernel(const StridedLoop& s) {
   const std::int64_t n = s.numel();
   if (n == 0) return;
-  const T value = std::is_same<T, bool>::value ? T(s.params.value.i != 0) : s.params.value.as<T>();
   klaunch(cuda_kernels::fill_strided<T>, dim3(grid_for(n)), dim3(cuda_kernels::kElementwiseThreads), 0,
-          device_loop(s), n, value);
+          device_loop(s), n, s.params.value.as<T>());
   check_launch("fill_strided");
 }
+
+// The CUDA loops over the shared functors (kernels/elementwise_list.h registers them).
+template <template <class> class Op, typename T>
+struct CudaKernels {
+  static void unary(const StridedLoop& s) { launch_map<T, T>(s, functors::make_op<Op, T>(s.params)); }
+  static void predicate(const StridedLoop& s) { launch_map<bool, T>(s, functors::make_op<Op, T>(s.params)); }
+  static void binary(const StridedLoop& s) { launch_map<T, T, T>(s, functors::make_op<Op, T>(s.params)); }
+  static void compare(const StridedLoop& s) { launch_map<bool, T, T>(s, functors::make_op<Op, T>(s.params)); }
+  static void select(const StridedLoop& s) { launch_map<T, bool, T, T>(s, functors::make_op<Op, T>(s.params)); }
+};
+
+// Note [Trigonometry in local memory]
+// CUDA's sin and cos reduce a huge argument (|x| beyond ~1e5) with a small array in local
+// memory (Payne-Hanek), so every kernel that calls them has a stack frame, which the build
+// treats as an error elsewhere (-warn-lmem-usage).  Their instances live in kernels/cuda/trig.cu,
+// compiled without that one check (cmake/cuda.cmake); the emulator compiles them here.
+template <typename T>
+struct CudaKernels<functors::Sin, T> {
+  static void unary(const StridedLoop& s);
+};
+template <typename T>
+struct CudaKernels<functors::Cos, T> {
+  static void unary(const StridedLoop& s);
+};
+#if !defined(__CUDACC__) || defined(CONVIS_CUDA_TRIG_UNIT)
+template <typename T>
+void CudaKernels<functors::Sin, T>::unary(const StridedLoop& s) {
+  launch_map<T, T>(s, functors::Sin<T>{});
+}
+template <typename T>
+void CudaKernels<functors::Cos, T>::unary(const StridedLoop& s) {
+  launch_map<T, T>(s, functors::Cos<T>{});
+}
+#endif
 
 // One line per kernel: the list of what this backend has.
 inline void register_kernels() {
@@ -91,6 +131,7 @@ inline void register_kernels() {
   register_kernel<OpKind::fill>(kCUDA, kInt64, &fill_kernel<std::int64_t>);
   register_kernel<OpKind::fill>(kCUDA, kFloat32, &fill_kernel<float>);
   register_kernel<OpKind::fill>(kCUDA, kFloat64, &fill_kernel<double>);
+  register_elementwise_ops<Registrar<kCUDA, CudaKernels>>();
 }
 
 }  // namespace convis::CONVIS_CUDA_NS
