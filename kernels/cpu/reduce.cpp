@@ -10,6 +10,7 @@
 #include "convis/kernels/cpu/kernels.h"
 #include "convis/kernels/cpu/reduce_loops.h"
 #include "convis/kernels/dispatch.h"
+#include "convis/kernels/reduce_list.h"
 
 CONVIS_CPU_BEGIN
 
@@ -254,54 +255,28 @@ void cumsum_kernel(const ReduceArgs& a) {
   });
 }
 
+// The CPU's kernel for each entry of kernels/reduce_list.h.
+template <OpKind op, typename T>
+struct CpuReduce;
+template <typename T> struct CpuReduce<OpKind::sum, T> { static void run(const ReduceArgs& a) { sum_kernel<T>(a); } };
+template <typename T> struct CpuReduce<OpKind::prod, T> { static void run(const ReduceArgs& a) { prod_kernel<T>(a); } };
+template <typename T> struct CpuReduce<OpKind::amax, T> { static void run(const ReduceArgs& a) { extreme_kernel<T, true>(a); } };
+template <typename T> struct CpuReduce<OpKind::amin, T> { static void run(const ReduceArgs& a) { extreme_kernel<T, false>(a); } };
+template <typename T> struct CpuReduce<OpKind::argmax, T> { static void run(const ReduceArgs& a) { arg_extreme_kernel<T, true>(a); } };
+template <typename T> struct CpuReduce<OpKind::argmin, T> { static void run(const ReduceArgs& a) { arg_extreme_kernel<T, false>(a); } };
+template <typename T> struct CpuReduce<OpKind::var, T> { static void run(const ReduceArgs& a) { var_kernel<T>(a); } };
+template <typename T> struct CpuReduce<OpKind::norm, T> { static void run(const ReduceArgs& a) { norm_kernel<T>(a); } };
+template <typename T> struct CpuReduce<OpKind::logsumexp, T> { static void run(const ReduceArgs& a) { logsumexp_kernel<T>(a); } };
+template <typename T> struct CpuReduce<OpKind::softmax, T> { static void run(const ReduceArgs& a) { softmax_kernel<T, false>(a); } };
+template <typename T> struct CpuReduce<OpKind::log_softmax, T> { static void run(const ReduceArgs& a) { softmax_kernel<T, true>(a); } };
+template <typename T> struct CpuReduce<OpKind::cumsum, T> { static void run(const ReduceArgs& a) { cumsum_kernel<T>(a); } };
+template <typename T> struct CpuReduce<OpKind::all, T> { static void run(const ReduceArgs& a) { all_any_kernel<T, true>(a); } };
+template <typename T> struct CpuReduce<OpKind::any, T> { static void run(const ReduceArgs& a) { all_any_kernel<T, false>(a); } };
+
 }  // namespace
 
 void register_reduce_kernels() {
-  register_kernel<OpKind::sum>(kCPU, kBool, &sum_kernel<bool>);
-  register_kernel<OpKind::sum>(kCPU, kInt64, &sum_kernel<int64_t>);
-  register_kernel<OpKind::sum>(kCPU, kFloat32, &sum_kernel<float>);
-  register_kernel<OpKind::sum>(kCPU, kFloat64, &sum_kernel<double>);
-  register_kernel<OpKind::prod>(kCPU, kBool, &prod_kernel<bool>);
-  register_kernel<OpKind::prod>(kCPU, kInt64, &prod_kernel<int64_t>);
-  register_kernel<OpKind::prod>(kCPU, kFloat32, &prod_kernel<float>);
-  register_kernel<OpKind::prod>(kCPU, kFloat64, &prod_kernel<double>);
-  register_kernel<OpKind::amax>(kCPU, kBool, &extreme_kernel<bool, true>);
-  register_kernel<OpKind::amax>(kCPU, kInt64, &extreme_kernel<int64_t, true>);
-  register_kernel<OpKind::amax>(kCPU, kFloat32, &extreme_kernel<float, true>);
-  register_kernel<OpKind::amax>(kCPU, kFloat64, &extreme_kernel<double, true>);
-  register_kernel<OpKind::amin>(kCPU, kBool, &extreme_kernel<bool, false>);
-  register_kernel<OpKind::amin>(kCPU, kInt64, &extreme_kernel<int64_t, false>);
-  register_kernel<OpKind::amin>(kCPU, kFloat32, &extreme_kernel<float, false>);
-  register_kernel<OpKind::amin>(kCPU, kFloat64, &extreme_kernel<double, false>);
-  register_kernel<OpKind::argmax>(kCPU, kBool, &arg_extreme_kernel<bool, true>);
-  register_kernel<OpKind::argmax>(kCPU, kInt64, &arg_extreme_kernel<int64_t, true>);
-  register_kernel<OpKind::argmax>(kCPU, kFloat32, &arg_extreme_kernel<float, true>);
-  register_kernel<OpKind::argmax>(kCPU, kFloat64, &arg_extreme_kernel<double, true>);
-  register_kernel<OpKind::argmin>(kCPU, kBool, &arg_extreme_kernel<bool, false>);
-  register_kernel<OpKind::argmin>(kCPU, kInt64, &arg_extreme_kernel<int64_t, false>);
-  register_kernel<OpKind::argmin>(kCPU, kFloat32, &arg_extreme_kernel<float, false>);
-  register_kernel<OpKind::argmin>(kCPU, kFloat64, &arg_extreme_kernel<double, false>);
-  register_kernel<OpKind::var>(kCPU, kFloat32, &var_kernel<float>);
-  register_kernel<OpKind::var>(kCPU, kFloat64, &var_kernel<double>);
-  register_kernel<OpKind::norm>(kCPU, kFloat32, &norm_kernel<float>);
-  register_kernel<OpKind::norm>(kCPU, kFloat64, &norm_kernel<double>);
-  register_kernel<OpKind::logsumexp>(kCPU, kFloat32, &logsumexp_kernel<float>);
-  register_kernel<OpKind::logsumexp>(kCPU, kFloat64, &logsumexp_kernel<double>);
-  register_kernel<OpKind::softmax>(kCPU, kFloat32, &softmax_kernel<float, false>);
-  register_kernel<OpKind::softmax>(kCPU, kFloat64, &softmax_kernel<double, false>);
-  register_kernel<OpKind::log_softmax>(kCPU, kFloat32, &softmax_kernel<float, true>);
-  register_kernel<OpKind::log_softmax>(kCPU, kFloat64, &softmax_kernel<double, true>);
-  register_kernel<OpKind::cumsum>(kCPU, kInt64, &cumsum_kernel<int64_t>);
-  register_kernel<OpKind::cumsum>(kCPU, kFloat32, &cumsum_kernel<float>);
-  register_kernel<OpKind::cumsum>(kCPU, kFloat64, &cumsum_kernel<double>);
-  register_kernel<OpKind::all>(kCPU, kBool, &all_any_kernel<bool, true>);
-  register_kernel<OpKind::all>(kCPU, kInt64, &all_any_kernel<int64_t, true>);
-  register_kernel<OpKind::all>(kCPU, kFloat32, &all_any_kernel<float, true>);
-  register_kernel<OpKind::all>(kCPU, kFloat64, &all_any_kernel<double, true>);
-  register_kernel<OpKind::any>(kCPU, kBool, &all_any_kernel<bool, false>);
-  register_kernel<OpKind::any>(kCPU, kInt64, &all_any_kernel<int64_t, false>);
-  register_kernel<OpKind::any>(kCPU, kFloat32, &all_any_kernel<float, false>);
-  register_kernel<OpKind::any>(kCPU, kFloat64, &all_any_kernel<double, false>);
+  register_reduce_ops<ReduceRegistrar<kCPU, CpuReduce>>();
 }
 
 CONVIS_CPU_END

@@ -5,9 +5,11 @@
 // kernel on the CPU emulator.  The includer defines CONVIS_CUDA_NS, the namespace that keeps the
 // two copies apart, and CONVIS_CUDA_GRID_CAP, the most blocks an elementwise launch takes (the
 // kernels stride over the rest, so any cap gives the same result; the emulator takes a small
-// one, since each of its threads is a fiber).
+// one, since each of its threads is a fiber), and CONVIS_CUDA_REDUCE_THREADS, the threads of a
+// reduction block (kernels/cuda/backend_reduce.h).
 //
 //   #define CONVIS_CUDA_NS device_kernels
+//   #define CONVIS_CUDA_REDUCE_THREADS 256
 //   #define CONVIS_CUDA_GRID_CAP 4096
 //   #include "convis/kernels/cuda/backend_kernels.h"
 //   convis::device_kernels::register_kernels();
@@ -121,6 +123,12 @@ void CudaKernels<functors::Cos, T>::unary(const StridedLoop& s) {
 }
 #endif
 
+}  // namespace convis::CONVIS_CUDA_NS
+
+#include "convis/kernels/cuda/backend_reduce.h"
+
+namespace convis::CONVIS_CUDA_NS {
+
 // One line per kernel: the list of what this backend has.
 inline void register_kernels() {
   register_kernel<OpKind::copy>(kCUDA, kBool, &copy_kernel<bool>);
@@ -132,6 +140,7 @@ inline void register_kernels() {
   register_kernel<OpKind::fill>(kCUDA, kFloat32, &fill_kernel<float>);
   register_kernel<OpKind::fill>(kCUDA, kFloat64, &fill_kernel<double>);
   register_elementwise_ops<Registrar<kCUDA, CudaKernels>>();
+  register_reduce_ops<ReduceRegistrar<kCUDA, CudaReduce>>();
 }
 
 }  // namespace convis::CONVIS_CUDA_NS

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #define CONVIS_CUDA_NS device_kernels
+#define CONVIS_CUDA_REDUCE_THREADS 256
 #define CONVIS_CUDA_GRID_CAP 4096
 #include "convis/kernels/cuda/backend_kernels.h"
 

@@ -1,6 +1,7 @@
 // kernels/cuda/trig.cu: the device instances of sin and cos (Note [Trigonometry in local memory]
 // in kernels/cuda/backend_kernels.h), compiled without -warn-lmem-usage (cmake/cuda.cmake).
 #define CONVIS_CUDA_NS device_kernels
+#define CONVIS_CUDA_REDUCE_THREADS 256
 #define CONVIS_CUDA_GRID_CAP 4096
 #define CONVIS_CUDA_TRIG_UNIT
 #include "convis/kernels/cuda/backend_kernels.h"
