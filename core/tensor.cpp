@@ -2,6 +2,7 @@
 #include "convis/core/tensor.h"
 
 #include "convis/core/allocator.h"
+#include "convis/core/cuda_memory.h"
 
 namespace convis {
 
@@ -55,8 +56,12 @@ void set_leaf_requires_grad(const Tensor& t, bool requires_grad) {
 Scalar Tensor::item() const {
   CONVIS_CHECK(numel() == 1, "item", "expected a tensor with one element, got {} elements (shape {})", numel(),
                sizes());
-  CONVIS_CHECK(device().is_cpu(), "item", "expected a CPU tensor, got one on {} (call .cpu() first)", device().str());
+  alignas(8) char element[8];
   const char* p = checked_impl()->data();
+  if (device().is_cuda()) {  // one element from the device, as LibTorch: waits for the device
+    cuda_memory::copy_to_host(device(), element, p, size_t(dtype_size(dtype())));
+    p = element;
+  }
   switch (dtype()) {
     case DType::Bool: return Scalar(*reinterpret_cast<const bool*>(p));
     case DType::Int64: return Scalar(*reinterpret_cast<const int64_t*>(p));

@@ -20,8 +20,10 @@
 
 #include "convis/core/error.h"
 #include "convis/kernels/cuda/elementwise.cuh"
+#include "convis/kernels/cuda/gemm.cuh"
 #include "convis/kernels/cuda/strided.cuh"
 #include "convis/kernels/elementwise_list.h"
+#include "convis/kernels/gemm.h"
 #include "convis/kernels/strided_loop.h"
 
 namespace convis::CONVIS_CUDA_NS {
@@ -99,6 +101,34 @@ struct CudaKernels {
   static void select(const StridedLoop& s) { launch_map<T, bool, T, T>(s, functors::make_op<Op, T>(s.params)); }
 };
 
+inline cuda_kernels::GemmMatrix gemm_matrix(const void* data, const StridedMatrix<const void*>& m, int dims) {
+  cuda_kernels::GemmMatrix x;
+  x.data = static_cast<const char*>(data);
+  x.row_stride = m.row_stride;
+  x.col_stride = m.col_stride;
+  for (int d = 0; d < dims; ++d) x.batch_strides[d] = m.batch_strides[d];
+  return x;
+}
+
+// C = alpha * A @ B + beta * C (Note [CUDA GEMM tiles]).
+template <typename T>
+void gemm_kernel(const GemmArgs& a) {
+  cuda_kernels::GemmLoop g;
+  g.m = a.m, g.n = a.n, g.k = a.k, g.batch_ndim = a.batch_ndim;
+  for (int d = 0; d < a.batch_ndim; ++d) g.batches *= (g.batch_sizes[d] = a.batch_sizes[d]);
+  if (g.m == 0 || g.n == 0 || g.batches == 0) return;
+  g.a = gemm_matrix(a.a.data, a.a, a.batch_ndim);
+  g.b = gemm_matrix(a.b.data, a.b, a.batch_ndim);
+  const StridedMatrix<const void*> c{a.c.data, a.c.row_stride, a.c.col_stride, {}};
+  g.c = gemm_matrix(a.c.data, c, 0);
+  for (int d = 0; d < a.batch_ndim; ++d) g.c.batch_strides[d] = a.c.batch_strides[d];
+  const auto tiles = [](std::int64_t n) { return unsigned((n + cuda_kernels::kGemmTile - 1) / cuda_kernels::kGemmTile); };
+  const unsigned batches = unsigned(g.batches < 65535 ? g.batches : 65535);  // the grid's z limit; blocks stride
+  klaunch(cuda_kernels::gemm_tiled<T>, dim3(tiles(g.n), tiles(g.m), batches),
+          dim3(cuda_kernels::kGemmThreads, cuda_kernels::kGemmThreads), 0, g, T(a.alpha), T(a.beta));
+  check_launch("gemm_tiled");
+}
+
 // Note [Trigonometry in local memory]
 // CUDA's sin and cos reduce a huge argument (|x| beyond ~1e5) with a small array in local
 // memory (Payne-Hanek), so every kernel that calls them has a stack frame, which the build
@@ -141,6 +171,9 @@ inline void register_kernels() {
   register_kernel<OpKind::fill>(kCUDA, kFloat64, &fill_kernel<double>);
   register_elementwise_ops<Registrar<kCUDA, CudaKernels>>();
   register_reduce_ops<ReduceRegistrar<kCUDA, CudaReduce>>();
+  register_kernel<OpKind::gemm>(kCUDA, kFloat32, &gemm_kernel<float>);
+  register_kernel<OpKind::gemm>(kCUDA, kFloat64, &gemm_kernel<double>);
+  register_kernel<OpKind::gemm>(kCUDA, kInt64, &gemm_kernel<std::int64_t>);
 }
 
 }  // namespace convis::CONVIS_CUDA_NS
