@@ -156,6 +156,8 @@ void CudaKernels<functors::Cos, T>::unary(const StridedLoop& s) {
 }  // namespace convis::CONVIS_CUDA_NS
 
 #include "convis/kernels/cuda/backend_reduce.h"
+// after backend_reduce.h: the weight gradient is a reduction
+#include "convis/kernels/cuda/backend_conv.h"
 
 namespace convis::CONVIS_CUDA_NS {
 
@@ -174,6 +176,7 @@ inline void register_kernels() {
   register_kernel<OpKind::gemm>(kCUDA, kFloat32, &gemm_kernel<float>);
   register_kernel<OpKind::gemm>(kCUDA, kFloat64, &gemm_kernel<double>);
   register_kernel<OpKind::gemm>(kCUDA, kInt64, &gemm_kernel<std::int64_t>);
+  register_conv_kernels();
 }
 
 }  // namespace convis::CONVIS_CUDA_NS
