@@ -152,11 +152,13 @@ std::vector<Tensor> nonzero_columns(const Tensor& mask) {
 // Masks become their nonzero() columns (LibTorch's expandTensors); int64 indices stay.
 std::vector<Tensor> expand_masks(const Tensor& view, const std::vector<Tensor>& indices, const char* op) {
   std::vector<Tensor> out;
-  for (const Tensor& t : indices) {
-    if (!t.defined()) {
+  for (const Tensor& given : indices) {
+    if (!given.defined()) {
       out.emplace_back();
       continue;
     }
+    // Host indices into a device tensor are moved there, as LibTorch does.
+    const Tensor t = given.is_cpu() && view.is_cuda() ? native::to(given, view.device()) : given;
     CONVIS_CHECK(t.dtype() == kInt64 || t.dtype() == kBool, op,
                  "expected tensors used as indices to be int64 or bool tensors, got {}", dtype_name(t.dtype()));
     CONVIS_CHECK(t.device() == view.device(), op, "expected index tensors on {}, got one on {}",

@@ -158,6 +158,7 @@ void CudaKernels<functors::Cos, T>::unary(const StridedLoop& s) {
 #include "convis/kernels/cuda/backend_reduce.h"
 // after backend_reduce.h: the weight gradient is a reduction
 #include "convis/kernels/cuda/backend_conv.h"
+#include "convis/kernels/cuda/backend_index.h"
 
 namespace convis::CONVIS_CUDA_NS {
 
@@ -177,6 +178,7 @@ inline void register_kernels() {
   register_kernel<OpKind::gemm>(kCUDA, kFloat64, &gemm_kernel<double>);
   register_kernel<OpKind::gemm>(kCUDA, kInt64, &gemm_kernel<std::int64_t>);
   register_conv_kernels();
+  register_index_kernels();
 }
 
 }  // namespace convis::CONVIS_CUDA_NS

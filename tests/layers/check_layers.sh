@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks that the layers only point down (docs/ARCHITECTURE.md):
 #   1. includes: kernels/ include only kernels/ and the base headers of core (dtype, device,
-#      error, cuda, cpu_capability, conv_algorithm, generator: the counter-based generator, which
+#      error, cuda, cuda_memory (device memory and copies), cpu_capability, conv_algorithm,
+#      generator: the counter-based generator, which
 #      the spiking kernel draws from; small_vector, std only); core/ includes no autograd/ or nn/ header; autograd/ no nn/.
 #   2. symbols: no function that libconvis_core uses is defined by libconvis_autograd or
 #      libconvis_nn, and none that libconvis_autograd uses is defined by libconvis_nn.
@@ -24,7 +25,7 @@ report() {  # <what> <lines>
   fi
 }
 report "kernels/ includes more than kernels/ and core's base headers" \
-  "$(bad_includes kernels 'kernels/|core/(dtype|device|error|cuda|cpu_capability|conv_algorithm|generator|small_vector)\.h')"
+  "$(bad_includes kernels 'kernels/|core/(dtype|device|error|cuda|cuda_memory|cpu_capability|conv_algorithm|generator|small_vector)\.h')"
 report "core/ includes a higher layer" "$(bad_includes core 'core/|kernels/')"
 report "autograd/ includes nn/" "$(bad_includes autograd 'core/|kernels/|autograd/')"
 

@@ -156,6 +156,15 @@ T atomicMax(T* address, T value) {
   return old;
 }
 
+template <typename T>
+T atomicMin(T* address, T value) {
+  std::atomic_ref<T> ref(*address);
+  T old = ref.load();
+  while (value < old && !ref.compare_exchange_weak(old, value)) {
+  }
+  return old;
+}
+
 // Launch: the emulator here, <<<grid, block, bytes>>> under nvcc (kernels/cuda/compat.h).
 template <typename... Params, typename... Args>
 void klaunch(void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t dynamic_bytes, Args&&... args) {
