@@ -171,6 +171,7 @@ void Module::convert(const std::function<Tensor(const Tensor&)>& fn) {
       if (t.grad().defined()) t.mutable_grad() = fn(t.grad());
     }
   }
+  convert_other_tensors(fn);
 }
 
 void Module::to(DType dtype, bool non_blocking) {

@@ -133,6 +133,10 @@ class Module : public std::enable_shared_from_this<Module> {
   // Direct access for subclasses: the registered (maybe undefined) tensors of this module.
   OrderedDict<std::string, Tensor>& own_parameters() { return parameters_; }
   OrderedDict<std::string, Tensor>& own_buffers() { return buffers_; }
+  // Tensors a subclass holds besides its parameters and buffers, which to() must convert too
+  // (a convis Layer's states): fn maps each to its new value.  Called after the module's own
+  // parameters and buffers, for every module of the tree.
+  virtual void convert_other_tensors(const std::function<Tensor(const Tensor&)>& fn) { (void)fn; }
   // For containers that remove children (ModuleDict::pop / clear).
   std::shared_ptr<Module> unregister_module(const std::string& name) { return children_.pop(name); }
 

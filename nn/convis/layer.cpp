@@ -148,6 +148,13 @@ void Layer::set_state(const nn::OrderedDict<std::string, Tensor>& values) {
   for (const auto& item : values) *slots[item.key()] = item.value();
 }
 
+void Layer::convert_other_tensors(const std::function<Tensor(const Tensor&)>& fn) {
+  NoGradGuard no_grad;
+  for (auto* slots : {&states_, &state_defaults_})
+    for (auto& item : *slots)
+      if (item.value().defined()) item.value() = fn(item.value());
+}
+
 void Layer::clear_state() {
   for_each_layer([](const std::string&, Layer& l) {
     for (auto& item : l.states_) item.value() = copy_state(*l.state_defaults_.find(item.key()));

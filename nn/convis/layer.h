@@ -159,6 +159,9 @@ class Layer : public nn::Module {
                                    LossFunction loss = {});
 
  protected:
+  // to(device / dtype) moves the states and their defaults along (floating ones for a dtype).
+  void convert_other_tensors(const std::function<Tensor(const Tensor&)>& fn) override;
+
   // f(), its wall time added to `stage` while timing is on (see timings()).
   template <typename F>
   auto timed(const char* stage, F&& f) -> decltype(f()) {

@@ -51,12 +51,12 @@ void check_5d(const Tensor& x, int64_t channels, const char* op) {
 RFImpl::RFImpl(int64_t in_channels, int64_t out_channels, Shape kernel_size, bool bias)
     : Conv3dImpl(in_channels, out_channels, std::move(kernel_size), bias, /*time_pad=*/true, /*autopad=*/false) {}
 
-void RFImpl::reset_weight() { set_weight(zeros({weight.size(2), 1, 1}, weight.dtype()), false, true, true); }
+void RFImpl::reset_weight() { set_weight(zeros({weight.size(2), 1, 1}, weight.options()), false, true, true); }
 
 Tensor RFImpl::forward(const Tensor& input) {
   check_input(input, "RF");
   if (weight.size(3) == 1 && weight.size(4) == 1)
-    set_weight(ones({weight.size(2), input.size(3), input.size(4)}, weight.dtype()), /*normalize=*/true, true,
+    set_weight(ones({weight.size(2), input.size(3), input.size(4)}, weight.options()), /*normalize=*/true, true,
                /*preserve_channels=*/true);
   Tensor x = time_pad ? pad_time(input) : input;
   int64_t wx = weight.size(3), wy = weight.size(4);

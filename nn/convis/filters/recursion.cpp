@@ -175,9 +175,15 @@ Tensor linear_recursion(const Tensor& x, const Tensor& b0, const Tensor& b1, con
 
 Tensor first_order_stream(const Tensor& x_in, Tensor& state, bool fresh, const Tensor& previous_in,
                           const FirstOrderStream& f) {
-  CONVIS_CHECK(x_in.defined() && x_in.dim() == 5 && x_in.is_floating_point() && x_in.is_cpu(), "first_order_recursion",
-               "expected a floating 5-D [B, C, T, X, Y] CPU input, got {}",
+  CONVIS_CHECK(x_in.defined() && x_in.dim() == 5 && x_in.is_floating_point(), "first_order_recursion",
+               "expected a floating 5-D [B, C, T, X, Y] input, got {}",
                x_in.defined() ? fmt::format("shape {}", x_in.sizes()) : std::string("an undefined tensor"));
+  if (!x_in.is_cpu()) {  // a round trip through the CPU until the recursion has a device kernel
+    Tensor host_state = state.cpu();
+    const Tensor out = first_order_stream(x_in.cpu(), host_state, fresh, previous_in.defined() ? previous_in.cpu() : Tensor(), f);
+    state.copy_(host_state);
+    return out.to(x_in.device());
+  }
   Shape frame = x_in.sizes();
   frame[2] = 1;
   CONVIS_CHECK(state.defined() && state.sizes() == frame && state.dtype() == x_in.dtype() && state.is_contiguous(),

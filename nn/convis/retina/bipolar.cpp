@@ -154,7 +154,7 @@ void BipolarImpl::configure(const BipolarConfig& c) {
 }
 
 bool BipolarImpl::needs_graph(const Tensor& input) const {
-  if (GradMode::is_enabled() && !input.is_cpu()) return true;  // the plain loop runs on the CPU
+  if (!input.is_cpu()) return true;  // the plain loop runs on the CPU: on a device, the graph's ops
   return records_graph(input, {input_amp, g_leak, lambda_amp, tau, conv2d->weight});
 }
 
@@ -166,8 +166,8 @@ Tensor BipolarImpl::forward(const Tensor& input) {
   Shape frame = input.sizes();
   frame[2] = 1;
   Tensor v = state("V"), q = state("Q");
-  if (!v.defined()) v = zeros(frame, input.dtype());
-  if (!q.defined()) q = ones(frame, input.dtype());
+  if (!v.defined()) v = zeros(frame, input.options());
+  if (!q.defined()) q = ones(frame, input.options());
   CONVIS_CHECK(v.sizes() == frame && v.dtype() == input.dtype(), "Bipolar",
                "expected input frames {} of dtype {} as the stored state, got input {} of dtype {}; call "
                "clear_state() before changing the frame size",

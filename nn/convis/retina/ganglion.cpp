@@ -79,7 +79,7 @@ Tensor GanglionInputImpl::transient_response(const Tensor& input) {
   if (!history.defined() && transient->filter_length() > 0) {
     Shape h = input.sizes();
     h[2] = transient->filter_length();
-    history = zeros(h, input.dtype());
+    history = zeros(h, input.options());
   }
   return transient->forward(input);
 }
@@ -194,12 +194,15 @@ void GanglionSpikingImpl::seed(uint64_t s) {
 Tensor GanglionSpikingImpl::forward(const Tensor& input) {
   check_input(input, "GanglionSpiking");
   NoGradGuard no_grad;
-  Tensor x = input.detach().to(kFloat32).contiguous();
+  // The LIF loop runs on the CPU (its state too); a device input makes a round trip until the
+  // loop has a device kernel.
+  Tensor x = input.detach().to(kCPU, kFloat32).contiguous();
   const int64_t BC = x.size(0) * x.size(1), frames = x.size(2), XY = x.size(3) * x.size(4), n = BC * XY;
   Shape frame = x.sizes();
   frame[2] = 1;
   uint64_t counter = uint64_t(state("rng_offset").item<int64_t>());
   Tensor v = state("V"), refr = state("refr");
+  if (v.defined() && !v.is_cpu()) v = v.cpu(), refr = refr.cpu();  // a module moved with to(kCUDA)
   if (!v.defined()) {
     v = empty(frame, kFloat32);
     float* pv = v.data_ptr<float>();
@@ -235,7 +238,7 @@ Tensor GanglionSpikingImpl::forward(const Tensor& input) {
     offset_buffer_ = scalar_tensor(int64_t(counter));
     offset = offset_buffer_;
   }
-  return out;
+  return input.is_cpu() ? out : out.to(input.device());
 }
 
 }  // namespace convis::models
