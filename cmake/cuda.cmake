@@ -17,8 +17,9 @@ add_library(convis_cuda OBJECT ${CONVIS_CUDA_SOURCES})
 target_include_directories(convis_cuda PRIVATE ${CONVIS_INCLUDE_ROOT}
                            $<TARGET_PROPERTY:fmt::fmt,INTERFACE_INCLUDE_DIRECTORIES>)
 target_compile_definitions(convis_cuda PRIVATE CONVIS_WITH_CUDA)
+# --expt-relaxed-constexpr: std::array's operator[] (the kernels' Dims3) in device code.
 target_compile_options(convis_cuda PRIVATE -Xcompiler=-Wall,-Wextra -Werror=all-warnings -Xptxas=-warn-spills
-                       --resource-usage)
+                       --resource-usage --expt-relaxed-constexpr)
 # No local memory either, but in sin and cos, whose huge-argument reduction CUDA keeps there
 # (Note [Trigonometry in local memory] in kernels/cuda/backend_kernels.h).
 set(_convis_lmem_checked ${CONVIS_CUDA_SOURCES})

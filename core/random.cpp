@@ -106,8 +106,8 @@ Tensor randperm(int64_t n, const TensorOptions& options) {
 Tensor bernoulli(const Tensor& p) {
   CONVIS_CHECK(p.defined(), "bernoulli", "expected a defined tensor, got an undefined Tensor()");
   CONVIS_CHECK(p.is_floating_point(), "bernoulli", "expected floating probabilities, got {}", dtype_name(p.dtype()));
-  CONVIS_CHECK(p.is_cpu(), "bernoulli", "expected a CPU tensor, got one on {}", p.device().str());
-  Tensor probs = native::contiguous(p);
+  // Drawn on the host and moved (as every generator here): the same numbers on every device.
+  Tensor probs = native::contiguous(p.is_cpu() ? p : native::to(p, Device(kCPU)));
   std::vector<double> prob(size_t(probs.numel()));
   visit_dtype(p.dtype(), [&](auto tag) {
     const auto* src = static_cast<const decltype(tag)*>(probs.data_ptr());

@@ -27,8 +27,10 @@
 
 #if defined(__CUDACC__)
 #define CONVIS_HOST_DEVICE __host__ __device__
+#define CONVIS_ALWAYS_INLINE __forceinline__
 #else
 #define CONVIS_HOST_DEVICE
+#define CONVIS_ALWAYS_INLINE [[gnu::always_inline]] inline
 #endif
 
 namespace convis::functors {

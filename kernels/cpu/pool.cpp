@@ -19,33 +19,13 @@
 #include "convis/kernels/conv.h"
 #include "convis/kernels/cpu/kernels.h"
 #include "convis/kernels/dispatch.h"
+#include "convis/kernels/pool_windows.h"
 
 CONVIS_CPU_BEGIN
 
 namespace {
 
-int64_t volume(const Dims3& d) { return d[0] * d[1] * d[2]; }
-
-// The input positions first, first + step, ... (count of them) that one window meets.
-struct Taps {
-  int64_t first = 0, count = 0, step = 1;
-  int64_t full = 0;  // avg: the window's length including padding (its divisor share)
-};
-
-Taps max_taps(const PoolGeometry& g, int d, int64_t o) {
-  const int64_t start = o * g.stride[d] - g.padding[d], dil = g.dilation[d];
-  const int64_t lo = start < 0 ? (-start + dil - 1) / dil : 0;  // first tap at or after 0
-  const int64_t room = g.in_size[d] - 1 - start;                 // taps j with j * dil <= room fit
-  const int64_t hi = room < 0 ? 0 : std::min(g.kernel[d], room / dil + 1);
-  return {start + lo * dil, std::max<int64_t>(hi - lo, 0), dil, 0};
-}
-
-Taps avg_taps(const PoolGeometry& g, int d, int64_t o) {
-  const int64_t start = o * g.stride[d] - g.padding[d];
-  const int64_t end = std::min(start + g.kernel[d], g.in_size[d] + g.padding[d]);
-  const int64_t first = std::max<int64_t>(start, 0), last = std::min(end, g.in_size[d]);
-  return {first, std::max<int64_t>(last - first, 0), 1, end - start};
-}
+int64_t volume(const Dims3& d) { return pool_volume(d); }
 
 // Calls f(out_index, taps_t, taps_h, taps_w) for every output position of one plane.
 template <typename TapsFn, typename F>
@@ -56,18 +36,6 @@ void for_each_window(const PoolGeometry& g, TapsFn taps, F&& f) {
     for (int64_t oh = 0; oh < g.out_size[1]; ++oh) {
       const Taps h = taps(g, 1, oh);
       for (int64_t ow = 0; ow < g.out_size[2]; ++ow) f(o++, t, h, taps(g, 2, ow));
-    }
-  }
-}
-
-// Calls f(flat input index) for every tap of a window.
-template <typename F>
-void for_each_tap(const PoolGeometry& g, const Taps& t, const Taps& h, const Taps& w, F&& f) {
-  for (int64_t a = 0; a < t.count; ++a) {
-    const int64_t it = t.first + a * t.step;
-    for (int64_t b = 0; b < h.count; ++b) {
-      const int64_t row = (it * g.in_size[1] + h.first + b * h.step) * g.in_size[2];
-      for (int64_t c = 0; c < w.count; ++c) f(row + w.first + c * w.step);
     }
   }
 }
@@ -106,11 +74,6 @@ void max_pool_backward_kernel(const PoolBackwardArgs& a) {
       if (at >= 0) gin[p * in_plane + at] += gout[p * out_plane + o];
     }
   }
-}
-
-// The divisor of one average window (see Note [Pooling windows as LibTorch's]).
-int64_t avg_divisor(const PoolGeometry& g, const Taps& t, const Taps& h, const Taps& w) {
-  return g.count_include_pad ? t.full * h.full * w.full : t.count * h.count * w.count;
 }
 
 template <typename T>

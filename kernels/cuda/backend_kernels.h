@@ -21,6 +21,7 @@
 #include "convis/core/error.h"
 #include "convis/kernels/cuda/elementwise.cuh"
 #include "convis/kernels/cuda/gemm.cuh"
+#include "convis/kernels/cuda/pool_ops.cuh"
 #include "convis/kernels/cuda/strided.cuh"
 #include "convis/kernels/elementwise_list.h"
 #include "convis/kernels/gemm.h"
@@ -129,6 +130,29 @@ void gemm_kernel(const GemmArgs& a) {
   check_launch("gemm_tiled");
 }
 
+// Pooling (Note [CUDA pooling order]).
+template <typename T, bool kMax>
+void pool_forward_kernel(const PoolForwardArgs& a) {
+  const std::int64_t n = a.geometry.planes * pool_volume(a.geometry.out_size);
+  if (n == 0) return;
+  if constexpr (kMax)
+    klaunch(cuda_kernels::max_pool_forward<T>, dim3(grid_for(n)), dim3(cuda_kernels::kElementwiseThreads), 0,
+            a.geometry, static_cast<const T*>(a.input), static_cast<T*>(a.output), a.indices);
+  else
+    klaunch(cuda_kernels::avg_pool_forward<T>, dim3(grid_for(n)), dim3(cuda_kernels::kElementwiseThreads), 0,
+            a.geometry, static_cast<const T*>(a.input), static_cast<T*>(a.output));
+  check_launch(kMax ? "max_pool_forward" : "avg_pool_forward");
+}
+
+template <typename T, bool kMax>
+void pool_backward_kernel(const PoolBackwardArgs& a) {
+  if (a.geometry.planes * pool_volume(a.geometry.in_size) == 0) return;
+  klaunch(cuda_kernels::pool_backward_planes<T, kMax>, dim3(grid_for(a.geometry.planes)),
+          dim3(cuda_kernels::kElementwiseThreads), 0, a.geometry, static_cast<const T*>(a.grad_output), a.indices,
+          static_cast<T*>(a.grad_input));
+  check_launch("pool_backward_planes");
+}
+
 // Note [Trigonometry in local memory]
 // CUDA's sin and cos reduce a huge argument (|x| beyond ~1e5) with a small array in local
 // memory (Payne-Hanek), so every kernel that calls them has a stack frame, which the build
@@ -179,6 +203,14 @@ inline void register_kernels() {
   register_kernel<OpKind::gemm>(kCUDA, kInt64, &gemm_kernel<std::int64_t>);
   register_conv_kernels();
   register_index_kernels();
+  register_kernel<OpKind::max_pool_forward>(kCUDA, kFloat32, &pool_forward_kernel<float, true>);
+  register_kernel<OpKind::max_pool_forward>(kCUDA, kFloat64, &pool_forward_kernel<double, true>);
+  register_kernel<OpKind::max_pool_backward>(kCUDA, kFloat32, &pool_backward_kernel<float, true>);
+  register_kernel<OpKind::max_pool_backward>(kCUDA, kFloat64, &pool_backward_kernel<double, true>);
+  register_kernel<OpKind::avg_pool_forward>(kCUDA, kFloat32, &pool_forward_kernel<float, false>);
+  register_kernel<OpKind::avg_pool_forward>(kCUDA, kFloat64, &pool_forward_kernel<double, false>);
+  register_kernel<OpKind::avg_pool_backward>(kCUDA, kFloat32, &pool_backward_kernel<float, false>);
+  register_kernel<OpKind::avg_pool_backward>(kCUDA, kFloat64, &pool_backward_kernel<double, false>);
 }
 
 }  // namespace convis::CONVIS_CUDA_NS

@@ -5,6 +5,7 @@
 // emulated device (Note [Two CUDA runtimes] in kernels/cuda/runtime.h).  On a GPU it runs there.
 #include <cmath>
 
+#include "convis/kernels/dispatch.h"
 #include "cuda/device_compare.h"
 
 using namespace convis;
@@ -124,8 +125,8 @@ TEST_CASE("CUDA tensors and the rest of the engine", "[cuda_tensor]") {
     CHECK_THROWS_WITH(mm(d, x.t()), Contains("[mm] expected both operands on one device, got cuda:0 and cpu"));
   }
   SECTION("an op without a CUDA kernel says what is registered") {
-    CHECK_THROWS_WITH(max_pool3d(d.reshape({1, 1, 1, 2, 3}), {1, 1, 1}),
-                      Contains("no kernel for max_pool_forward on cuda/float32; registered: cpu/"));
+    CHECK_THROWS_WITH(find_kernel_raw(OpKind::lif_forward, kCUDA, kFloat32),
+                      Contains("no kernel for lif_forward on cuda/float32; registered: cpu/float32"));
   }
   SECTION("printing copies to the host and names the device") {
     std::ostringstream out;

@@ -11,9 +11,9 @@ set -euo pipefail
 level=$1
 IFS=';' read -r -a objects <<< "$2"
 [ "${#objects[@]}" -gt 0 ] || { echo "no object files given"; exit 1; }
-# The level's namespace in a mangled name: _ZN (_ZNK: a const member; _ZZN: something local
-# to a function) 6convis 3cpu 6avx512.
-prefix="^_ZZ?NK?6convis3cpu${#level}${level}"
+# The level's namespace in a mangled name: _ZN (_ZNK: a const member; _ZZN, _ZZZN: something
+# local to a function, or to a lambda in one) 6convis 3cpu 6avx512.
+prefix="^_Z+NK?6convis3cpu${#level}${level}"
 bad=$(for o in "${objects[@]}"; do
   objdump -d --no-show-raw-insn "$o" | awk -v prefix="$prefix" -v file="$o" '
     /^[0-9a-f]+ <.*>:$/ { name = substr($2, 2, length($2) - 3); next }
