@@ -19,14 +19,23 @@
 
 namespace convis::cuda_kernels {
 
+// The taps of output o's window (kMax: a max window, else an average one) along t, h and w.
+template <bool kMax>
+__device__ __forceinline__ void window_of(const PoolGeometry& g, std::int64_t o, Taps& t, Taps& h, Taps& w) {
+  const std::int64_t ot = o / (g.out_size[1] * g.out_size[2]), oh = o / g.out_size[2] % g.out_size[1], ow = o % g.out_size[2];
+  t = kMax ? max_taps(g, 0, ot) : avg_taps(g, 0, ot);
+  h = kMax ? max_taps(g, 1, oh) : avg_taps(g, 1, oh);
+  w = kMax ? max_taps(g, 2, ow) : avg_taps(g, 2, ow);
+}
+
 template <typename T>
 __global__ void max_pool_forward(PoolGeometry g, const T* in, T* out, std::int64_t* indices) {
   const std::int64_t in_plane = pool_volume(g.in_size), out_plane = pool_volume(g.out_size);
   const std::int64_t n = g.planes * out_plane, step = std::int64_t(gridDim.x) * blockDim.x;
   for (std::int64_t i = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += step) {
     const std::int64_t o = i % out_plane, p = i / out_plane;
-    const Taps t = max_taps(g, 0, o / (g.out_size[1] * g.out_size[2])), h = max_taps(g, 1, o / g.out_size[2] % g.out_size[1]),
-               w = max_taps(g, 2, o % g.out_size[2]);
+    Taps t, h, w;
+    window_of<true>(g, o, t, h, w);
     const T* plane = in + p * in_plane;
     T best = T(-INFINITY);
     std::int64_t best_at = -1;
@@ -45,8 +54,8 @@ __global__ void avg_pool_forward(PoolGeometry g, const T* in, T* out) {
   const std::int64_t n = g.planes * out_plane, step = std::int64_t(gridDim.x) * blockDim.x;
   for (std::int64_t i = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += step) {
     const std::int64_t o = i % out_plane, p = i / out_plane;
-    const Taps t = avg_taps(g, 0, o / (g.out_size[1] * g.out_size[2])), h = avg_taps(g, 1, o / g.out_size[2] % g.out_size[1]),
-               w = avg_taps(g, 2, o % g.out_size[2]);
+    Taps t, h, w;
+    window_of<false>(g, o, t, h, w);
     const T* plane = in + p * in_plane;
     const std::int64_t divisor = avg_divisor(g, t, h, w);
     T sum = 0;
@@ -70,8 +79,8 @@ __global__ void pool_backward_planes(PoolGeometry g, const T* grad_out, const st
         if (at >= 0) gin[at] += gout[o];
         continue;
       }
-      const Taps t = avg_taps(g, 0, o / (g.out_size[1] * g.out_size[2])), h = avg_taps(g, 1, o / g.out_size[2] % g.out_size[1]),
-                 w = avg_taps(g, 2, o % g.out_size[2]);
+      Taps t, h, w;
+      window_of<false>(g, o, t, h, w);
       const std::int64_t divisor = avg_divisor(g, t, h, w);
       if (divisor <= 0) continue;
       const T share = gout[o] / T(divisor);

@@ -63,4 +63,18 @@ inline std::string difference(const Tensor& device, const Tensor& host, bool clo
 // x with its NaNs and infinities replaced by `fill`.
 inline Tensor finite(const Tensor& x, double fill) { return where(isfinite(x), x, fill); }
 
+// Finite values (NaN and infinities replaced) times `scale` in a floating dtype; in int64 the
+// rounded unscaled values.
+inline Tensor finite_sample(DType dtype, const Shape& shape, double shift, double scale) {
+  const Tensor x = finite(values(kFloat64, shape, shift), 0.25);
+  return dtype == kInt64 ? x.round().to(kInt64) : (x * scale).to(dtype);
+}
+
+// CHECK that a device result agrees with the CPU's (difference() above), saying where not.
+inline void check_device(const Tensor& device, const Tensor& host, bool close) {
+  const std::string diff = difference(device, host, close);
+  INFO(diff);
+  CHECK(diff.empty());
+}
+
 }  // namespace convis_test

@@ -12,10 +12,7 @@ using namespace convis_test;
 
 namespace {
 
-Tensor sample(DType dtype, Shape shape, double shift) {
-  const Tensor x = finite(values(kFloat64, shape, shift), 0.25) * 0.01;
-  return dtype == kInt64 ? (x * 100).round().to(kInt64) : x.to(dtype);
-}
+Tensor sample(DType dtype, const Shape& shape, double shift) { return finite_sample(dtype, shape, shift, 0.01); }
 
 // A device result against the CPU's: integers exactly; floats within the error bound of a sum of
 // `terms` products in any order, from the float64 result on |inputs| (`bound_of`).

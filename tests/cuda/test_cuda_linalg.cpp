@@ -10,10 +10,7 @@ using namespace convis_test;
 
 namespace {
 
-Tensor matrix(DType dtype, Shape shape, double shift) {
-  const Tensor x = finite(values(kFloat64, shape, shift), 0.25) * 0.1;
-  return dtype == kInt64 ? (x * 10).round().to(kInt64) : x.to(dtype);
-}
+Tensor matrix(DType dtype, const Shape& shape, double shift) { return finite_sample(dtype, shape, shift, 0.1); }
 
 // op(a, b) on the device against the CPU: integers exactly; floats within the error bound of a
 // sum of k products in any order, k * eps * (|a| @ |b|), from the float64 product.

@@ -10,11 +10,7 @@ using namespace convis_test;
 
 namespace {
 
-void check(const Tensor& device, const Tensor& host) {
-  const std::string diff = difference(device, host, !cuda::is_emulated());
-  INFO(diff);
-  CHECK(diff.empty());
-}
+void check(const Tensor& device, const Tensor& host) { check_device(device, host, !cuda::is_emulated()); }
 
 }  // namespace
 

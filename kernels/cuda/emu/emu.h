@@ -147,22 +147,22 @@ template <typename T>
 T atomicAdd(T* address, T value) {
   return std::atomic_ref<T>(*address).fetch_add(value);
 }
-template <typename T>
-T atomicMax(T* address, T value) {
+// *address = value where better(value, *address), atomically; returns the old value.
+template <typename T, typename Better>
+T atomic_replace_if(T* address, T value, Better better) {
   std::atomic_ref<T> ref(*address);
   T old = ref.load();
-  while (old < value && !ref.compare_exchange_weak(old, value)) {
+  while (better(value, old) && !ref.compare_exchange_weak(old, value)) {
   }
   return old;
 }
-
+template <typename T>
+T atomicMax(T* address, T value) {
+  return atomic_replace_if(address, value, [](T a, T b) { return b < a; });
+}
 template <typename T>
 T atomicMin(T* address, T value) {
-  std::atomic_ref<T> ref(*address);
-  T old = ref.load();
-  while (value < old && !ref.compare_exchange_weak(old, value)) {
-  }
-  return old;
+  return atomic_replace_if(address, value, [](T a, T b) { return a < b; });
 }
 
 // Launch: the emulator here, <<<grid, block, bytes>>> under nvcc (kernels/cuda/compat.h).
