@@ -19,10 +19,10 @@ import numpy as _np
 
 from . import _convis
 from ._convis import *  # noqa: F401,F403  Tensor, dtypes, factories, ops, Error, ...
-from ._convis import Tensor, Error, Layer, autograd, filters, models, nn, optim, samples, streams  # noqa: F401
+from ._convis import Tensor, Error, Layer, autograd, cuda, filters, models, nn, optim, samples, streams  # noqa: F401
 
 # The extension's submodules, importable as convis.filters, convis.models, convis.nn, ...
-for _name in ("autograd", "filters", "models", "nn", "optim", "samples", "streams"):
+for _name in ("autograd", "cuda", "filters", "models", "nn", "optim", "samples", "streams"):
     _sys.modules[__name__ + "." + _name] = getattr(_convis, _name)
 _sys.modules[__name__ + ".nn.functional"] = nn.functional
 

@@ -21,7 +21,13 @@ void bind_module(nb::module_& m) {
       .def("train", [](nn::Module& x, bool on) { x.train(on); }, nb::arg("mode") = true)
       .def("eval", &nn::Module::eval)
       .def_prop_ro("training", &nn::Module::is_training)
-      .def("zero_grad", [](nn::Module& x) { x.zero_grad(); });
+      .def("zero_grad", [](nn::Module& x) { x.zero_grad(); })
+      // to("cuda") moves parameters, buffers and a Layer's states; to(dtype) converts floating ones
+      .def("to", [](nn::Module& x, nb::handle target) {
+        if (nb::isinstance<nb::str>(target)) x.to(Device(nb::cast<std::string>(target)));
+        else x.to(to_dtype(target));
+      })
+      .def("cuda", [](nn::Module& x) { x.to(Device(kCUDA)); });
 }
 
 void bind_output(nb::module_& m) {

@@ -12,4 +12,14 @@ NB_MODULE(_convis, m) {
   convis::python::bind_nn(m);
   convis::python::bind_streams(m);
   convis::python::bind_function(m);
+  // convis.cuda, as torch.cuda (core/cuda.h); CONVIS_CUDA_EMULATOR=1 gives an emulated device
+  nanobind::module_ cuda = m.def_submodule("cuda", "CUDA devices (as torch.cuda)");
+  cuda.def("is_available", &convis::cuda::is_available)
+      .def("device_count", &convis::cuda::device_count)
+      .def("is_built", &convis::cuda::is_built)
+      .def("is_emulated", &convis::cuda::is_emulated)
+      .def("synchronize", &convis::cuda::synchronize, nanobind::arg("device") = -1)
+      .def("empty_cache", &convis::cuda::empty_cache)
+      .def("memory_allocated", [](int64_t device) { return convis::cuda::memory_stats(device).live_bytes; },
+           nanobind::arg("device") = 0);
 }

@@ -240,7 +240,14 @@ void bind_tensor(nb::module_& m) {
       }, nb::arg("gradient").none() = nb::none(), nb::arg("retain_graph").none() = nb::none(), nb::arg("create_graph") = false,
          nb::call_guard<nb::gil_scoped_release>());
   // ---- conversions, copies, views ----
-  t.def("to", [](const Tensor& x, nb::handle dtype) { return x.to(to_dtype(dtype)); })
+  // to("cuda"), to("cpu:0") or to(dtype), as torch
+  t.def("to", [](const Tensor& x, nb::handle target) {
+        if (nb::isinstance<nb::str>(target)) return x.to(Device(nb::cast<std::string>(target)));
+        return x.to(to_dtype(target));
+      })
+      .def("cuda", &Tensor::cuda)
+      .def_prop_ro("device", [](const Tensor& x) { return x.device().str(); })
+      .def_prop_ro("is_cuda", &Tensor::is_cuda)
       .def("float", [](const Tensor& x) { return x.to(kFloat32); })
       .def("double", [](const Tensor& x) { return x.to(kFloat64); })
       .def("long", [](const Tensor& x) { return x.to(kInt64); })

@@ -1,0 +1,57 @@
+"""The CUDA device from Python (convis.cuda, Tensor.cuda/to/device, Module.to): without a device
+the errors, and in a child process with CONVIS_CUDA_EMULATOR=1 (the choice is made once per
+process) the emulated device running tensors, autograd and the Retina."""
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import convis
+
+
+def test_without_a_device_cuda_requests_are_errors():
+    if convis.cuda.is_available():
+        pytest.skip("a CUDA device is present")
+    assert convis.cuda.device_count() == 0
+    assert not convis.cuda.is_emulated()
+    x = convis.ones(2, 3)
+    assert x.device == "cpu" and not x.is_cuda
+    with pytest.raises(convis.Error, match=r"\[to\] expected a CUDA device"):
+        x.cuda()
+    with pytest.raises(convis.Error, match=r"\[to\] expected a CUDA device"):
+        x.to("cuda")
+
+
+def test_the_emulated_device_from_python():
+    script = textwrap.dedent("""
+        import numpy as np
+        import convis
+        assert convis.cuda.is_available() and convis.cuda.is_emulated()
+        a = np.linspace(-2, 2, 12).reshape(3, 4)
+        x = convis.from_numpy(a).cuda()
+        assert x.device == "cuda:0" and x.is_cuda
+        y = (x * 2 + 1).exp().sum(dim=1)
+        np.testing.assert_allclose(y.cpu().numpy(), np.exp(a * 2 + 1).sum(axis=1), rtol=1e-12)
+        try:
+            x.numpy()
+            raise AssertionError("numpy() of a device tensor must fail")
+        except convis.Error as e:
+            assert ".cpu()" in str(e)
+        w = convis.from_numpy(a).to("cuda").requires_grad_()
+        (w * w).sum().backward()
+        np.testing.assert_allclose(w.grad.cpu().numpy(), 2 * a)
+        retina = convis.models.Retina()
+        retina.to("cuda")
+        video = convis.from_numpy(np.random.default_rng(0).random((1, 1, 20, 12, 12)).astype(np.float32) * 255)
+        spikes = retina(video.cuda())
+        assert spikes.device == "cuda:0" and spikes.shape == [1, 1, 20, 12, 12]
+        assert convis.cuda.memory_allocated() > 0
+        print("ok")
+    """)
+    env = dict(os.environ, CONVIS_CUDA_EMULATOR="1")
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip().endswith("ok")
