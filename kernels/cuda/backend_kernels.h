@@ -135,13 +135,9 @@ template <typename T, bool kMax>
 void pool_forward_kernel(const PoolForwardArgs& a) {
   const std::int64_t n = a.geometry.planes * pool_volume(a.geometry.out_size);
   if (n == 0) return;
-  if constexpr (kMax)
-    klaunch(cuda_kernels::max_pool_forward<T>, dim3(grid_for(n)), dim3(cuda_kernels::kElementwiseThreads), 0,
-            a.geometry, static_cast<const T*>(a.input), static_cast<T*>(a.output), a.indices);
-  else
-    klaunch(cuda_kernels::avg_pool_forward<T>, dim3(grid_for(n)), dim3(cuda_kernels::kElementwiseThreads), 0,
-            a.geometry, static_cast<const T*>(a.input), static_cast<T*>(a.output));
-  check_launch(kMax ? "max_pool_forward" : "avg_pool_forward");
+  klaunch(cuda_kernels::pool_forward<T, kMax>, dim3(grid_for(n)), dim3(cuda_kernels::kElementwiseThreads), 0,
+          a.geometry, static_cast<const T*>(a.input), static_cast<T*>(a.output), a.indices);
+  check_launch("pool_forward");
 }
 
 template <typename T, bool kMax>

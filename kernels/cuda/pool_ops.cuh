@@ -2,7 +2,7 @@
 // windows of kernels/pool_windows.h (shared with the CPU).  Compiled by nvcc and by g++ for the
 // emulated device (kernels/cuda/backend_kernels.h).
 //
-//   klaunch(max_pool_forward<float>, dim3(blocks), dim3(256), 0, geometry, x, y, indices);
+//   klaunch(pool_forward<float, true>, dim3(blocks), dim3(256), 0, geometry, x, y, indices);
 //
 // Note [CUDA pooling order]
 // Forward: one thread per output element visits its window's taps in the CPU's order (t, h, w),
@@ -28,39 +28,31 @@ __device__ __forceinline__ void window_of(const PoolGeometry& g, std::int64_t o,
   w = kMax ? max_taps(g, 2, ow) : avg_taps(g, 2, ow);
 }
 
-template <typename T>
-__global__ void max_pool_forward(PoolGeometry g, const T* in, T* out, std::int64_t* indices) {
+// kMax: out = the window's maximum (a NaN wins) and indices its flat position in the plane;
+// else out = the window's average (indices unused).  One thread per output element.
+template <typename T, bool kMax>
+__global__ void pool_forward(PoolGeometry g, const T* in, T* out, std::int64_t* indices) {
   const std::int64_t in_plane = pool_volume(g.in_size), out_plane = pool_volume(g.out_size);
   const std::int64_t n = g.planes * out_plane, step = std::int64_t(gridDim.x) * blockDim.x;
   for (std::int64_t i = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += step) {
-    const std::int64_t o = i % out_plane, p = i / out_plane;
     Taps t, h, w;
-    window_of<true>(g, o, t, h, w);
-    const T* plane = in + p * in_plane;
-    T best = T(-INFINITY);
-    std::int64_t best_at = -1;
-    for_each_tap(g, t, h, w, [&](std::int64_t at) {
-      const T v = plane[at];
-      if (best_at < 0 || v > best || v != v) best = v, best_at = at;
-    });
-    out[i] = best;
-    indices[i] = best_at;
-  }
-}
-
-template <typename T>
-__global__ void avg_pool_forward(PoolGeometry g, const T* in, T* out) {
-  const std::int64_t in_plane = pool_volume(g.in_size), out_plane = pool_volume(g.out_size);
-  const std::int64_t n = g.planes * out_plane, step = std::int64_t(gridDim.x) * blockDim.x;
-  for (std::int64_t i = std::int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += step) {
-    const std::int64_t o = i % out_plane, p = i / out_plane;
-    Taps t, h, w;
-    window_of<false>(g, o, t, h, w);
-    const T* plane = in + p * in_plane;
-    const std::int64_t divisor = avg_divisor(g, t, h, w);
-    T sum = 0;
-    for_each_tap(g, t, h, w, [&](std::int64_t at) { sum += plane[at]; });
-    out[i] = divisor > 0 && t.count * h.count * w.count > 0 ? sum / T(divisor) : T(0);
+    window_of<kMax>(g, i % out_plane, t, h, w);
+    const T* plane = in + i / out_plane * in_plane;
+    if constexpr (kMax) {
+      T best = T(-INFINITY);
+      std::int64_t best_at = -1;
+      for_each_tap(g, t, h, w, [&](std::int64_t at) {
+        const T v = plane[at];
+        if (best_at < 0 || v > best || v != v) best = v, best_at = at;
+      });
+      out[i] = best;
+      indices[i] = best_at;
+    } else {
+      const std::int64_t divisor = avg_divisor(g, t, h, w);
+      T sum = 0;
+      for_each_tap(g, t, h, w, [&](std::int64_t at) { sum += plane[at]; });
+      out[i] = divisor > 0 && t.count * h.count * w.count > 0 ? sum / T(divisor) : T(0);
+    }
   }
 }
 
