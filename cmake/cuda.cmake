@@ -25,6 +25,10 @@ target_compile_options(convis_cuda PRIVATE -Xcompiler=-Wall,-Wextra -Werror=all-
 set(_convis_lmem_checked ${CONVIS_CUDA_SOURCES})
 list(FILTER _convis_lmem_checked EXCLUDE REGEX "/trig\\.cu$")
 set_source_files_properties(${_convis_lmem_checked} PROPERTIES COMPILE_OPTIONS -Xptxas=-warn-lmem-usage)
+# The kernels along time round every operation as the CPU does: no FMA contraction (Note
+# [Exact CUDA units] in kernels/cuda/recurrent.cuh).
+set_source_files_properties(${PROJECT_SOURCE_DIR}/kernels/cuda/recurrent.cu PROPERTIES COMPILE_OPTIONS
+                            "-Xptxas=-warn-lmem-usage;--fmad=false")
 set_target_properties(convis_cuda PROPERTIES CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}" CUDA_STANDARD 17
                       POSITION_INDEPENDENT_CODE ON)
 target_sources(convis_core PRIVATE $<TARGET_OBJECTS:convis_cuda>)

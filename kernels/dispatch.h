@@ -40,6 +40,8 @@ struct ConvBackwardWeightArgs;
 struct PoolForwardArgs;
 struct PoolBackwardArgs;
 struct LifArgs;
+struct LinearRecursionArgs;
+struct FirstOrderStreamArgs;
 using ElementwiseKernel = void(const StridedLoop&);  // keyed by the compute dtype
 using ReduceKernel = void(const ReduceArgs&);        // keyed by the input's dtype
 using IndexKernel = IndexCheck(const IndexLoop&);
@@ -50,6 +52,8 @@ using ConvBackwardWeightKernel = void(const ConvBackwardWeightArgs&);
 using PoolForwardKernel = void(const PoolForwardArgs&);
 using PoolBackwardKernel = void(const PoolBackwardArgs&);
 using LifKernel = void(const LifArgs&);  // keyed by the input's dtype (float32)
+using LinearRecursionKernel = void(const LinearRecursionArgs&);
+using FirstOrderStreamKernel = void(const FirstOrderStreamArgs&);
 
 // Note [One list of ops]
 // Every op is one line here, with its kernel signature; the enum, the names op_name prints
@@ -84,7 +88,8 @@ using LifKernel = void(const LifArgs&);  // keyed by the input's dtype (float32)
   X(conv_backward_weight, ConvBackwardWeightKernel)                                            \
   X(max_pool_forward, PoolForwardKernel) X(max_pool_backward, PoolBackwardKernel)              \
   X(avg_pool_forward, PoolForwardKernel) X(avg_pool_backward, PoolBackwardKernel)              \
-  X(lif_forward, LifKernel)
+  X(lif_forward, LifKernel) X(linear_recursion, LinearRecursionKernel)                          \
+  X(first_order_stream, FirstOrderStreamKernel)
 
 enum class OpKind : uint16_t {
 #define CONVIS_OP_ENUM(name, signature) name,

@@ -16,5 +16,6 @@ void register_gemm_kernels();         // kernels/cpu/linalg.cpp
 void register_conv_kernels();         // kernels/cpu/conv.cpp
 void register_pool_kernels();         // kernels/cpu/pool.cpp
 void register_spiking_kernels();      // kernels/cpu/spiking.cpp
+void register_recursion_kernels();    // kernels/cpu/recursion.cpp
 
 CONVIS_CPU_END

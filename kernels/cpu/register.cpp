@@ -17,6 +17,7 @@ void register_kernels() {
   register_conv_kernels();         // kernels/cpu/conv.cpp
   register_pool_kernels();         // kernels/cpu/pool.cpp
   register_spiking_kernels();      // kernels/cpu/spiking.cpp
+  register_recursion_kernels();    // kernels/cpu/recursion.cpp
 }
 
 CONVIS_CPU_END

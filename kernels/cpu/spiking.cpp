@@ -4,7 +4,6 @@
 #include <cstdint>
 
 #include "convis/kernels/cpu/box_muller.h"
-#include "convis/kernels/cpu/fast_math.h"
 #include "convis/kernels/cpu/kernels.h"
 #include "convis/kernels/cpu/parallel.h"
 #include "convis/kernels/spiking.h"
@@ -13,23 +12,14 @@ CONVIS_CPU_BEGIN
 
 namespace {
 
-using fast_math_detail::select;
+lif::StepConstants step_constants(const LifArgs& a) {
+  return {a.dt, a.g_leak, a.noise_scale, a.steps_per_second * a.refr_mu, a.steps_per_second * a.refr_sigma};
+}
 
 // One step of `count` neurons of one plane at one frame; xi and xr are their two normals.
-void lif_steps(const LifArgs& a, const float* in, bool* out, float* v, float* refr, const float* xi,
+void lif_steps(const lif::StepConstants& c, const float* in, bool* out, float* v, float* refr, const float* xi,
                const float* xr, int64_t count) {
-  const float refractory_steps_mu = a.steps_per_second * a.refr_mu;
-  const float refractory_steps_sigma = a.steps_per_second * a.refr_sigma;
-  for (int64_t i = 0; i < count; ++i) {
-    float vp = v[i] + (in[i] - a.g_leak * v[i]) * a.dt + a.noise_scale * xi[i];
-    float r = refr[i] - 1.0f;
-    r = select(r > 0.0f, r, 0.0f);
-    vp = select(r >= 0.5f, 0.0f, vp);
-    const bool spike = vp > 1.0f;
-    v[i] = select(spike, 0.0f, vp);
-    refr[i] = select(spike, refractory_steps_mu + refractory_steps_sigma * xr[i], r);
-    out[i] = spike;
-  }
+  for (int64_t i = 0; i < count; ++i) out[i] = lif::step(c, in[i], xi[i], xr[i], v[i], refr[i]);
 }
 
 constexpr int64_t kTilePairs = 128;  // pairs whose normals are drawn together, then stepped
@@ -38,6 +28,7 @@ constexpr int64_t kTilePairs = 128;  // pairs whose normals are drawn together, 
 void lif_pair_range(const LifArgs& a, int64_t pair_begin, int64_t pair_end) {
   const int64_t n = a.planes * a.pixels;
   const uint64_t per_frame = lif_counters_per_frame(n), half = per_frame / 2;
+  const lif::StepConstants c = step_constants(a);
   float xi[2 * kTilePairs], xr[2 * kTilePairs] = {};
   for (int64_t f = 0; f < a.frames; ++f) {
     const uint64_t base = a.counter + uint64_t(f) * per_frame;
@@ -55,7 +46,7 @@ void lif_pair_range(const LifArgs& a, int64_t pair_begin, int64_t pair_end) {
         const int64_t plane = p / a.pixels, pixel = p % a.pixels;
         const int64_t run = std::min(p_end - p, a.pixels - pixel);
         const int64_t at = (plane * a.frames + f) * a.pixels + pixel, tile = p - 2 * k0;
-        lif_steps(a, a.input + at, a.spikes + at, a.v + p, a.refr + p, xi + tile, xr + tile, run);
+        lif_steps(c, a.input + at, a.spikes + at, a.v + p, a.refr + p, xi + tile, xr + tile, run);
         p += run;
       }
     }

@@ -18,7 +18,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "convis/core/error.h"
+#include "convis/kernels/cuda/check_launch.h"
 #include "convis/kernels/cuda/elementwise.cuh"
 #include "convis/kernels/cuda/gemm.cuh"
 #include "convis/kernels/cuda/pool_ops.cuh"
@@ -28,21 +28,6 @@
 #include "convis/kernels/strided_loop.h"
 
 namespace convis::CONVIS_CUDA_NS {
-
-// Throws an Error naming the kernel when its launch failed (the device reports it at the next
-// runtime call; the emulator throws from the launch itself).
-inline void check_launch(const char* kernel) {
-#ifdef __CUDACC__
-  const cudaError_t error = cudaGetLastError();
-  if (error == cudaSuccess) return;
-  char message[256];
-  std::snprintf(message, sizeof(message), "[cuda] expected the kernel %s to launch, got: %s", kernel,
-                cudaGetErrorString(error));
-  throw Error(message);
-#else
-  (void)kernel;
-#endif
-}
 
 inline cuda_kernels::Loop device_loop(const StridedLoop& s) {
   cuda_kernels::Loop L;
@@ -142,11 +127,11 @@ void pool_forward_kernel(const PoolForwardArgs& a) {
 
 template <typename T, bool kMax>
 void pool_backward_kernel(const PoolBackwardArgs& a) {
-  if (a.geometry.planes * pool_volume(a.geometry.in_size) == 0) return;
-  klaunch(cuda_kernels::pool_backward_planes<T, kMax>, dim3(grid_for(a.geometry.planes)),
-          dim3(cuda_kernels::kElementwiseThreads), 0, a.geometry, static_cast<const T*>(a.grad_output), a.indices,
-          static_cast<T*>(a.grad_input));
-  check_launch("pool_backward_planes");
+  const std::int64_t n = a.geometry.planes * pool_volume(a.geometry.in_size);
+  if (n == 0) return;
+  klaunch(cuda_kernels::pool_backward_gather<T, kMax>, dim3(grid_for(n)), dim3(cuda_kernels::kElementwiseThreads), 0,
+          a.geometry, static_cast<const T*>(a.grad_output), a.indices, static_cast<T*>(a.grad_input));
+  check_launch("pool_backward_gather");
 }
 
 // Note [Trigonometry in local memory]
@@ -182,6 +167,8 @@ void CudaKernels<functors::Cos, T>::unary(const StridedLoop& s) {
 
 namespace convis::CONVIS_CUDA_NS {
 
+void register_recurrent_kernels();  // kernels/cuda/backend_recurrent.h, in its own unit on the device
+
 // One line per kernel: the list of what this backend has.
 inline void register_kernels() {
   register_kernel<OpKind::copy>(kCUDA, kBool, &copy_kernel<bool>);
@@ -207,6 +194,7 @@ inline void register_kernels() {
   register_kernel<OpKind::avg_pool_forward>(kCUDA, kFloat64, &pool_forward_kernel<double, false>);
   register_kernel<OpKind::avg_pool_backward>(kCUDA, kFloat32, &pool_backward_kernel<float, false>);
   register_kernel<OpKind::avg_pool_backward>(kCUDA, kFloat64, &pool_backward_kernel<double, false>);
+  register_recurrent_kernels();  // kernels/cuda/backend_recurrent.h
 }
 
 }  // namespace convis::CONVIS_CUDA_NS

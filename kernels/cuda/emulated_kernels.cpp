@@ -5,6 +5,7 @@
 #define CONVIS_CUDA_REDUCE_THREADS 32
 #define CONVIS_CUDA_GRID_CAP 4
 #include "convis/kernels/cuda/backend_kernels.h"
+#include "convis/kernels/cuda/backend_recurrent.h"
 
 namespace convis {
 

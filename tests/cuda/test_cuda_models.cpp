@@ -1,8 +1,9 @@
 // The convis models with their input on the CUDA device: the LN model and the Retina (OPL,
 // bipolar, ganglion input currents and spikes) moved with to(kCUDA), run in chunks, against the
 // same models on the CPU; the states move with the module (Layer::convert_other_tensors).
-// Stages without a device kernel yet (the recursive filters' streamed loop, the spiking loop)
-// round-trip through the CPU.  Run by cuda/test_cuda_models_emulated (CONVIS_CUDA_EMULATOR=1)
+// The recursive filters and the spiking neurons run on the device kernels of
+// kernels/cuda/recurrent.cuh (tests/cuda/test_cuda_recurrent.cpp); the bipolar stage as tensor
+// ops (its graph path).  Run by cuda/test_cuda_models_emulated (CONVIS_CUDA_EMULATOR=1)
 // and on a GPU.
 #include "cuda/device_compare.h"
 

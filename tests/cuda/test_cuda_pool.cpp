@@ -1,6 +1,6 @@
 // Pooling on CUDA tensors (kernels/cuda/pool_ops.cuh, Note [CUDA pooling order]) against the
 // CPU's: max with indices and average, 1-D to 3-D, stride, padding, dilation, ceil_mode,
-// count_include_pad, NaN; forward bit for bit on the emulated device, the gradients through
+// count_include_pad, NaN; forward and gradients bit for bit on the emulated device, the gradients through
 // overlapping windows, and dropout (drawn on the host: the same mask on both devices).  Run by
 // cuda/test_cuda_pool_emulated (CONVIS_CUDA_EMULATOR=1) and on a GPU.
 #include "cuda/device_compare.h"
@@ -45,6 +45,35 @@ TEST_CASE("CUDA pooling gradients through overlapping windows", "[cuda_tensor]")
   loss(device).backward();
   REQUIRE(device.grad().defined());
   check(device.grad(), host.grad());
+}
+
+TEST_CASE("CUDA pooling gradients give the CPU's bits for every window option", "[cuda_tensor]") {
+  REQUIRE_DEVICE_OR_RETURN();
+  // Each input element gathers its windows in output order (Note [CUDA pooling order]): the
+  // same additions as the CPU's scatter, so the same bits on the emulated device.
+  for (DType dtype : {kFloat32, kFloat64}) {
+    const Tensor x0 = finite(values(dtype, {2, 2, 6, 7, 9}, 0.2), 0.5);
+    for (bool ceil : {false, true}) {
+      INFO(dtype_name(dtype) << (ceil ? ", ceil_mode" : ""));
+      auto max_loss = [&](const Tensor& x) {
+        auto [v, i] = max_pool3d_with_indices(x, {3, 2, 3}, {2, 1, 2}, {1, 1, 1}, {1, 2, 2}, ceil);
+        return (v * v).sum();
+      };
+      for (bool include_pad : {false, true}) {
+        auto avg_loss = [&](const Tensor& x) {
+          return (avg_pool3d(x, {2, 3, 4}, {1, 2, 3}, {1, 1, 2}, ceil, include_pad) * 0.75).sum();
+        };
+        Tensor host = x0.clone().requires_grad_(true), device = x0.cuda().requires_grad_(true);
+        avg_loss(host).backward();
+        avg_loss(device).backward();
+        check(device.grad(), host.grad());
+      }
+      Tensor host = x0.clone().requires_grad_(true), device = x0.cuda().requires_grad_(true);
+      max_loss(host).backward();
+      max_loss(device).backward();
+      check(device.grad(), host.grad());
+    }
+  }
 }
 
 TEST_CASE("dropout on a CUDA tensor draws the CPU's mask", "[cuda_tensor]") {

@@ -124,9 +124,9 @@ TEST_CASE("CUDA tensors and the rest of the engine", "[cuda_tensor]") {
     CHECK_THROWS_WITH(d + x, Contains("expected all tensors on one device, got cuda:0 and cpu"));
     CHECK_THROWS_WITH(mm(d, x.t()), Contains("[mm] expected both operands on one device, got cuda:0 and cpu"));
   }
-  SECTION("an op without a CUDA kernel says what is registered") {
-    CHECK_THROWS_WITH(find_kernel_raw(OpKind::lif_forward, kCUDA, kFloat32),
-                      Contains("no kernel for lif_forward on cuda/float32; registered: cpu/float32"));
+  SECTION("a dtype without a CUDA kernel says what is registered") {
+    CHECK_THROWS_WITH(find_kernel_raw(OpKind::lif_forward, kCUDA, kFloat64),
+                      Contains("no kernel for lif_forward on cuda/float64; registered: cpu/float32, cuda/float32"));
   }
   SECTION("printing copies to the host and names the device") {
     std::ostringstream out;

@@ -3,6 +3,8 @@
 #include "convis/autograd/function.h"
 #include "convis/core/factory.h"
 #include "convis/core/ops.h"
+#include "convis/kernels/dispatch.h"
+#include "convis/kernels/recursion.h"
 #include "convis/nn/convis/filters/recursive.h"
 
 namespace convis::filters {
@@ -12,78 +14,19 @@ struct Coefficients {
   double b0, b1, a1, a2;
 };
 
-}  // namespace
-
-namespace {
-
-// y[n] = b0 x[n] + b1 x[n-1] + a1 y[n-1] + a2 y[n-2] over [outer, n, inner] contiguous data.
-template <typename T>
-void recursion_kernel(const T* x, const T* y0, T* y, int64_t outer, int64_t n, int64_t inner, Coefficients c) {
-  const T b0 = T(c.b0), b1 = T(c.b1), a1 = T(c.a1), a2 = T(c.a2);
-  for (int64_t o = 0; o < outer; ++o) {
-    const T* xo = x + o * n * inner;
-    T* yo = y + o * n * inner;
-    const T* start = y0 ? y0 + o * inner : nullptr;
-    for (int64_t i = 0; i < n; ++i) {
-      const T* xi = xo + i * inner;
-      const T* x1 = i >= 1 ? xi - inner : nullptr;
-      const T* y1 = i >= 1 ? yo + (i - 1) * inner : start;
-      const T* y2 = i >= 2 ? yo + (i - 2) * inner : (i == 1 ? start : nullptr);
-      T* yi = yo + i * inner;
-      for (int64_t j = 0; j < inner; ++j) yi[j] = b0 * xi[j];
-      if (x1 && b1 != T(0))
-        for (int64_t j = 0; j < inner; ++j) yi[j] += b1 * x1[j];
-      if (y1)
-        for (int64_t j = 0; j < inner; ++j) yi[j] += a1 * y1[j];
-      if (y2 && a2 != T(0))
-        for (int64_t j = 0; j < inner; ++j) yi[j] += a2 * y2[j];
-    }
-  }
-}
-
-// recursion_kernel's arithmetic for b1 = a2 = 0, streamed (Note [Streamed recursion]): the
-// raw y of each frame lives in `state` ([outer, inner], y[-1] unless `fresh`) and is written
-// back there; the output gets (y * scale) / tau, or x - ((y * scale) / tau) * k for the
-// high-pass, where xp is x delayed by one frame (xp[0] = previous) when `previous` is given.
-template <typename T>
-void first_order_stream_kernel(const T* x, const T* previous, T* state, bool fresh, T* out, int64_t outer, int64_t n,
-                               int64_t inner, const FirstOrderStream& f) {
-  const T b0 = T(f.a), a1 = T(f.e), scale = T(f.scale), tau = T(f.tau), k = T(f.k);
-  for (int64_t o = 0; o < outer; ++o) {
-    const T* xo = x + o * n * inner;
-    T* so = state + o * inner;
-    T* oo = out + o * n * inner;
-    for (int64_t i = 0; i < n; ++i) {
-      const T* xi = xo + i * inner;
-      const T* xp = !previous ? xi : i == 0 ? previous + o * inner : xi - inner;
-      T* oi = oo + i * inner;
-      const bool has_y1 = i > 0 || !fresh;
-      for (int64_t j = 0; j < inner; ++j) {
-        T y = b0 * xp[j];
-        if (has_y1) y += a1 * so[j];
-        so[j] = y;
-        const T low = (y * scale) / tau;
-        oi[j] = f.highpass ? xi[j] - low * k : low;
-      }
-    }
-  }
-}
-
-// The forward computation on CPU (other devices round-trip through the CPU).
+// The forward computation, by the recursion kernel of x's device (kernels/recursion.h).
 Tensor run_recursion(const Tensor& x_in, const Tensor& y0_in, int64_t dim, Coefficients c) {
-  Tensor x = x_in.cpu().contiguous();
-  Tensor y0 = y0_in.defined() ? y0_in.to(x.dtype()).cpu().contiguous() : Tensor();
+  Tensor x = x_in.contiguous();
+  Tensor y0 = y0_in.defined() ? y0_in.to(x.device(), x.dtype()).contiguous() : Tensor();
   Tensor y = empty(x.sizes(), x.options());
-  int64_t outer = 1, inner = 1, n = x.size(dim);
-  for (int64_t d = 0; d < dim; ++d) outer *= x.size(d);
-  for (int64_t d = dim + 1; d < x.dim(); ++d) inner *= x.size(d);
-  if (x.dtype() == kFloat64)
-    recursion_kernel(x.data_ptr<double>(), y0.defined() ? y0.data_ptr<double>() : nullptr, y.data_ptr<double>(),
-                     outer, n, inner, c);
-  else
-    recursion_kernel(x.data_ptr<float>(), y0.defined() ? y0.data_ptr<float>() : nullptr, y.data_ptr<float>(), outer,
-                     n, inner, c);
-  return x_in.is_cpu() ? y : y.to(x_in.device());
+  LinearRecursionArgs a;
+  a.x = x.data_ptr(), a.y0 = y0.defined() ? y0.data_ptr() : nullptr, a.y = y.data_ptr();
+  a.outer = 1, a.inner = 1, a.n = x.size(dim);
+  for (int64_t d = 0; d < dim; ++d) a.outer *= x.size(d);
+  for (int64_t d = dim + 1; d < x.dim(); ++d) a.inner *= x.size(d);
+  a.b0 = c.b0, a.b1 = c.b1, a.a1 = c.a1, a.a2 = c.a2;
+  find_kernel<OpKind::linear_recursion>(x.device().type(), x.dtype())(a);
+  return y;
 }
 
 double value_of(const Tensor& t) { return t.detach().cpu().to(kFloat64).item<double>(); }
@@ -178,27 +121,24 @@ Tensor first_order_stream(const Tensor& x_in, Tensor& state, bool fresh, const T
   CONVIS_CHECK(x_in.defined() && x_in.dim() == 5 && x_in.is_floating_point(), "first_order_recursion",
                "expected a floating 5-D [B, C, T, X, Y] input, got {}",
                x_in.defined() ? fmt::format("shape {}", x_in.sizes()) : std::string("an undefined tensor"));
-  if (!x_in.is_cpu()) {  // a round trip through the CPU until the recursion has a device kernel
-    Tensor host_state = state.cpu();
-    const Tensor out = first_order_stream(x_in.cpu(), host_state, fresh, previous_in.defined() ? previous_in.cpu() : Tensor(), f);
-    state.copy_(host_state);
-    return out.to(x_in.device());
-  }
   Shape frame = x_in.sizes();
   frame[2] = 1;
-  CONVIS_CHECK(state.defined() && state.sizes() == frame && state.dtype() == x_in.dtype() && state.is_contiguous(),
-               "first_order_recursion", "expected a contiguous state frame of shape {} and dtype {}, got {}", frame,
-               dtype_name(x_in.dtype()), state.defined() ? fmt::format("shape {}", state.sizes()) : std::string("none"));
+  CONVIS_CHECK(state.defined() && state.sizes() == frame && state.dtype() == x_in.dtype() && state.is_contiguous() &&
+                   state.device() == x_in.device(),
+               "first_order_recursion", "expected a contiguous state frame of shape {} and dtype {} on {}, got {}", frame,
+               dtype_name(x_in.dtype()), x_in.device().str(),
+               state.defined() ? fmt::format("shape {} of dtype {} on {}", state.sizes(), dtype_name(state.dtype()), state.device().str())
+                               : std::string("none"));
   const Tensor x = x_in.contiguous();
-  const Tensor previous = previous_in.defined() ? previous_in.to(x.dtype()).contiguous() : Tensor();
+  const Tensor previous = previous_in.defined() ? previous_in.to(x.device(), x.dtype()).contiguous() : Tensor();
   Tensor out = empty(x.sizes(), x.options());
-  const int64_t outer = x.size(0) * x.size(1), n = x.size(2), inner = x.size(3) * x.size(4);
-  if (x.dtype() == kFloat64)
-    first_order_stream_kernel(x.data_ptr<double>(), previous.defined() ? previous.data_ptr<double>() : nullptr,
-                              state.data_ptr<double>(), fresh, out.data_ptr<double>(), outer, n, inner, f);
-  else
-    first_order_stream_kernel(x.data_ptr<float>(), previous.defined() ? previous.data_ptr<float>() : nullptr,
-                              state.data_ptr<float>(), fresh, out.data_ptr<float>(), outer, n, inner, f);
+  FirstOrderStreamArgs a;
+  a.x = x.data_ptr(), a.previous = previous.defined() ? previous.data_ptr() : nullptr;
+  a.state = state.data_ptr(), a.out = out.data_ptr();
+  a.fresh = fresh, a.highpass = f.highpass;
+  a.outer = x.size(0) * x.size(1), a.n = x.size(2), a.inner = x.size(3) * x.size(4);
+  a.a = f.a, a.e = f.e, a.scale = f.scale, a.tau = f.tau, a.k = f.k;
+  find_kernel<OpKind::first_order_stream>(x.device().type(), x.dtype())(a);
   return out;
 }
 

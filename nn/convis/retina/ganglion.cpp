@@ -194,15 +194,14 @@ void GanglionSpikingImpl::seed(uint64_t s) {
 Tensor GanglionSpikingImpl::forward(const Tensor& input) {
   check_input(input, "GanglionSpiking");
   NoGradGuard no_grad;
-  // The LIF loop runs on the CPU (its state too); a device input makes a round trip until the
-  // loop has a device kernel.
-  Tensor x = input.detach().to(kCPU, kFloat32).contiguous();
+  // The neurons run where the input is (kernels/spiking.h; the same bits on the CPU and a CUDA
+  // device), their state too.
+  Tensor x = input.detach().to(input.device(), kFloat32).contiguous();
   const int64_t BC = x.size(0) * x.size(1), frames = x.size(2), XY = x.size(3) * x.size(4), n = BC * XY;
   Shape frame = x.sizes();
   frame[2] = 1;
   uint64_t counter = uint64_t(state("rng_offset").item<int64_t>());
   Tensor v = state("V"), refr = state("refr");
-  if (v.defined() && !v.is_cpu()) v = v.cpu(), refr = refr.cpu();  // a module moved with to(kCUDA)
   if (!v.defined()) {
     v = empty(frame, kFloat32);
     float* pv = v.data_ptr<float>();
@@ -214,10 +213,11 @@ Tensor GanglionSpikingImpl::forward(const Tensor& input) {
                  "expected input frames {} as the stored state, got input {}; call clear_state() before changing "
                  "the frame size", v.sizes(), input.sizes());
   }
+  v = v.to(x.device()), refr = refr.to(x.device());  // nothing when they are there already
   v = state_buffer("V", v_buffer_, v);  // updated in place by the loop
   refr = state_buffer("refr", refr_buffer_, refr);
   const double dt = default_resolution.dt(), g_leak = g_L.item<double>();
-  Tensor out = empty(x.sizes(), kBool);
+  Tensor out = empty(x.sizes(), x.options().dtype(kBool));
   LifArgs a;
   a.input = x.data_ptr<float>();
   a.spikes = out.data_ptr<bool>();
@@ -229,7 +229,7 @@ Tensor GanglionSpikingImpl::forward(const Tensor& input) {
   a.steps_per_second = float(default_resolution.steps_per_second);
   a.refr_mu = float(refr_mu.item<double>()), a.refr_sigma = float(refr_sigma.item<double>());
   a.key = generator_.key(), a.counter = counter;
-  find_kernel<OpKind::lif_forward>(kCPU, kFloat32)(a);
+  find_kernel<OpKind::lif_forward>(x.device().type(), kFloat32)(a);
   counter += uint64_t(frames) * lif_counters_per_frame(n);
   Tensor& offset = state("rng_offset");
   if (offset.is_same(offset_buffer_)) {
@@ -238,7 +238,7 @@ Tensor GanglionSpikingImpl::forward(const Tensor& input) {
     offset_buffer_ = scalar_tensor(int64_t(counter));
     offset = offset_buffer_;
   }
-  return input.is_cpu() ? out : out.to(input.device());
+  return out;
 }
 
 }  // namespace convis::models
