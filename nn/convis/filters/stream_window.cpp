@@ -38,6 +38,11 @@ void pad_frame(const T* src, T* dst, const FrameLayout& f, PadMode mode) {
     }
     const T* from = src + sr * f.y;
     std::memcpy(row + f.y_before, from, size_t(f.y) * sizeof(T));
+    if (mode == PadMode::replicate || mode == PadMode::constant) {  // the borders are one value each
+      std::fill(row, row + f.y_before, mode == PadMode::constant ? T(0) : from[0]);
+      std::fill(row + f.y_before + f.y, row + f.yp, mode == PadMode::constant ? T(0) : from[f.y - 1]);
+      continue;
+    }
     for (int64_t c = 0; c < f.yp; ++c) {
       if (c == f.y_before) c += f.y;
       if (c >= f.yp) break;

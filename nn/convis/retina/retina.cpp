@@ -20,7 +20,9 @@ namespace convis::models {
 // and equal histories (the defaults: both start from zeros and see the same frames) their
 // transient convolutions are equal, so without gradients (no kernel could receive one) the
 // OFF pathway reuses the ON result and takes over its history.  This halves the largest
-// temporal convolution of the retina.  With gradients both are computed.
+// temporal convolution of the retina.  With gradients both are computed.  Comparing the two
+// kernels is a tensor op that cost a frame-by-frame run a microsecond per frame, so the answer
+// is kept until either kernel changes: another storage, or a write to it (its version).
 
 namespace {
 
@@ -28,14 +30,6 @@ bool same_history(const Tensor& a, const Tensor& b) {
   if (!a.defined() || !b.defined()) return !a.defined() && !b.defined();
   if (a.is_same(b)) return true;  // the OFF pathway took over the ON history last chunk
   return a.sizes() == b.sizes() && a.dtype() == b.dtype() && equal(a, b);
-}
-
-bool can_share_transient(const GanglionInputImpl& on, const GanglionInputImpl& off) {
-  if (GradMode::is_enabled()) return false;
-  const Tensor& w0 = on.transient->weight;
-  const Tensor& w1 = off.transient->weight;
-  return w0.sizes() == w1.sizes() && equal(w0, w1) &&
-         same_history(on.transient->state("history"), off.transient->state("history"));
 }
 
 }  // namespace
@@ -90,7 +84,7 @@ Output RetinaImpl::forward_outputs(const Tensor& input) {
 
 // The two ganglion input currents, in place of the bipolar signals i1 (ON) and i2 (OFF).
 void RetinaImpl::ganglion_inputs(Tensor& i1, Tensor& i2) {
-  const bool share = can_share_transient(*gang_0_input, *gang_1_input);
+  const bool share = can_share_transient();
   Tensor t1 = gang_0_input->transient_response(i1);
   Tensor t2;
   if (share) {
@@ -101,6 +95,20 @@ void RetinaImpl::ganglion_inputs(Tensor& i1, Tensor& i2) {
   }
   i1 = gang_0_input->respond(t1);
   i2 = gang_1_input->respond(t2);
+}
+
+bool RetinaImpl::can_share_transient() {
+  if (GradMode::is_enabled()) return false;
+  const Tensor& w0 = gang_0_input->transient->weight;
+  const Tensor& w1 = gang_1_input->transient->weight;
+  KernelComparison& c = transient_kernels_;
+  auto same = [](const Tensor& seen, uint32_t version, const Tensor& w) {
+    return seen.defined() && seen.data_ptr() == w.data_ptr() && seen.sizes() == w.sizes() && version == w._version();
+  };
+  if (!same(c.on, c.on_version, w0) || !same(c.off, c.off_version, w1)) {
+    c = {w0.detach(), w1.detach(), w0._version(), w1._version(), w0.sizes() == w1.sizes() && equal(w0, w1)};
+  }
+  return c.equal && same_history(gang_0_input->transient->state("history"), gang_1_input->transient->state("history"));
 }
 
 Tensor RetinaImpl::forward(const Tensor& input) { return forward_outputs(input)[0]; }

@@ -46,7 +46,16 @@ class RetinaImpl : public Layer {
 
  private:
   void ganglion_inputs(Tensor& i1, Tensor& i2);  // bipolar signals -> ganglion input currents
+  bool can_share_transient();
   RetinaConfig config_;
+  // The last comparison of the two transient kernels (Note [Shared transient]): views of their
+  // storages (held, so that no new kernel can take their addresses unnoticed), their versions,
+  // and whether they were equal.
+  struct KernelComparison {
+    Tensor on, off;
+    uint32_t on_version = 0, off_version = 0;
+    bool equal = false;
+  } transient_kernels_;
 };
 
 // The holders (Note [Module holders] in nn/module_holder.h).
