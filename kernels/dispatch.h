@@ -42,6 +42,7 @@ struct PoolBackwardArgs;
 struct LifArgs;
 struct LinearRecursionArgs;
 struct FirstOrderStreamArgs;
+struct BipolarArgs;
 using ElementwiseKernel = void(const StridedLoop&);  // keyed by the compute dtype
 using ReduceKernel = void(const ReduceArgs&);        // keyed by the input's dtype
 using IndexKernel = IndexCheck(const IndexLoop&);
@@ -54,6 +55,7 @@ using PoolBackwardKernel = void(const PoolBackwardArgs&);
 using LifKernel = void(const LifArgs&);  // keyed by the input's dtype (float32)
 using LinearRecursionKernel = void(const LinearRecursionArgs&);
 using FirstOrderStreamKernel = void(const FirstOrderStreamArgs&);
+using BipolarKernel = void(const BipolarArgs&);
 
 // Note [One list of ops]
 // Every op is one line here, with its kernel signature; the enum, the names op_name prints
@@ -89,7 +91,7 @@ using FirstOrderStreamKernel = void(const FirstOrderStreamArgs&);
   X(max_pool_forward, PoolForwardKernel) X(max_pool_backward, PoolBackwardKernel)              \
   X(avg_pool_forward, PoolForwardKernel) X(avg_pool_backward, PoolBackwardKernel)              \
   X(lif_forward, LifKernel) X(linear_recursion, LinearRecursionKernel)                          \
-  X(first_order_stream, FirstOrderStreamKernel)
+  X(first_order_stream, FirstOrderStreamKernel) X(bipolar_uniform, BipolarKernel)
 
 enum class OpKind : uint16_t {
 #define CONVIS_OP_ENUM(name, signature) name,

@@ -1,9 +1,12 @@
 // kernels/cpu/recursion.cpp: the temporal recursions of the convis filters (kernels/recursion.h)
-// on the CPU: each frame's pixels are one vectorised loop, the columns split among threads in
-// blocks (Note [Recursion order]: any split gives the same bits).
+// and the bipolar cells' (kernels/bipolar.h) on the CPU: each frame's pixels are one loop, the
+// columns split among threads in blocks (Note [Recursion order]: any split gives the same
+// bits); the bipolar planes, whose pixels share a per-frame conductance, split by plane.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
+#include "convis/kernels/bipolar.h"
 #include "convis/kernels/cpu/kernels.h"
 #include "convis/kernels/cpu/parallel.h"
 #include "convis/kernels/recursion.h"
@@ -73,6 +76,23 @@ void first_order_stream_kernel(const FirstOrderStreamArgs& f) {
   });
 }
 
+template <typename T>
+void bipolar_uniform_kernel(const BipolarArgs& a) {
+  const int64_t n = a.frames * a.pixels;
+  parallel_for(a.planes, 8 * n, [&](int64_t begin, int64_t end) {
+    for (int64_t plane = begin; plane < end; ++plane) {
+      const T* in = static_cast<const T*>(a.input) + plane * n;
+      T* out = static_cast<T*>(a.out) + plane * n;
+      T* v = static_cast<T*>(a.v) + plane * a.pixels;
+      T* q = static_cast<T*>(a.q) + plane * a.pixels;
+      for (int64_t t = 0; t < a.frames; ++t) {
+        const double g = a.g_leak + double(q[0]), decay = std::exp(-a.dt * g);
+        for (int64_t p = 0; p < a.pixels; ++p) out[t * a.pixels + p] = bipolar::step(a, g, decay, in[t * a.pixels + p], v[p], q[p]);
+      }
+    }
+  });
+}
+
 }  // namespace
 
 void register_recursion_kernels() {
@@ -80,6 +100,8 @@ void register_recursion_kernels() {
   register_kernel<OpKind::linear_recursion>(kCPU, kFloat64, &linear_recursion_kernel<double>);
   register_kernel<OpKind::first_order_stream>(kCPU, kFloat32, &first_order_stream_kernel<float>);
   register_kernel<OpKind::first_order_stream>(kCPU, kFloat64, &first_order_stream_kernel<double>);
+  register_kernel<OpKind::bipolar_uniform>(kCPU, kFloat32, &bipolar_uniform_kernel<float>);
+  register_kernel<OpKind::bipolar_uniform>(kCPU, kFloat64, &bipolar_uniform_kernel<double>);
 }
 
 CONVIS_CPU_END

@@ -1,5 +1,5 @@
 // kernels/cuda/backend_recurrent.h: the CUDA entries of the kernels that run along time
-// (kernels/cuda/recurrent.cuh): the temporal recursions and the spiking neurons.  Compiled by
+// (kernels/cuda/recurrent.cuh): the temporal recursions, the spiking neurons and the bipolar cells.  Compiled by
 // nvcc in kernels/cuda/recurrent.cu, without FMA contraction (Note [Exact CUDA units]), and by
 // g++ in kernels/cuda/emulated_kernels.cpp; kernels/cuda/backend_kernels.h's register_kernels()
 // calls register_recurrent_kernels().  The includer defines CONVIS_CUDA_NS and
@@ -45,6 +45,14 @@ inline void lif_kernel(const LifArgs& a) {
   check_launch("lif_pairs");
 }
 
+template <typename T>
+void bipolar_kernel(const BipolarArgs& a) {
+  if (a.planes == 0 || a.pixels == 0 || a.frames == 0) return;
+  const unsigned blocks = unsigned(a.planes < CONVIS_CUDA_GRID_CAP ? a.planes : CONVIS_CUDA_GRID_CAP);
+  klaunch(cuda_kernels::bipolar_planes<T>, dim3(blocks), dim3(cuda_kernels::kElementwiseThreads), 0, a);
+  check_launch("bipolar_planes");
+}
+
 }  // namespace recurrent
 
 void register_recurrent_kernels() {
@@ -53,6 +61,8 @@ void register_recurrent_kernels() {
   register_kernel<OpKind::first_order_stream>(kCUDA, kFloat32, &recurrent::first_order_stream_kernel<float>);
   register_kernel<OpKind::first_order_stream>(kCUDA, kFloat64, &recurrent::first_order_stream_kernel<double>);
   register_kernel<OpKind::lif_forward>(kCUDA, kFloat32, &recurrent::lif_kernel);
+  register_kernel<OpKind::bipolar_uniform>(kCUDA, kFloat32, &recurrent::bipolar_kernel<float>);
+  register_kernel<OpKind::bipolar_uniform>(kCUDA, kFloat64, &recurrent::bipolar_kernel<double>);
 }
 
 }  // namespace convis::CONVIS_CUDA_NS

@@ -1,6 +1,7 @@
 // kernels/cuda/recurrent.cuh: the kernels that run along time, one thread per independent
-// column: the temporal recursions (kernels/recursion.h) and the leaky integrate-and-fire
-// neurons (kernels/spiking.h).  Compiled by nvcc (kernels/cuda/recurrent.cu) and by g++ for the
+// column: the temporal recursions (kernels/recursion.h), the leaky integrate-and-fire neurons
+// (kernels/spiking.h) and the bipolar cells (kernels/bipolar.h, one block per plane: its pixels
+// share each frame's conductance).  Compiled by nvcc (kernels/cuda/recurrent.cu) and by g++ for the
 // emulated device (kernels/cuda/backend_recurrent.h).
 //
 //   klaunch(first_order_columns<float>, dim3(blocks), dim3(kElementwiseThreads), 0, args);
@@ -18,6 +19,7 @@
 
 #include <cstdint>
 
+#include "convis/kernels/bipolar.h"
 #include "convis/kernels/cuda/compat.h"
 #include "convis/kernels/lif_step.h"
 #include "convis/kernels/recursion.h"
@@ -90,6 +92,32 @@ static __global__ void lif_pairs(LifArgs a) {
     }
     a.v[p] = v0, a.refr[p] = r0;
     if (two) a.v[p + 1] = v1, a.refr[p + 1] = r1;
+  }
+}
+
+// One block per plane, frames in order: the block's first thread takes the frame's g and decay
+// from Q[0] into shared memory, a barrier, every thread steps its pixels, a barrier (so that
+// Q[0] is read before it is written, as on the CPU).
+template <typename T>
+__global__ void bipolar_planes(BipolarArgs a) {
+  __shared__ double frame[2];  // g, decay
+  const std::int64_t n = a.frames * a.pixels;
+  for (std::int64_t plane = blockIdx.x; plane < a.planes; plane += gridDim.x) {
+    const T* in = static_cast<const T*>(a.input) + plane * n;
+    T* out = static_cast<T*>(a.out) + plane * n;
+    T* v = static_cast<T*>(a.v) + plane * a.pixels;
+    T* q = static_cast<T*>(a.q) + plane * a.pixels;
+    for (std::int64_t t = 0; t < a.frames; ++t) {
+      if (threadIdx.x == 0) {
+        frame[0] = a.g_leak + double(q[0]);
+        frame[1] = exp(-a.dt * frame[0]);
+      }
+      __syncthreads();
+      const double g = frame[0], decay = frame[1];
+      for (std::int64_t p = threadIdx.x; p < a.pixels; p += blockDim.x)
+        out[t * a.pixels + p] = bipolar::step(a, g, decay, in[t * a.pixels + p], v[p], q[p]);
+      __syncthreads();
+    }
   }
 }
 

@@ -6,6 +6,7 @@
 #include "cuda/device_compare.h"
 
 #include "convis/nn/convis/filters/recursive.h"
+#include "convis/nn/convis/retina/bipolar.h"
 #include "convis/nn/convis/retina/ganglion.h"
 
 using namespace convis;
@@ -106,4 +107,41 @@ TEST_CASE("the spiking neurons on the CUDA device give the CPU's spikes and stat
   check_device(device->state("V"), host->state("V"), !cuda::is_emulated());
   check_device(device->state("refr"), host->state("refr"), !cuda::is_emulated());
   CHECK(device->state("rng_offset").item<int64_t>() == host->state("rng_offset").item<int64_t>());
+}
+
+TEST_CASE("the bipolar cells on the CUDA device", "[cuda_tensor]") {
+  REQUIRE_DEVICE_OR_RETURN();
+  NoGradGuard no_grad;
+  const Tensor x = (signal(kFloat32, {2, 1, 30, 6, 5}, 0.1) + 0.2f) * 3.0f;  // two planes
+  SECTION("gain control off (the default): one kernel, the CPU's bits") {
+    for (DType dtype : {kFloat32, kFloat64}) {
+      INFO(dtype_name(dtype));
+      models::Bipolar host, device;
+      host->to(dtype);
+      device->to(dtype);
+      device->to(kCUDA);
+      for (int64_t t = 0; t < 30; t += 11) {
+        const Tensor chunk = x.narrow(2, t, std::min<int64_t>(11, 30 - t)).to(dtype);
+        check_device(device->forward(chunk.cuda()), host->forward(chunk), !cuda::is_emulated());
+      }
+      REQUIRE(device->state("V").is_cuda());
+      check_device(device->state("V"), host->state("V"), !cuda::is_emulated());
+      check_device(device->state("Q"), host->state("Q"), !cuda::is_emulated());
+    }
+  }
+  SECTION("gain control on: the smoothing as tensor ops on the device") {
+    // float32 tensor ops against the CPU loop's double arithmetic: float32's rounding apart
+    models::BipolarConfig config;
+    config.lambda_amp = 3.0;
+    models::Bipolar host(config), device(config);
+    device->to(kCUDA);
+    for (int64_t t = 0; t < 30; t += 11) {
+      const Tensor chunk = x.narrow(2, t, std::min<int64_t>(11, 30 - t));
+      const Tensor result = device->forward(chunk.cuda()), expected = host->forward(chunk);
+      REQUIRE(result.is_cuda());
+      const Tensor error = abs(result.cpu() - expected);
+      INFO("largest difference " << error.max().item<double>());
+      CHECK(error.le(abs(expected) * 1e-5 + 1e-6).all().item<bool>());
+    }
+  }
 }

@@ -7,6 +7,8 @@
 #include "convis/autograd/grad_mode.h"
 #include "convis/core/factory.h"
 #include "convis/core/ops.h"
+#include "convis/kernels/bipolar.h"
+#include "convis/kernels/dispatch.h"
 #include "convis/nn/convis/records_graph.h"
 
 namespace convis::models {
@@ -28,7 +30,10 @@ namespace convis::models {
 // otherwise every frame is a handful of tensor ops recorded by autograd (forward_graph).  Both
 // compute the same numbers.  While lambda_amp is 0 and Q is uniform over each frame (it
 // starts at 1), Q stays uniform and the Gaussian smoothing, which keeps a uniform frame as it
-// is, is skipped.
+// is, is skipped: then the loop is one kernel on the input's device (OpKind::bipolar_uniform,
+// kernels/bipolar.h, the CPU's and CUDA's), which takes each frame's conductance and its
+// exponential once, from the first pixel.  The smoothing loop runs on the CPU; on a device,
+// a chunk that needs it takes the graph path's tensor ops (with grad mode off).
 
 namespace {
 
@@ -74,27 +79,16 @@ bool frames_uniform(const Tensor& q) {
   return true;
 }
 
-// One frame of the recursion while Q is uniform over the frame (Note [Bipolar without a
-// graph]): then so are g and exp(-dt g), computed once instead of once per pixel, and the loop
-// has no call left, so it vectorises.  The same operations on the same values as the general
-// loop below: the same bits.
-template <typename T>
-void uniform_q_frame(const BipolarScalars& s, const T* i_t, T* o_t, T* v, T* q, int64_t XY) {
-  const double g = s.g_leak + double(q[0]);
-  const double decay = std::exp(-s.dt * g);
-  for (int64_t p = 0; p < XY; ++p) {
-    const double e_inf = s.input_amp * double(i_t[p]) / g;
-    const double v_prev = v[p];
-    const double v_new = (v_prev - e_inf) * decay + e_inf;
-    q[p] = T(s.e * double(q[p]) + (1 - s.e) * s.lambda_amp * v_prev * v_prev);
-    v[p] = T(v_new);
-    o_t[p] = T(v_new);
-  }
+bool frames_uniform_anywhere(const Tensor& q) {
+  if (q.is_cpu()) return q.dtype() == kFloat64 ? frames_uniform<double>(q) : frames_uniform<float>(q);
+  const Tensor f = q.reshape({q.size(0) * q.size(1), q.size(3) * q.size(4)});
+  return equal(f, f.narrow(1, 0, 1).expand(f.sizes()));  // a NaN is not uniform
 }
 
+// The recursion with Q smoothed over each frame (the gain control on, or Q not uniform).
 template <typename T>
 void bipolar_loop(const Tensor& input, Tensor& out, Tensor& v_state, Tensor& q_state, const Tensor& weight,
-                  const BipolarScalars& s, bool smooth) {
+                  const BipolarScalars& s) {
   const int64_t BC = input.size(0) * input.size(1), frames = input.size(2), X = input.size(3), Y = input.size(4);
   const int64_t XY = X * Y;
   const T* in = input.data_ptr<T>();
@@ -110,10 +104,6 @@ void bipolar_loop(const Tensor& input, Tensor& out, Tensor& v_state, Tensor& q_s
     for (int64_t t = 0; t < frames; ++t) {
       const T* i_t = in + (bc * frames + t) * XY;
       T* o_t = o + (bc * frames + t) * XY;
-      if (!smooth) {
-        uniform_q_frame(s, i_t, o_t, v, q, XY);
-        continue;
-      }
       for (int64_t p = 0; p < XY; ++p) {
         const double g = s.g_leak + double(q[p]);
         const double e_inf = s.input_amp * double(i_t[p]) / g;
@@ -154,7 +144,6 @@ void BipolarImpl::configure(const BipolarConfig& c) {
 }
 
 bool BipolarImpl::needs_graph(const Tensor& input) const {
-  if (!input.is_cpu()) return true;  // the plain loop runs on the CPU: on a device, the graph's ops
   return records_graph(input, {input_amp, g_leak, lambda_amp, tau, conv2d->weight});
 }
 
@@ -208,17 +197,26 @@ Tensor BipolarImpl::forward_graph(const Tensor& input, Tensor v, Tensor q) {
 Tensor BipolarImpl::forward_plain(const Tensor& input, Tensor v, Tensor q) {
   NoGradGuard no_grad;
   Tensor x = input.contiguous();
-  Tensor out = empty(x.sizes(), x.dtype());
-  v = state_buffer("V", v_buffer_, v);  // updated in place by the loop
-  q = state_buffer("Q", q_buffer_, q);
-  Tensor weight = conv2d->weight.detach().to(x.dtype()).contiguous();
+  v = state_buffer("V", v_buffer_, v.to(x.device()));  // updated in place by the loop
+  q = state_buffer("Q", q_buffer_, q.to(x.device()));
   BipolarScalars s{default_resolution.dt(), input_amp.item<double>(), g_leak.item<double>(),
                    lambda_amp.item<double>(), std::exp(-default_resolution.dt() / tau.item<double>())};
-  bool smooth = !(s.lambda_amp == 0.0 && (x.dtype() == kFloat64 ? frames_uniform<double>(q) : frames_uniform<float>(q)));
+  const bool smooth = !(s.lambda_amp == 0.0 && frames_uniform_anywhere(q));
+  if (smooth && !x.is_cpu()) return forward_graph(x, v, q);  // the smoothing on a device: tensor ops
+  Tensor out = empty(x.sizes(), x.options());
+  if (!smooth) {  // one kernel, on the input's device (kernels/bipolar.h)
+    BipolarArgs a;
+    a.input = x.data_ptr(), a.out = out.data_ptr(), a.v = v.data_ptr(), a.q = q.data_ptr();
+    a.planes = x.size(0) * x.size(1), a.frames = x.size(2), a.pixels = x.size(3) * x.size(4);
+    a.dt = s.dt, a.input_amp = s.input_amp, a.g_leak = s.g_leak, a.lambda_amp = s.lambda_amp, a.e = s.e;
+    find_kernel<OpKind::bipolar_uniform>(x.device().type(), x.dtype())(a);
+    return out;
+  }
+  Tensor weight = conv2d->weight.detach().to(x.dtype()).contiguous();
   if (x.dtype() == kFloat64) {
-    bipolar_loop<double>(x, out, v, q, weight, s, smooth);
+    bipolar_loop<double>(x, out, v, q, weight, s);
   } else {
-    bipolar_loop<float>(x, out, v, q, weight, s, smooth);
+    bipolar_loop<float>(x, out, v, q, weight, s);
   }
   return out;
 }
