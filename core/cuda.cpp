@@ -5,7 +5,9 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <mutex>
+#include <utility>
 #include <unordered_map>
 #include <vector>
 
@@ -36,9 +38,11 @@ namespace {
 
 constexpr int kMaxDevices = 16;
 
-// One device's cache: free blocks by size class, and the counters of core/cuda.h.
+// One device's cache: free blocks by (size class, stream id), the stream of each live block,
+// and the counters of core/cuda.h.
 struct DeviceCache {
-  std::unordered_map<size_t, std::vector<void*>> free_blocks;
+  std::map<std::pair<size_t, int64_t>, std::vector<void*>> free_blocks;
+  std::unordered_map<void*, int64_t> live_streams;
   MemoryStats stats;
 };
 
@@ -65,7 +69,7 @@ const cuda_runtime::Runtime& runtime_for(const char* op) {
 // Gives device d's cached blocks back to the runtime; the caller holds the mutex.
 void release_cached(const cuda_runtime::Runtime& r, int d) {
   DeviceCache& cache = allocator().devices[d];
-  for (auto& [size, blocks] : cache.free_blocks)
+  for (auto& [key, blocks] : cache.free_blocks)
     for (void* p : blocks) r.free(d, p);
   cache.free_blocks.clear();
   cache.stats.cached_bytes = 0;
@@ -90,10 +94,11 @@ void* allocate(Device device, size_t nbytes) {
   const int d = checked_index(device, "allocate");
   const cuda_runtime::Runtime& r = *cuda_runtime::active();
   const size_t size = cpu_block_size(nbytes);
+  const int64_t stream = current_stream_id(d);
   std::lock_guard<std::mutex> lock(allocator().mutex);
   DeviceCache& cache = allocator().devices[d];
   void* p = nullptr;
-  if (auto it = cache.free_blocks.find(size); it != cache.free_blocks.end() && !it->second.empty()) {
+  if (auto it = cache.free_blocks.find({size, stream}); it != cache.free_blocks.end() && !it->second.empty()) {
     p = it->second.back();
     it->second.pop_back();
     cache.stats.cached_bytes -= int64_t(size);
@@ -112,6 +117,7 @@ void* allocate(Device device, size_t nbytes) {
     ++cache.stats.system_allocations;
   }
   ++cache.stats.allocations;
+  cache.live_streams[p] = stream;
   cache.stats.live_bytes += int64_t(size);
   cache.stats.peak_bytes = std::max(cache.stats.peak_bytes, cache.stats.live_bytes);
   return p;
@@ -124,23 +130,36 @@ void free(Device device, void* ptr, size_t nbytes) {
   std::lock_guard<std::mutex> lock(allocator().mutex);
   DeviceCache& cache = allocator().devices[d];
   cache.stats.live_bytes -= int64_t(size);
+  const auto live = cache.live_streams.find(ptr);
+  const int64_t stream = live == cache.live_streams.end() ? 0 : live->second;
+  if (live != cache.live_streams.end()) cache.live_streams.erase(live);
   if (!cpu_caching_enabled()) return cuda_runtime::active()->free(d, ptr);  // sanitizers see every block
-  cache.free_blocks[size].push_back(ptr);
+  cache.free_blocks[{size, stream}].push_back(ptr);
   cache.stats.cached_bytes += int64_t(size);
 }
 
-void copy_to_device(Device device, void* dst, const void* src, size_t nbytes) {
+namespace {
+void copy_bytes(Device device, void* dst, const void* src, size_t nbytes, cuda_runtime::CopyKind kind, bool wait) {
   const int d = checked_index(device, "to");
-  if (nbytes) cuda_runtime::active()->copy(d, dst, src, nbytes, cuda_runtime::CopyKind::host_to_device);
+  if (nbytes) cuda_runtime::active()->copy(d, dst, src, nbytes, kind, current_stream_handle(d), wait);
+}
+}  // namespace
+
+void copy_to_device(Device device, void* dst, const void* src, size_t nbytes, bool non_blocking) {
+  copy_bytes(device, dst, src, nbytes, cuda_runtime::CopyKind::host_to_device, !non_blocking);
 }
 void copy_to_host(Device device, void* dst, const void* src, size_t nbytes) {
-  const int d = checked_index(device, "to");
-  if (nbytes) cuda_runtime::active()->copy(d, dst, src, nbytes, cuda_runtime::CopyKind::device_to_host);
+  copy_bytes(device, dst, src, nbytes, cuda_runtime::CopyKind::device_to_host, true);
 }
 void copy_on_device(Device device, void* dst, const void* src, size_t nbytes) {
-  const int d = checked_index(device, "to");
-  if (nbytes) cuda_runtime::active()->copy(d, dst, src, nbytes, cuda_runtime::CopyKind::device_to_device);
+  copy_bytes(device, dst, src, nbytes, cuda_runtime::CopyKind::device_to_device, true);
 }
+
+void* allocate_pinned(size_t nbytes) {
+  checked_index(Device(kCUDA, 0), "pin_memory");
+  return cuda_runtime::active()->allocate_pinned(nbytes);
+}
+void free_pinned(void* ptr) { cuda_runtime::active()->free_pinned(ptr); }
 
 }  // namespace cuda_memory
 

@@ -34,10 +34,11 @@ void synchronize(int64_t device_index = -1);
 
 // Note [CUDA caching allocator]
 // Device memory is costly to take from the driver (cudaMalloc synchronizes the device), so
-// freed blocks are kept for reuse, per device, by size class (the CPU allocator's classes:
-// multiples of 64 bytes up to 512, then four per power of two).  All work runs on one stream
-// per device, in order, so a block freed by one op may be handed to the next op at once: its
-// last use is ordered before any later kernel.  When the runtime cannot allocate, the cache
+// freed blocks are kept for reuse, per device and per stream, by size class (the CPU
+// allocator's classes: multiples of 64 bytes up to 512, then four per power of two).  A block
+// is handed only to an allocation on the stream it was allocated on (Note [CUDA streams] in
+// core/cuda_stream.h): work on one stream runs in order, so a block freed by one op may go to
+// the next op on that stream at once, its last use ordered before any later kernel there.  When the runtime cannot allocate, the cache
 // is given back and the allocation tried once more; then an Error names the device, the bytes
 // asked and what is live and cached.  Stats as the CPU's (convis::MemoryStats).
 MemoryStats memory_stats(int64_t device_index = 0);
@@ -46,3 +47,5 @@ void reset_peak_memory_stats(int64_t device_index = 0);
 void empty_cache();
 
 }  // namespace convis::cuda
+
+#include "convis/core/cuda_stream.h"

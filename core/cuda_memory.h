@@ -19,8 +19,19 @@ int checked_index(Device device, const char* op);
 void* allocate(Device device, size_t nbytes);
 void free(Device device, void* ptr, size_t nbytes);
 
-void copy_to_device(Device device, void* dst, const void* src, size_t nbytes);
+// Copies on the device's current stream (Note [CUDA streams] in core/cuda_stream.h); they have
+// finished when they return unless `non_blocking` (then the caller keeps the host memory, which
+// must be pinned, alive and unchanged until the stream is done).
+void copy_to_device(Device device, void* dst, const void* src, size_t nbytes, bool non_blocking = false);
 void copy_to_host(Device device, void* dst, const void* src, size_t nbytes);
 void copy_on_device(Device device, void* dst, const void* src, size_t nbytes);
+
+// The calling thread's current stream on device d: its id (0: the default) and runtime handle.
+int64_t current_stream_id(int device);
+void* current_stream_handle(int device);
+
+// Page-locked host memory for Tensor::pin_memory (Storage frees it with free_pinned).
+void* allocate_pinned(size_t nbytes);
+void free_pinned(void* ptr);
 
 }  // namespace convis::cuda_memory

@@ -26,6 +26,15 @@ std::shared_ptr<Storage> Storage::borrow(void* data, size_t nbytes, Device devic
   return s;
 }
 
+std::shared_ptr<Storage> Storage::pinned(size_t nbytes) {
+  void* data = nbytes ? cuda_memory::allocate_pinned(nbytes) : nullptr;
+  std::shared_ptr<Storage> s = borrow(data, nbytes, kCPU, [](void* p) {
+    if (p) cuda_memory::free_pinned(p);
+  });
+  s->pinned_ = true;
+  return s;
+}
+
 Storage::~Storage() {
   if (!owned_) {
     if (deleter_) deleter_(data_);

@@ -29,6 +29,8 @@ class Storage {
   Storage(size_t nbytes, Device device);
   // Wraps memory the caller allocated.  `deleter` (may be empty) runs when the storage dies.
   static std::shared_ptr<Storage> borrow(void* data, size_t nbytes, Device device, Deleter deleter);
+  // nbytes of page-locked host memory (Tensor::pin_memory; needs a CUDA device, real or emulated).
+  static std::shared_ptr<Storage> pinned(size_t nbytes);
 
   ~Storage();
   Storage(const Storage&) = delete;
@@ -37,6 +39,7 @@ class Storage {
   void* data() const { return data_; }
   size_t nbytes() const { return nbytes_; }
   Device device() const { return device_; }
+  bool is_pinned() const { return pinned_; }
 
   uint32_t version() const { return version_; }
   // Called once by every in-place write; `writer` names the op (for autograd's error).
@@ -52,6 +55,7 @@ class Storage {
   size_t nbytes_ = 0;
   Device device_ = kCPU;
   bool owned_ = false;  // true: freed by our allocator; false: by deleter_ (if any)
+  bool pinned_ = false;  // page-locked host memory
   Deleter deleter_;
   uint32_t version_ = 0;
   const char* last_writer_ = "";

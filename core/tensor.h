@@ -130,6 +130,10 @@ class Tensor {
   Tensor to(const Tensor& other) const;  // other's dtype and device
   Tensor cpu() const;
   Tensor cuda() const;  // to(kCUDA): the current CUDA device
+  // A copy in page-locked host memory, from which to(kCUDA, non_blocking = true) copies without
+  // waiting (Note [CUDA streams] in core/cuda_stream.h); itself when pinned already.
+  Tensor pin_memory() const;
+  bool is_pinned() const { return defined() && storage()->is_pinned(); }
   Tensor& copy_(const Tensor& src, bool non_blocking = false) const;
   Tensor& fill_(const Scalar& value) const;
   Tensor& fill_(const Tensor& value) const;  // a 0-dim tensor

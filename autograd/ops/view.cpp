@@ -161,8 +161,14 @@ Tensor clone(const Tensor& x) {
   });
 }
 
-Tensor Tensor::to(const TensorOptions& options, bool /*non_blocking*/, bool copy) const {
-  Tensor y = native::to(*this, options, copy);
+Tensor Tensor::pin_memory() const {
+  return recorded(native::pin_memory(*this), {this}, [&]() -> OpRecord {
+    return {"PinMemoryBackward0", {this}, {}, [](FunctionNode&, const variable_list& g) { return variable_list{g[0]}; }};
+  });
+}
+
+Tensor Tensor::to(const TensorOptions& options, bool non_blocking, bool copy) const {
+  Tensor y = native::to(*this, options, copy, non_blocking);
   if (y.is_same(*this) || !convis::is_floating_point(y.dtype())) return y;
   return recorded(std::move(y), {this}, [&]() -> OpRecord {
     return {"ToCopyBackward0", {this}, {},

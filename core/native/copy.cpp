@@ -24,12 +24,16 @@ void copy_into(const Tensor& dst, const Tensor& src) {
 // then one host-to-device copy; device -> host packs on the device (the CUDA copy kernel),
 // one device-to-host copy, then casts on the host; device -> device packs on the source.  So
 // any strides and dtype pairs work, and the runtime only ever copies plain bytes.
-Tensor transfer(const Tensor& x, Device device, DType dtype) {
+// A non_blocking copy to a device does not wait only when it reads x's own pinned memory
+// (a staging copy made here would be freed before the stream read it): x then must stay alive
+// and unchanged until the stream is done, as in LibTorch.
+Tensor transfer(const Tensor& x, Device device, DType dtype, bool non_blocking = false) {
   const size_t nbytes = size_t(x.numel()) * size_t(dtype_size(x.is_cpu() ? dtype : x.scalar_type()));
   if (x.is_cpu()) {
     const Tensor src = native::contiguous(dtype == x.scalar_type() ? x : native::to(x, dtype));
     Tensor out = empty(x.sizes(), TensorOptions(dtype).device(device));
-    cuda_memory::copy_to_device(device, out.data_ptr(), src.data_ptr(), nbytes);
+    const bool async = non_blocking && src.is_same(x) && x.storage()->is_pinned();
+    cuda_memory::copy_to_device(device, out.data_ptr(), src.data_ptr(), nbytes, async);
     return out;
   }
   const Tensor src = native::contiguous(x);
@@ -73,12 +77,22 @@ Tensor native::clone(const Tensor& x) {
   return out;
 }
 
-Tensor native::to(const Tensor& x, const TensorOptions& options, bool copy) {
+Tensor native::pin_memory(const Tensor& x) {
+  CONVIS_CHECK(x.defined() && x.is_cpu(), "pin_memory", "expected a CPU tensor, got {}",
+               x.defined() ? "one on " + x.device().str() : std::string("an undefined Tensor()"));
+  if (x.storage()->is_pinned()) return x;
+  auto storage = Storage::pinned(size_t(x.numel()) * size_t(dtype_size(x.scalar_type())));
+  Tensor out(TensorImpl::make(std::move(storage), x.sizes(), contiguous_strides(x.sizes()), 0, x.scalar_type()));
+  copy_into(out, x);
+  return out;
+}
+
+Tensor native::to(const Tensor& x, const TensorOptions& options, bool copy, bool non_blocking) {
   DType dt = options.has_dtype() ? options.dtype() : x.scalar_type();
   Device dev = options.device();
   if (dev.is_cuda()) cuda_memory::checked_index(dev, "to");
   if (!copy && dt == x.dtype() && dev == x.device()) return x;
-  if (dev != x.device()) return transfer(x, dev, dt);
+  if (dev != x.device()) return transfer(x, dev, dt, non_blocking);
   Tensor out = empty(x.sizes(), TensorOptions(dt).device(dev));
   copy_into(out, x);
   return out;

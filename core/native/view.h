@@ -26,7 +26,9 @@ namespace convis::native {
 const Tensor& copy_(const Tensor& self, const Tensor& src);
 const Tensor& fill_(const Tensor& self, const Scalar& value);
 // A copy with the options' dtype and device, or `x` itself when they match and !copy.
-Tensor to(const Tensor& x, const TensorOptions& options, bool copy);
+Tensor to(const Tensor& x, const TensorOptions& options, bool copy, bool non_blocking = false);
+// A copy of CPU tensor x in page-locked memory (x itself when it is there already).
+Tensor pin_memory(const Tensor& x);
 inline Tensor to(const Tensor& x, DType dtype) { return to(x, TensorOptions(dtype).device(x.device()), false); }
 inline Tensor to(const Tensor& x, Device device) { return to(x, TensorOptions(x.dtype()).device(device), false); }
 // x itself when contiguous, else a contiguous copy.

@@ -18,9 +18,13 @@
 
 #include <cuda_runtime.h>
 
+#include "convis/kernels/cuda/runtime.h"
+
+// On the calling thread's current stream (Note [CUDA streams] in core/cuda_stream.h).
 template <typename... Params, typename... Args>
 void klaunch(void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t dynamic_bytes, Args&&... args) {
-  kernel<<<grid, block, dynamic_bytes>>>(std::forward<Args>(args)...);
+  kernel<<<grid, block, dynamic_bytes, static_cast<cudaStream_t>(convis::cuda_runtime::launch_stream())>>>(
+      std::forward<Args>(args)...);
 }
 
 #define DYN_SHARED(T, name)                                          \

@@ -1,5 +1,5 @@
 // kernels/cuda/device.cu: the real devices' runtime (Note [Two CUDA runtimes] in
-// kernels/cuda/runtime.h): discovery, memory, copies, synchronisation, through cudart.
+// kernels/cuda/runtime.h): discovery, memory, copies, streams, pinned host memory, through cudart.
 //
 // cudaGetDeviceCount fails with cudaErrorInsufficientDriver (35) on a machine without a
 // driver and cudaErrorNoDevice (100) on one without a GPU; both mean "no device" here, so
@@ -53,12 +53,14 @@ void release(int device, void* ptr) {
   check(cudaFree(ptr), "cudaFree", device);
 }
 
-void copy(int device, void* dst, const void* src, std::size_t nbytes, CopyKind kind) {
+void copy(int device, void* dst, const void* src, std::size_t nbytes, CopyKind kind, StreamHandle stream, bool wait) {
   check(cudaSetDevice(device), "cudaSetDevice", device);
   const cudaMemcpyKind k = kind == CopyKind::host_to_device   ? cudaMemcpyHostToDevice
                            : kind == CopyKind::device_to_host ? cudaMemcpyDeviceToHost
                                                               : cudaMemcpyDeviceToDevice;
-  check(cudaMemcpy(dst, src, nbytes, k), "cudaMemcpy", device);
+  const cudaStream_t s = static_cast<cudaStream_t>(stream);
+  check(cudaMemcpyAsync(dst, src, nbytes, k, s), "cudaMemcpyAsync", device);
+  if (wait) check(cudaStreamSynchronize(s), "cudaStreamSynchronize", device);
 }
 
 void synchronize(int device) {
@@ -66,10 +68,48 @@ void synchronize(int device) {
   check(cudaDeviceSynchronize(), "cudaDeviceSynchronize", device);
 }
 
+// Pool streams do not wait for the legacy default stream (LibTorch's pool streams are the same).
+StreamHandle create_stream(int device) {
+  check(cudaSetDevice(device), "cudaSetDevice", device);
+  cudaStream_t s = nullptr;
+  check(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking), "cudaStreamCreateWithFlags", device);
+  return s;
+}
+
+void synchronize_stream(int device, StreamHandle stream) {
+  check(cudaSetDevice(device), "cudaSetDevice", device);
+  check(cudaStreamSynchronize(static_cast<cudaStream_t>(stream)), "cudaStreamSynchronize", device);
+}
+
+bool query_stream(int device, StreamHandle stream) {
+  check(cudaSetDevice(device), "cudaSetDevice", device);
+  const cudaError_t status = cudaStreamQuery(static_cast<cudaStream_t>(stream));
+  if (status == cudaErrorNotReady) return false;
+  check(status, "cudaStreamQuery", device);
+  return true;
+}
+
+void* allocate_pinned(std::size_t nbytes) {
+  void* p = nullptr;
+  check(cudaMallocHost(&p, nbytes), "cudaMallocHost", 0);
+  return p;
+}
+
+void free_pinned(void* ptr) { check(cudaFreeHost(ptr), "cudaFreeHost", 0); }
+
+int current_device() {
+  int d = 0;
+  check(cudaGetDevice(&d), "cudaGetDevice", 0);
+  return d;
+}
+
 }  // namespace
 
 const Runtime* device_runtime() {
-  static const Runtime runtime{"cuda", &count, &allocate, &release, &copy, &synchronize, &register_device_cuda_kernels};
+  static const Runtime runtime{"cuda",           &count,          &allocate,           &release,
+                               &copy,            &synchronize,    &register_device_cuda_kernels,
+                               &create_stream,   &synchronize_stream, &query_stream, &allocate_pinned,
+                               &free_pinned,     &current_device};
   return &runtime;
 }
 

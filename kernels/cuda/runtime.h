@@ -24,6 +24,10 @@ namespace convis::cuda_runtime {
 
 enum class CopyKind { host_to_device, device_to_host, device_to_device };
 
+// A stream as the runtime knows it: a cudaStream_t (null: the device's default stream) or, on
+// the emulated device, a number.
+using StreamHandle = void*;
+
 struct Runtime {
   const char* name;  // "cuda" or "emulated"
   std::int64_t (*device_count)();
@@ -31,11 +35,22 @@ struct Runtime {
   // naming the device and the runtime's message when it fails.
   void* (*allocate)(int device, std::size_t nbytes);
   void (*free)(int device, void* ptr);
-  // Synchronous copies (the device is idle after them), on `device`.
-  void (*copy)(int device, void* dst, const void* src, std::size_t nbytes, CopyKind kind);
+  // A copy on `stream` of `device`; with `wait` it has finished when the call returns.
+  void (*copy)(int device, void* dst, const void* src, std::size_t nbytes, CopyKind kind, StreamHandle stream,
+               bool wait);
   void (*synchronize)(int device);
   // Fills the dispatch table's kCUDA entries with this runtime's kernels.
   void (*register_kernels)();
+  // Streams (Note [CUDA streams] in core/cuda_stream.h): a new one (never destroyed: the pool
+  // keeps them), waiting for one, and whether its work is done.
+  StreamHandle (*create_stream)(int device);
+  void (*synchronize_stream)(int device, StreamHandle stream);
+  bool (*query_stream)(int device, StreamHandle stream);
+  // Page-locked host memory (Tensor::pin_memory), which copies can read without staging.
+  void* (*allocate_pinned)(std::size_t nbytes);
+  void (*free_pinned)(void* ptr);
+  // The device the calling thread's kernels go to (cudaGetDevice; 0 emulated).
+  int (*current_device)();
 };
 
 // The real devices' runtime: null in a build without CUDA (kernels/cuda/device.cu defines it,
@@ -45,5 +60,8 @@ const Runtime* device_runtime();
 const Runtime& emulated_runtime();
 // The one this process uses (Note [Two CUDA runtimes]); null when there is none.
 const Runtime* active();
+// The calling thread's current stream on its current device, where every kernel launches
+// (kernels/cuda/compat.h's klaunch; core/cuda_stream.cpp keeps the current streams).
+StreamHandle launch_stream();
 
 }  // namespace convis::cuda_runtime

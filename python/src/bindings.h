@@ -31,6 +31,7 @@ void bind_optim(nb::module_& m);      // optim.cpp: convis.optim, Layer.optimize
 void bind_nn(nb::module_& m);         // nn.cpp: convis.nn, state_dict, safetensors (after bind_layers)
 void bind_streams(nb::module_& m);    // streams.cpp: convis.streams, Layer.run(stream) (after bind_layers)
 void bind_function(nb::module_& m);   // function.cpp: convis.autograd.Function written in Python
+void bind_cuda_streams(nb::module_& cuda);  // cuda.cpp: convis.cuda.Stream, current_stream, stream(s)
 
 // An int or a sequence of ints.
 Shape to_shape(nb::handle h);

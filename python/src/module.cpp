@@ -22,4 +22,5 @@ NB_MODULE(_convis, m) {
       .def("empty_cache", &convis::cuda::empty_cache)
       .def("memory_allocated", [](int64_t device) { return convis::cuda::memory_stats(device).live_bytes; },
            nanobind::arg("device") = 0);
+  convis::python::bind_cuda_streams(cuda);
 }

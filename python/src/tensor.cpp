@@ -241,11 +241,13 @@ void bind_tensor(nb::module_& m) {
          nb::call_guard<nb::gil_scoped_release>());
   // ---- conversions, copies, views ----
   // to("cuda"), to("cpu:0") or to(dtype), as torch
-  t.def("to", [](const Tensor& x, nb::handle target) {
-        if (nb::isinstance<nb::str>(target)) return x.to(Device(nb::cast<std::string>(target)));
-        return x.to(to_dtype(target));
-      })
+  t.def("to", [](const Tensor& x, nb::handle target, bool non_blocking) {
+        if (nb::isinstance<nb::str>(target)) return x.to(Device(nb::cast<std::string>(target)), non_blocking);
+        return x.to(to_dtype(target), non_blocking);
+      }, nb::arg("target"), nb::arg("non_blocking") = false)
       .def("cuda", &Tensor::cuda)
+      .def("pin_memory", &Tensor::pin_memory)
+      .def("is_pinned", &Tensor::is_pinned)
       .def_prop_ro("device", [](const Tensor& x) { return x.device().str(); })
       .def_prop_ro("is_cuda", &Tensor::is_cuda)
       .def("float", [](const Tensor& x) { return x.to(kFloat32); })

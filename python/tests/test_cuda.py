@@ -49,6 +49,17 @@ def test_the_emulated_device_from_python():
         spikes = retina(video.cuda())
         assert spikes.device == "cuda:0" and spikes.shape == [1, 1, 20, 12, 12]
         assert convis.cuda.memory_allocated() > 0
+        s = convis.cuda.Stream()
+        assert s != convis.cuda.default_stream() and s.id >= 1 and s.device == "cuda:0"
+        with convis.cuda.stream(s):
+            assert convis.cuda.current_stream() == s
+            pinned = convis.from_numpy(a).pin_memory()
+            assert pinned.is_pinned() and not convis.from_numpy(a).is_pinned()
+            z = pinned.to("cuda", non_blocking=True) * 3
+        assert convis.cuda.current_stream() == convis.cuda.default_stream()
+        s.synchronize()
+        assert s.query()
+        np.testing.assert_allclose(z.cpu().numpy(), a * 3)
         print("ok")
     """)
     env = dict(os.environ, CONVIS_CUDA_EMULATOR="1")
