@@ -9,7 +9,9 @@
 #include <limits>
 #include <type_traits>
 
+#include "convis/core/cuda_memory.h"
 #include "convis/kernels/cuda/reduce_ops.cuh"
+#include "convis/kernels/cuda/runtime.h"
 #include "convis/kernels/reduce_list.h"
 
 namespace convis::CONVIS_CUDA_NS {
@@ -47,11 +49,41 @@ inline unsigned reduce_grid(std::int64_t outputs) {
 // is a fiber, and a switch costs two system calls), which runs the same tree with fewer levels.
 constexpr unsigned kReduceBlock = CONVIS_CUDA_REDUCE_THREADS;
 
-// out[o] = R's fold of output o's inputs, one block per output.
+// The partials of a split reduction, on the current device (Note [Split reductions]).
+class Partials {
+ public:
+  explicit Partials(std::size_t bytes)
+      : device_(kCUDA, cuda_runtime::active()->current_device()), bytes_(bytes), data_(cuda_memory::allocate(device_, bytes)) {}
+  ~Partials() { cuda_memory::free(device_, data_, bytes_); }
+  Partials(const Partials&) = delete;
+  Partials& operator=(const Partials&) = delete;
+  void* data() const { return data_; }
+
+ private:
+  Device device_;
+  std::size_t bytes_;
+  void* data_;
+};
+
+// out[o] = R's fold of output o's inputs, one block per output, or per slice of it and then
+// one per output (Note [Split reductions]).
 template <typename T, typename Out, typename R>
 void launch_fold(const ReduceArgs& a, const R& r) {
+  using Acc = typename R::Acc;
   const cuda_kernels::ReduceLoop L = reduce_loop(a);
   if (L.num_outputs == 0) return;
+  const std::int64_t slices = cuda_kernels::fold_slices(L.num_outputs, L.reduce_size);
+  if (slices > 1) {
+    const Partials partials(std::size_t(L.num_outputs * slices) * sizeof(Acc));
+    Acc* p = static_cast<Acc*>(partials.data());
+    klaunch(cuda_kernels::fold_slices_of_outputs<T, R>, dim3(reduce_grid(L.num_outputs * slices)), dim3(kReduceBlock),
+            kReduceBlock * sizeof(Acc), L, static_cast<const T*>(a.in), slices, p, r);
+    check_launch("fold_slices_of_outputs");
+    klaunch(cuda_kernels::fold_partials<Out, R>, dim3(reduce_grid(L.num_outputs)), dim3(kReduceBlock),
+            kReduceBlock * sizeof(Acc), L, static_cast<const Acc*>(p), slices, static_cast<Out*>(a.out), a.out_index, r);
+    check_launch("fold_partials");
+    return;
+  }
   klaunch(cuda_kernels::fold_outputs<T, Out, R>, dim3(reduce_grid(L.num_outputs)), dim3(kReduceBlock),
           kReduceBlock * sizeof(typename R::Acc), L, static_cast<const T*>(a.in), static_cast<Out*>(a.out), a.out_index, r);
   check_launch("fold_outputs");

@@ -12,8 +12,17 @@
 // never on the device, the grid or timing (no atomics), so a reduction gives the same bits on
 // every run.  Accumulators are the CPU's (Note [Reduction accuracy]: float32 sums in double), so
 // results agree with the CPU's to the last bit or two, not bit for bit (the order differs).
-// Known limit: one block per output, so a reduction to a single value (x.sum()) runs on one
-// multiprocessor; a split of long reductions over blocks, in a fixed order, is the next step.
+// A few outputs over many inputs are split over blocks (Note [Split reductions]).
+//
+// Note [Split reductions]
+// With one block per output, a reduction to one value (x.sum(), the norm of a whole tensor)
+// would run on one multiprocessor.  When there are fewer than kSplitBelowOutputs outputs and each
+// folds at least 2 kSliceLength inputs, each output's inner positions are cut into
+// fold_slices(...) slices of equal length (the last shorter): pass 1 folds every slice as
+// fold_outputs folds an output, one block per slice, positions counted over the whole output
+// (so an arg-reduction sees true positions), into a partial; pass 2 folds each output's
+// partials in slice order by the same tree.  Slices and order are functions of the sizes
+// alone: the same bits on every run, grid and device.
 #pragma once
 
 #include <cmath>
@@ -94,6 +103,49 @@ __global__ void fold_outputs(ReduceLoop L, const T* in, Out* out, std::int64_t* 
     outer_offsets(L, o, in_at, out_at);
     typename R::Acc acc = r.identity();
     for (std::int64_t k = threadIdx.x; k < L.reduce_size; k += blockDim.x) acc = r.step(acc, in[in_at + inner_offset(L, k)], k);
+    acc = block_fold(acc, shared, r);
+    if (threadIdx.x == 0) r.store(out, out_index, out_at, acc);
+  }
+}
+
+constexpr std::int64_t kSliceLength = 16384;     // inputs per slice, at least
+constexpr std::int64_t kMaxSlices = 1024;        // slices per output, at most
+constexpr std::int64_t kSplitBelowOutputs = 64;  // more outputs fill the device without a split
+
+// How many slices each output's reduce_size inputs are cut into (1: no split).
+inline std::int64_t fold_slices(std::int64_t outputs, std::int64_t reduce_size) {
+  if (outputs >= kSplitBelowOutputs || reduce_size < 2 * kSliceLength) return 1;
+  const std::int64_t slices = reduce_size / kSliceLength;
+  return slices < kMaxSlices ? slices : kMaxSlices;
+}
+
+// Pass 1: partials[o * slices + s] = R's fold of slice s of output o's inputs.
+template <typename T, typename R>
+__global__ void fold_slices_of_outputs(ReduceLoop L, const T* in, std::int64_t slices, typename R::Acc* partials, R r) {
+  DYN_SHARED(typename R::Acc, shared);
+  const std::int64_t length = (L.reduce_size + slices - 1) / slices;
+  for (std::int64_t b = blockIdx.x; b < L.num_outputs * slices; b += gridDim.x) {
+    const std::int64_t o = b / slices, first = b % slices * length;
+    const std::int64_t end = first + length < L.reduce_size ? first + length : L.reduce_size;
+    std::int64_t in_at, out_at;
+    outer_offsets(L, o, in_at, out_at);
+    typename R::Acc acc = r.identity();
+    for (std::int64_t k = first + threadIdx.x; k < end; k += blockDim.x) acc = r.step(acc, in[in_at + inner_offset(L, k)], k);
+    acc = block_fold(acc, shared, r);
+    if (threadIdx.x == 0) partials[b] = acc;
+  }
+}
+
+// Pass 2: out[o] = R's fold of output o's partials, in slice order.
+template <typename Out, typename R>
+__global__ void fold_partials(ReduceLoop L, const typename R::Acc* partials, std::int64_t slices, Out* out,
+                              std::int64_t* out_index, R r) {
+  DYN_SHARED(typename R::Acc, shared);
+  for (std::int64_t o = blockIdx.x; o < L.num_outputs; o += gridDim.x) {
+    std::int64_t in_at, out_at;
+    outer_offsets(L, o, in_at, out_at);
+    typename R::Acc acc = r.identity();
+    for (std::int64_t s = threadIdx.x; s < slices; s += blockDim.x) acc = r(acc, partials[o * slices + s]);
     acc = block_fold(acc, shared, r);
     if (threadIdx.x == 0) r.store(out, out_index, out_at, acc);
   }

@@ -1,7 +1,7 @@
 // The reductions and scans on CUDA tensors against the CPU's (kernels/cuda/reduce_ops.cuh, Note
 // [Deterministic CUDA reductions]): every op of kernels/reduce_list.h and its dtypes, over all
 // elements, over dims (outer and inner, kept or not), strided inputs, empty reductions, NaN;
-// the same bits on a second run; autograd through them.  Sums meet in another order than on the
+// the same bits on a second run; long reductions split over blocks; autograd through them.  Sums meet in another order than on the
 // CPU, so floating results agree to a relative 1e-6, integers and extremes exactly.  Run by
 // cuda/test_cuda_reduce_emulated (CONVIS_CUDA_EMULATOR=1) and on a GPU.
 #include <functional>
@@ -91,6 +91,28 @@ TEST_CASE("CUDA reductions: NaN, empty inputs and long rows", "[cuda_tensor]") {
   const Tensor long_row = (arange(0, 5000, 1, TensorOptions(kFloat32)) * 0.001f).sin().reshape({1, 5000});
   for (const auto& [name, op] : reductions()) check_reduction(name, op, long_row.reshape({1, 1, 5000}));
   CHECK_THROWS_WITH(amax(zeros({0}).cuda()), Catch::Contains("[amax]"));  // as on the CPU
+}
+
+TEST_CASE("CUDA reductions of many inputs to few outputs are split over blocks", "[cuda_tensor]") {
+  REQUIRE_DEVICE_OR_RETURN();
+  // 2 x 40001 inputs: over everything and over the last two dims, each output folds more than
+  // 2 x 16384 inputs (Note [Split reductions]); the same bits on a second run (check_reduction).
+  const Tensor x = (arange(0, 80002, 1, TensorOptions(kFloat64)) * 0.0007).sin().reshape({2, 1, 40001});
+  for (DType dtype : {kFloat32, kInt64}) {  // float64 folds as float32 does (double accumulators)
+    const Tensor in = dtype == kInt64 ? (x * 100).round().to(kInt64) : x.to(dtype);
+    for (const char* name : {"sum", "sum dims", "amin", "max", "argmax", "norm 2", "norm inf", "all"})
+      for (const auto& [op_name, op] : reductions())
+        if (op_name == name) check_reduction(op_name, op, in);
+  }
+  check_reduction("all", [](const Tensor& t) { return all(t); }, x.gt(-0.99));
+  // a NaN and the first of two equal extremes, far into the row
+  Tensor y = x.to(kFloat32).clone();
+  y.reshape({-1})[70000].fill_(2.0);
+  y.reshape({-1})[75000].fill_(2.0);
+  CHECK(argmax(y.cuda()).item<int64_t>() == 70000);
+  y.reshape({-1})[60000].fill_(std::nan(""));
+  CHECK(argmax(y.cuda()).item<int64_t>() == 60000);
+  CHECK(std::isnan(sum(y.cuda()).item<double>()));
 }
 
 TEST_CASE("autograd through CUDA reductions", "[cuda_tensor]") {
