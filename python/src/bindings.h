@@ -42,6 +42,7 @@ Scalar to_scalar(nb::handle h);
 Tensor to_tensor(nb::handle h);
 // A tensor sharing the memory of a CPU array that exposes DLPack or the buffer protocol.
 Tensor from_array(nb::handle array);
+Tensor from_dlpack(nb::handle array);  // a CUDA DLPack array on its device, else from_array
 // The dtype for a convis.* dtype object, or a NumPy dtype / string NumPy understands.
 DType to_dtype(nb::handle h);
 // Named tensors (state_dict, get_state, parameters by name) to a dict and back, in order.

@@ -108,7 +108,8 @@ void bind_factories(nb::module_& m) {
   m.def("scalar_tensor", [](nb::handle v, nb::handle dtype) { return scalar_tensor(to_scalar(v), options(dtype, false)); },
         nb::arg("value"), nb::kw_only(), nb::arg("dtype").none() = nb::none());
   m.def("from_numpy", &from_array, nb::arg("array"), "A tensor sharing the array's memory (Note [Sharing memory with NumPy]).");
-  m.def("from_dlpack", &from_array, nb::arg("array"), "A tensor sharing the memory of a CPU DLPack array.");
+  m.def("from_dlpack", &from_dlpack, nb::arg("array"),
+        "A tensor sharing the memory of a DLPack array, on the CPU or a CUDA device.");
   m.def("as_tensor", &to_tensor, nb::arg("data"));
 }
 

@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "bindings.h"
+#include "convis/core/cuda_memory.h"
 
 namespace convis::python {
 
@@ -50,6 +51,20 @@ nb::ndarray<nb::numpy> to_numpy(const Tensor& t) {
   nb::capsule owner(new Tensor(t), [](void* p) noexcept { delete static_cast<Tensor*>(p); });
   return nb::ndarray<nb::numpy>(t.data_ptr(), size_t(t.dim()), shape.data(), owner, strides.data(),
                                 dlpack_dtype(t.dtype()));
+}
+
+// A CUDA tensor as a DLPack capsule on its device (what nanobind makes of an ndarray without a
+// framework), after the device's current stream has finished: a consumer on another stream or library then reads
+// finished data.  It keeps the tensor alive.
+nb::object cuda_array(const Tensor& t) {
+  CONVIS_CHECK(!t.requires_grad(), "__dlpack__", "expected a tensor that does not require grad, got one that does "
+               "(use t.detach())");
+  cuda::getCurrentCUDAStream(t.device().index()).synchronize();
+  std::vector<size_t> shape(t.sizes().begin(), t.sizes().end());
+  std::vector<int64_t> strides(t.strides().begin(), t.strides().end());
+  nb::capsule owner(new Tensor(t), [](void* p) noexcept { delete static_cast<Tensor*>(p); });
+  return nb::cast(nb::ndarray<>(t.data_ptr(), size_t(t.dim()), shape.data(), owner, strides.data(),
+                                dlpack_dtype(t.dtype()), nb::device::cuda::value, t.device().index()));
 }
 
 // The NumPy copy of an array-like (a list, a read-only or reversed array, another dtype).
@@ -157,6 +172,31 @@ const char* numeric_target(nb::dlpack::dtype d) {
 
 }  // namespace
 
+// A CUDA DLPack array (a torch.cuda tensor, CuPy, a convis CUDA tensor) as a tensor sharing its
+// device memory; the array is kept alive by the tensor.
+Tensor from_cuda_array(nb::handle array) {
+  nb::ndarray<nb::device::cuda> a;
+  CONVIS_CHECK(nb::try_cast(nb::borrow(array), a), "from_dlpack", "expected a DLPack array of a CUDA device, got {}",
+               nb::cast<std::string>(nb::str(array.type())));
+  const Device device(kCUDA, int(a.device_id()));
+  cuda_memory::checked_index(device, "from_dlpack");
+  const std::optional<DType> dtype = convis_dtype(a.dtype());
+  CONVIS_CHECK(dtype.has_value(), "from_dlpack", "expected a bool, int64, float32 or float64 CUDA array, got dtype "
+               "code {} with {} bits", int(a.dtype().code), int(a.dtype().bits));
+  Shape sizes, strides;
+  for (size_t d = 0; d < a.ndim(); ++d) sizes.push_back(int64_t(a.shape(d))), strides.push_back(a.stride(d));
+  auto release = [a](void*) mutable { a = {}; };
+  return from_blob(const_cast<void*>(a.data()), sizes, strides, release, TensorOptions(*dtype).device(device));
+}
+
+Tensor from_dlpack(nb::handle array) {
+  if (nb::hasattr(array, "__dlpack_device__")) {
+    const auto where = nb::cast<std::tuple<int, int>>(array.attr("__dlpack_device__")());
+    if (std::get<0>(where) == 2) return from_cuda_array(array);  // kDLCUDA
+  }
+  return from_array(array);
+}
+
 Tensor from_array(nb::handle array) {
   nb::ndarray<nb::ro, nb::device::cpu> a;
   nb::object keep = nb::borrow(array);
@@ -213,8 +253,12 @@ void bind_tensor(nb::module_& m) {
       .def("numpy", &to_numpy)
       .def("__array__", [](const Tensor& x, nb::handle, nb::handle) { return to_numpy(x); },
            nb::arg("dtype").none() = nb::none(), nb::arg("copy").none() = nb::none())
-      .def("__dlpack__", [](const Tensor& x, nb::kwargs kw) { return nb::cast(to_numpy(x)).attr("__dlpack__")(**kw); })
-      .def("__dlpack_device__", [](const Tensor&) { return std::make_tuple(1, 0); })  // kDLCPU, 0
+      .def("__dlpack__", [](const Tensor& x, nb::kwargs kw) {
+        return x.is_cuda() ? cuda_array(x) : nb::cast(to_numpy(x)).attr("__dlpack__")(**kw);
+      })
+      .def("__dlpack_device__", [](const Tensor& x) {  // kDLCPU (1) or kDLCUDA (2), and the index
+        return x.is_cuda() ? std::make_tuple(2, int(x.device().index())) : std::make_tuple(1, 0);
+      })
       .def("__getitem__", [](const Tensor& x, nb::handle key) { return x.index(to_indices(key)); })
       .def("__setitem__", [](const Tensor& x, nb::handle key, nb::handle value) {
         const std::vector<indexing::TensorIndex> indices = to_indices(key);

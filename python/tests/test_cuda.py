@@ -60,6 +60,12 @@ def test_the_emulated_device_from_python():
         s.synchronize()
         assert s.query()
         np.testing.assert_allclose(z.cpu().numpy(), a * 3)
+        d = convis.from_numpy(a).cuda().t()
+        assert d.__dlpack_device__() == (2, 0)
+        e = convis.from_dlpack(d)       # through a DLPack capsule: the same device memory
+        assert e.is_cuda and e.data_ptr() == d.data_ptr() and e.stride() == d.stride()
+        np.testing.assert_allclose(e.cpu().numpy(), a.T)
+        assert convis.from_dlpack(convis.from_numpy(a)).device == "cpu"
         print("ok")
     """)
     env = dict(os.environ, CONVIS_CUDA_EMULATOR="1")
