@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   for (const char* model : {"retina", "ln"}) {
     const double chunked = per_frame(std::string(model) + "_2000x20x20_dt500");
     const double frames = per_frame(std::string(model) + "_2000x20x20_dt1");
+    if (chunked == 0 || frames == 0) continue;  // filtered out
     std::printf("%-28s %10.2f %14.2f\n", (std::string(model) + " 2000x20x20, dt 500").c_str(), chunked * kFrames / 1e3,
                 chunked);
     std::printf("%-28s %10.2f %14.2f   %.2fx chunks of 500 (target <= 1.10x)\n",
