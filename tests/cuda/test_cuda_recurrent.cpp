@@ -4,6 +4,7 @@
 // units]: on the emulated device and on a GPU alike).  Run by cuda/test_cuda_recurrent_emulated
 // (CONVIS_CUDA_EMULATOR=1) and on a GPU.
 #include "cuda/device_compare.h"
+#include "cuda/emu_order.h"
 
 #include "convis/nn/convis/filters/recursive.h"
 #include "convis/nn/convis/retina/bipolar.h"
@@ -114,19 +115,26 @@ TEST_CASE("the bipolar cells on the CUDA device", "[cuda_tensor]") {
   NoGradGuard no_grad;
   const Tensor x = (signal(kFloat32, {2, 1, 30, 6, 5}, 0.1) + 0.2f) * 3.0f;  // two planes
   SECTION("gain control off (the default): one kernel, the CPU's bits") {
-    for (DType dtype : {kFloat32, kFloat64}) {
-      INFO(dtype_name(dtype));
-      models::Bipolar host, device;
-      host->to(dtype);
-      device->to(dtype);
-      device->to(kCUDA);
-      for (int64_t t = 0; t < 30; t += 11) {
-        const Tensor chunk = x.narrow(2, t, std::min<int64_t>(11, 30 - t)).to(dtype);
-        check_device(device->forward(chunk.cuda()), host->forward(chunk), !cuda::is_emulated());
+    // On the emulated device also with its threads started in reverse order: the frame's
+    // conductance goes through shared memory between two barriers (a missing one shows there).
+    EmuOrderGuard order;
+    for (bool reverse : {false, true}) {
+      if (reverse && !cuda::is_emulated()) break;
+      cuda_emu::config().reverse = reverse;
+      for (DType dtype : {kFloat32, kFloat64}) {
+        INFO(dtype_name(dtype) << (reverse ? ", threads in reverse order" : ""));
+        models::Bipolar host, device;
+        host->to(dtype);
+        device->to(dtype);
+        device->to(kCUDA);
+        for (int64_t t = 0; t < 30; t += 11) {
+          const Tensor chunk = x.narrow(2, t, std::min<int64_t>(11, 30 - t)).to(dtype);
+          check_device(device->forward(chunk.cuda()), host->forward(chunk), !cuda::is_emulated());
+        }
+        REQUIRE(device->state("V").is_cuda());
+        check_device(device->state("V"), host->state("V"), !cuda::is_emulated());
+        check_device(device->state("Q"), host->state("Q"), !cuda::is_emulated());
       }
-      REQUIRE(device->state("V").is_cuda());
-      check_device(device->state("V"), host->state("V"), !cuda::is_emulated());
-      check_device(device->state("Q"), host->state("Q"), !cuda::is_emulated());
     }
   }
   SECTION("gain control on: the smoothing as tensor ops on the device") {
