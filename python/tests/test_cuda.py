@@ -25,6 +25,18 @@ def test_without_a_device_cuda_requests_are_errors():
         x.to("cuda")
 
 
+def test_from_dlpack_names_what_it_expected():
+    class ClaimsCuda:  # says kDLCUDA but hands over host memory
+        def __dlpack_device__(self):
+            return (2, 0)
+
+        def __dlpack__(self, **kwargs):
+            return np.arange(3.0).__dlpack__()
+
+    with pytest.raises(convis.Error, match=r"\[from_dlpack\] expected a DLPack array of a CUDA device"):
+        convis.from_dlpack(ClaimsCuda())
+
+
 def test_the_emulated_device_from_python():
     script = textwrap.dedent("""
         import numpy as np
